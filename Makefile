@@ -1,0 +1,94 @@
+# madoguchi — plain GNU make. `make run` installs what is missing, builds and serves;
+# `make check` runs every test (unit + API under ASan/UBSan, compat with the real kintone clients,
+# on SQLite and, when PostgreSQL is installed, on PostgreSQL too).
+CC      ?= gcc
+PKGS    := libh2o-evloop openssl jansson libsodium sqlite3 libpq gmime-3.0 inih libzstd
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+           -Wvla -Wpointer-arith -Wwrite-strings -fno-common -Wno-format-truncation
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lmagic -lz -lpthread -lm
+CFLAGS_COMMON = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g $(WARN) -MMD -MP -Isrc -Ibuild/gen $(PKG_CFLAGS) \
+                -DH2O_USE_LIBUV=0
+OPT_CFLAGS  := -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2
+SAN_CFLAGS  := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -DARENA_DEBUG=1
+
+SRC      := $(sort $(wildcard src/*/*.c))
+LIB_SRC  := $(filter-out src/main.c,$(SRC))
+MIGR     := $(sort $(wildcard src/db/migrations/*.sql))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+API_SRC  := $(sort $(wildcard tests/api/test_*.c))
+TEST_LIB := $(wildcard tests/api/harness.c)
+
+OBJ      := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC)) build/obj/gen/migrations.o
+SOBJ     := $(patsubst src/%.c,build/san/%.o,$(LIB_SRC)) build/san/gen/migrations.o
+UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
+API_BIN  := $(patsubst tests/api/%.c,build/tests/%,$(API_SRC))
+
+.PHONY: all run deps check check-unit check-api check-compat check-pg check-long bench clean asan fmt
+all: build/madoguchi
+
+deps:
+	@scripts/deps.sh
+
+build/gen/migrations.c: $(MIGR) scripts/gen-migrations.sh
+	@mkdir -p $(@D)
+	scripts/gen-migrations.sh src/db/migrations > $@
+
+build/obj/gen/migrations.o: build/gen/migrations.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(OPT_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+build/san/gen/migrations.o: build/gen/migrations.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(SAN_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+
+build/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(OPT_CFLAGS) -c $< -o $@
+build/san/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(SAN_CFLAGS) -c $< -o $@
+
+build/madoguchi: build/obj/main.o $(OBJ)
+	$(CC) $(OPT_CFLAGS) -o $@ $^ $(PKG_LIBS)
+build/madoguchi-asan: build/san/main.o $(SOBJ)
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+asan: build/madoguchi-asan
+
+build/tests/test_%: tests/unit/test_%.c $(SOBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(SAN_CFLAGS) -Itests -o $@ $< $(SOBJ) $(PKG_LIBS) -lcmocka
+build/tests/test_%: tests/api/test_%.c tests/api/harness.c tests/api/harness.h $(SOBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(SAN_CFLAGS) -Itests -o $@ $< tests/api/harness.c $(SOBJ) $(PKG_LIBS) -lcmocka
+
+export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
+
+run: deps build/madoguchi
+	@mkdir -p data
+	build/madoguchi serve --data ./data --listen 127.0.0.1:8080 $(if $(wildcard packs/sample),--pack packs/sample)
+
+check: check-unit check-api check-compat check-pg
+
+check-unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t 2>&1; done
+
+check-api: $(API_BIN)
+	@set -e; for t in $(API_BIN); do echo "== $$t (sqlite)"; $$t 2>&1; done
+
+check-compat: build/madoguchi-asan build/madoguchi
+	@scripts/check-compat.sh
+
+check-pg: $(API_BIN) build/madoguchi-asan
+	@scripts/check-pg.sh $(API_BIN)
+
+check-long: check
+	@LONG=1 scripts/check-compat.sh
+
+bench: build/madoguchi
+	bench/run.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,51 @@
+/* ctx: what every domain call needs to know about the request it serves: the arena that owns
+ * its memory, the database connection of this worker, where errors go, the language of
+ * messages, who is calling, and the clock. Built by the HTTP layer (or a CLI command / test). */
+#ifndef MADO_CTX_H
+#define MADO_CTX_H
+
+#include "core/err.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct arena;
+struct db;
+
+/* Record permissions; a token or user carries a set of them per app. */
+enum acl_perm {
+    ACL_VIEW = 1 << 0,
+    ACL_ADD = 1 << 1,
+    ACL_EDIT = 1 << 2,
+    ACL_DELETE = 1 << 3,
+    ACL_MANAGE = 1 << 4,
+    ACL_ALL = 0x1f,
+};
+
+#define PRINCIPAL_MAX_TOKENS 9
+
+struct principal {
+    enum { PRIN_NONE, PRIN_USER, PRIN_TOKEN, PRIN_SYSTEM } kind;
+    int64_t user_id;   /* PRIN_USER */
+    const char *login; /* code shown as creator/modifier ("Administrator" for tokens) */
+    const char *name;
+    bool is_admin;
+    int ntokens;
+    struct {
+        int64_t app_id;
+        unsigned perms;
+    } tokens[PRINCIPAL_MAX_TOKENS];
+};
+
+struct ctx {
+    struct arena *arena;
+    struct db *db;
+    struct fail *fail;
+    enum lang lang;
+    struct principal who;
+    int64_t now;      /* Unix seconds, fixed for the whole request */
+    int tz_offset;    /* caller's time zone, minutes east of UTC (Asia/Tokyo = 540) */
+    bool preview;     /* /k/v1/preview/... : app settings of the preview (not yet deployed) */
+};
+
+#endif

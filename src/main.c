@@ -1,0 +1,9 @@
+/* madoguchi: subcommand dispatch only. */
+#include <stdio.h>
+int main(void);
+int
+main(void)
+{
+    puts("madoguchi");
+    return 0;
+}
