@@ -12,7 +12,7 @@ CFLAGS_COMMON = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g $(WARN) -MMD -MP -Is
 OPT_CFLAGS  := -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2
 SAN_CFLAGS  := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -DARENA_DEBUG=1
 
-SRC      := $(sort $(wildcard src/*/*.c))
+SRC      := $(sort $(wildcard src/*/*.c)) src/main.c
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
 MIGR     := $(sort $(wildcard src/db/migrations/*.sql))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -32,21 +32,21 @@ deps:
 
 build/gen/migrations.c: $(MIGR) scripts/gen-migrations.sh
 	@mkdir -p $(@D)
-	scripts/gen-migrations.sh src/db/migrations > $@
+	@scripts/gen-migrations.sh src/db/migrations > $@
 
 build/obj/gen/migrations.o: build/gen/migrations.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(OPT_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+	@echo "CC $<"; $(CC) $(CFLAGS_COMMON) $(OPT_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 build/san/gen/migrations.o: build/gen/migrations.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(SAN_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+	@echo "CC-SAN $<"; $(CC) $(CFLAGS_COMMON) $(SAN_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 
 build/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(OPT_CFLAGS) -c $< -o $@
+	@echo "CC $<"; $(CC) $(CFLAGS_COMMON) $(OPT_CFLAGS) -c $< -o $@
 build/san/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(SAN_CFLAGS) -c $< -o $@
+	@echo "CC-SAN $<"; $(CC) $(CFLAGS_COMMON) $(SAN_CFLAGS) -c $< -o $@
 
 build/madoguchi: build/obj/main.o $(OBJ)
 	$(CC) $(OPT_CFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -59,14 +59,14 @@ build/tests/test_%: tests/unit/test_%.c $(SOBJ)
 	$(CC) $(CFLAGS_COMMON) $(SAN_CFLAGS) -Itests -o $@ $< $(SOBJ) $(PKG_LIBS) -lcmocka
 build/tests/test_%: tests/api/test_%.c tests/api/harness.c tests/api/harness.h $(SOBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(SAN_CFLAGS) -Itests -o $@ $< tests/api/harness.c $(SOBJ) $(PKG_LIBS) -lcmocka
+	$(CC) $(CFLAGS_COMMON) $(SAN_CFLAGS) -Itests -Itests/api -o $@ $< tests/api/harness.c $(SOBJ) $(PKG_LIBS) -lcmocka
 
 export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 
 run: deps build/madoguchi
 	@mkdir -p data
-	build/madoguchi serve --data ./data --listen 127.0.0.1:8080 $(if $(wildcard packs/sample),--pack packs/sample)
+	build/madoguchi serve --data ./data --listen 127.0.0.1:8080
 
 check: check-unit check-api check-compat check-pg
 

@@ -1,9 +1,44 @@
 /* madoguchi: subcommand dispatch only. */
+#include "cmd/cmd.h"
+
 #include <stdio.h>
-int main(void);
-int
-main(void)
+#include <string.h>
+
+int main(int argc, char **argv);
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *help;
+} commands[] = {
+    { "serve", cmd_serve, "run the HTTP server" },
+    { "migrate", cmd_migrate, "create or upgrade the database schema" },
+    { "user", cmd_user, "add users, change passwords" },
+    { "token", cmd_token, "create API tokens" },
+};
+
+static void
+usage(FILE *out)
 {
-    puts("madoguchi");
-    return 0;
+    fputs("madoguchi — 窓口: application intake and review (kintone-compatible API)\n\n"
+          "usage: madoguchi COMMAND [options]   (madoguchi COMMAND --help for details)\n\n",
+          out);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].fn(argc - 2, argv + 2);
+    fprintf(stderr, "madoguchi: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
 }

@@ -36,7 +36,13 @@ struct db_param {
 #define DBP_NULL ((struct db_param){ .type = DB_T_NULL })
 #define DBP_INT(v) ((struct db_param){ .type = DB_T_INT, .i = (int64_t)(v) })
 #define DBP_REAL(v) ((struct db_param){ .type = DB_T_REAL, .r = (double)(v) })
-#define DBP_TEXT(s) ((struct db_param){ .type = (s) ? DB_T_TEXT : DB_T_NULL, .p = (s) })
+static inline struct db_param
+dbp_text(const char *s)
+{
+    struct db_param p = { .type = s ? DB_T_TEXT : DB_T_NULL, .p = s };
+    return p;
+}
+#define DBP_TEXT(s) dbp_text(s)
 #define DBP_TEXTN(s, len) ((struct db_param){ .type = DB_T_TEXT, .p = (s), .n = (len) })
 #define DBP_BLOB(b, len) ((struct db_param){ .type = DB_T_BLOB, .p = (b), .n = (len) })
 

@@ -1,0 +1,76 @@
+/* api: the HTTP API. api_handle() is what the server runs for every request: route lookup in
+ * THE route table (routes.c), parameter and body parsing, authentication, one transaction for
+ * writing routes, the handler, and the error body. Handlers are short: they read params, call
+ * the domain layer, and set the response with api_json(). */
+#ifndef MADO_API_H
+#define MADO_API_H
+
+#include "core/err.h"
+#include "http/request.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+struct db;
+
+/* Handlers get the merged parameters (query string + JSON body). */
+typedef enum err api_fn(struct req *r, json_t *params);
+
+enum route_flags {
+    ROUTE_PUBLIC = 1 << 0, /* no authentication */
+    ROUTE_WRITE = 1 << 1,  /* runs in one write transaction */
+    ROUTE_RAW = 1 << 2,    /* body is not JSON (file upload) */
+    ROUTE_PREVIEW = 1 << 3, /* also answers under /k/v1/preview/ (and only there if ROUTE_PREVIEW_ONLY) */
+    ROUTE_PREVIEW_ONLY = 1 << 4,
+    ROUTE_BULK = 1 << 5, /* may be called from bulkRequest */
+};
+
+struct route {
+    const char *method;
+    const char *path; /* after the /k/v1 or /k/guest/N/v1 prefix (and /preview), e.g. "/record.json" */
+    api_fn *fn;
+    unsigned flags;
+    size_t max_body; /* 0 = server default */
+};
+
+/* Route table lookup: *method_ok=false when the path exists with other methods. */
+const struct route *routes_find(const char *method, const char *path, bool preview, bool *path_known);
+/* Non-kintone paths (/healthz, /readyz). */
+const struct route *routes_find_plain(const char *method, const char *path);
+
+/* Configuration the API needs at run time (set once at start-up). */
+struct api_config {
+    size_t max_body;
+    const char *tz; /* default time zone name */
+};
+void api_configure(const struct api_config *cfg);
+const struct api_config *api_config(void);
+
+void api_handle(void *db_state, struct req *r);
+
+/* Response helpers: set a JSON body (steals obj). */
+enum err api_json(struct req *r, json_t *obj);
+/* Renders r->fail (or e) as kintone's error JSON. */
+void api_error(struct req *r, enum err e);
+
+/* Runs a handler for bulkRequest inside the caller's transaction. */
+enum err api_call_bulk(struct req *r, const char *method, const char *api_path, json_t *payload,
+                       json_t **result);
+
+/* Handlers (one file per resource). */
+api_fn api_healthz, api_readyz;
+api_fn api_record_get, api_record_post, api_record_put;
+api_fn api_records_get, api_records_post, api_records_put, api_records_delete;
+api_fn api_cursor_post, api_cursor_get, api_cursor_delete;
+api_fn api_bulk_request;
+api_fn api_file_post, api_file_get;
+api_fn api_comments_get, api_comment_post, api_comment_delete;
+api_fn api_app_get, api_apps_get, api_app_post;
+api_fn api_fields_get, api_fields_post, api_fields_put, api_fields_delete;
+api_fn api_layout_get, api_layout_put;
+api_fn api_views_get, api_views_put;
+api_fn api_deploy_post, api_deploy_get;
+api_fn api_settings_get, api_settings_put;
+api_fn api_status_get;
+
+#endif

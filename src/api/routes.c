@@ -1,0 +1,79 @@
+/* THE route table: every URL the server answers, its handler, and what the dispatcher checks
+ * before the handler runs. Paths are relative to /k/v1 (also /k/guest/{space}/v1); entries
+ * with ROUTE_PREVIEW answer under /k/v1/preview too. */
+#include "api.h"
+
+#include <string.h>
+
+#define MB (1024 * 1024)
+
+static const struct route kintone_routes[] = {
+    /* records */
+    { "GET", "/record.json", api_record_get, ROUTE_BULK, 0 },         /* one record */
+    { "POST", "/record.json", api_record_post, ROUTE_WRITE | ROUTE_BULK, 8 * MB },
+    { "PUT", "/record.json", api_record_put, ROUTE_WRITE | ROUTE_BULK, 8 * MB },
+    { "GET", "/records.json", api_records_get, 0, 0 },                /* query */
+    { "POST", "/records.json", api_records_post, ROUTE_WRITE | ROUTE_BULK, 64 * MB },
+    { "PUT", "/records.json", api_records_put, ROUTE_WRITE | ROUTE_BULK, 64 * MB },
+    { "DELETE", "/records.json", api_records_delete, ROUTE_WRITE | ROUTE_BULK, MB },
+    { "POST", "/records/cursor.json", api_cursor_post, ROUTE_WRITE, MB },
+    { "GET", "/records/cursor.json", api_cursor_get, ROUTE_WRITE, 0 }, /* advances the cursor */
+    { "DELETE", "/records/cursor.json", api_cursor_delete, ROUTE_WRITE, 0 },
+    { "POST", "/bulkRequest.json", api_bulk_request, ROUTE_WRITE, 128 * MB },
+    /* files and comments */
+    { "POST", "/file.json", api_file_post, ROUTE_WRITE | ROUTE_RAW, 0 },
+    { "GET", "/file.json", api_file_get, 0, 0 },
+    { "GET", "/record/comments.json", api_comments_get, 0, 0 },
+    { "POST", "/record/comment.json", api_comment_post, ROUTE_WRITE, MB },
+    { "DELETE", "/record/comment.json", api_comment_delete, ROUTE_WRITE, 0 },
+    /* apps */
+    { "GET", "/app.json", api_app_get, 0, 0 },
+    { "GET", "/apps.json", api_apps_get, 0, 0 },
+    { "POST", "/app.json", api_app_post, ROUTE_WRITE | ROUTE_PREVIEW | ROUTE_PREVIEW_ONLY, MB },
+    { "GET", "/app/form/fields.json", api_fields_get, ROUTE_PREVIEW, 0 },
+    { "POST", "/app/form/fields.json", api_fields_post, ROUTE_WRITE | ROUTE_PREVIEW_ONLY, 8 * MB },
+    { "PUT", "/app/form/fields.json", api_fields_put, ROUTE_WRITE | ROUTE_PREVIEW_ONLY, 8 * MB },
+    { "DELETE", "/app/form/fields.json", api_fields_delete, ROUTE_WRITE | ROUTE_PREVIEW_ONLY, MB },
+    { "GET", "/app/form/layout.json", api_layout_get, ROUTE_PREVIEW, 0 },
+    { "PUT", "/app/form/layout.json", api_layout_put, ROUTE_WRITE | ROUTE_PREVIEW_ONLY, 8 * MB },
+    { "GET", "/app/views.json", api_views_get, ROUTE_PREVIEW, 0 },
+    { "PUT", "/app/views.json", api_views_put, ROUTE_WRITE | ROUTE_PREVIEW_ONLY, 8 * MB },
+    { "GET", "/app/settings.json", api_settings_get, ROUTE_PREVIEW, 0 },
+    { "PUT", "/app/settings.json", api_settings_put, ROUTE_WRITE | ROUTE_PREVIEW_ONLY, MB },
+    { "GET", "/app/status.json", api_status_get, ROUTE_PREVIEW, 0 },
+    { "POST", "/app/deploy.json", api_deploy_post, ROUTE_WRITE | ROUTE_PREVIEW_ONLY, MB },
+    { "GET", "/app/deploy.json", api_deploy_get, ROUTE_PREVIEW_ONLY, 0 },
+};
+
+static const struct route plain_routes[] = {
+    { "GET", "/healthz", api_healthz, ROUTE_PUBLIC, 0 }, /* process is up; no database */
+    { "GET", "/readyz", api_readyz, ROUTE_PUBLIC, 0 },   /* database answers */
+};
+
+const struct route *
+routes_find(const char *method, const char *path, bool preview, bool *path_known)
+{
+    *path_known = false;
+    for (size_t i = 0; i < sizeof(kintone_routes) / sizeof(kintone_routes[0]); i++) {
+        const struct route *rt = &kintone_routes[i];
+        if (strcmp(rt->path, path) != 0)
+            continue;
+        if (preview && !(rt->flags & (ROUTE_PREVIEW | ROUTE_PREVIEW_ONLY)))
+            continue;
+        if (!preview && (rt->flags & ROUTE_PREVIEW_ONLY))
+            continue;
+        *path_known = true;
+        if (strcmp(rt->method, method) == 0)
+            return rt;
+    }
+    return NULL;
+}
+
+const struct route *
+routes_find_plain(const char *method, const char *path)
+{
+    for (size_t i = 0; i < sizeof(plain_routes) / sizeof(plain_routes[0]); i++)
+        if (strcmp(plain_routes[i].method, method) == 0 && strcmp(plain_routes[i].path, path) == 0)
+            return &plain_routes[i];
+    return NULL;
+}

@@ -1,0 +1,222 @@
+/* madoguchi migrate | user add | token add: the operator's account and schema tools. */
+#include "cmd/cmd.h"
+
+#include "core/arena.h"
+#include "db/db.h"
+#include "domain/auth.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool
+wants_help(int n, char **v)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(v[i], "--help") || !strcmp(v[i], "-h"))
+            return true;
+    return false;
+}
+
+int
+cmd_migrate(int argc, char **argv)
+{
+    struct runtime rt;
+    char *rest[64];
+    int nrest;
+    memset(&rt, 0, sizeof(rt));
+    if (argc > 64)
+        return 2;
+    int rc = runtime_args(&rt, argc, argv, rest, &nrest);
+    if (rc)
+        return rc;
+    if (wants_help(nrest, rest) || nrest) {
+        fputs("usage: madoguchi migrate [--data DIR] [--db URL]\n\n"
+              "Creates the data directory if needed and applies every pending schema migration\n"
+              "(forward-only, in one transaction). Prints the schema version.\n",
+              nrest && !wants_help(nrest, rest) ? stderr : stdout);
+        config_release(&rt.cfg);
+        return wants_help(nrest, rest) ? 0 : 2;
+    }
+    rc = runtime_open(&rt);
+    if (rc == 0) {
+        int v = 0;
+        db_schema_version(rt.db, &v);
+        printf("schema version %d\n", v);
+    }
+    runtime_close(&rt);
+    return rc;
+}
+
+static void
+user_usage(FILE *out)
+{
+    fputs("usage: madoguchi user add --data DIR --login NAME --password-stdin [--name NAME]\n"
+          "                          [--admin] [--service]\n"
+          "       madoguchi user passwd --data DIR --login NAME --password-stdin\n\n"
+          "  --password-stdin  read the password from the first line of standard input\n"
+          "  --admin           may create apps and change app settings\n"
+          "  --service         an account for API clients: may authenticate with\n"
+          "                    X-Cybozu-Authorization (login:password)\n",
+          out);
+}
+
+static int
+read_password(char *buf, size_t n)
+{
+    if (!fgets(buf, (int)n, stdin))
+        return -1;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return 0;
+}
+
+int
+cmd_user(int argc, char **argv)
+{
+    struct runtime rt;
+    char *rest[64];
+    int nrest;
+    memset(&rt, 0, sizeof(rt));
+    if (argc > 64)
+        return 2;
+    int rc = runtime_args(&rt, argc, argv, rest, &nrest);
+    if (rc)
+        return rc;
+    if (wants_help(nrest, rest)) {
+        user_usage(stdout);
+        config_release(&rt.cfg);
+        return 0;
+    }
+    const char *verb = nrest ? rest[0] : "", *login = NULL, *name = NULL;
+    bool admin = false, service = false, pw_stdin = false;
+    for (int i = 1; i < nrest; i++) {
+        if (!strcmp(rest[i], "--login") && i + 1 < nrest)
+            login = rest[++i];
+        else if (!strcmp(rest[i], "--name") && i + 1 < nrest)
+            name = rest[++i];
+        else if (!strcmp(rest[i], "--admin"))
+            admin = true;
+        else if (!strcmp(rest[i], "--service"))
+            service = true;
+        else if (!strcmp(rest[i], "--password-stdin"))
+            pw_stdin = true;
+        else
+            verb = "";
+    }
+    if ((strcmp(verb, "add") && strcmp(verb, "passwd")) || !login || !*login || !pw_stdin) {
+        user_usage(stderr);
+        config_release(&rt.cfg);
+        return 2;
+    }
+    char pw[1024];
+    if (read_password(pw, sizeof(pw)) != 0 || strlen(pw) < 8) {
+        fputs("madoguchi user: the password (first line of stdin) must have at least 8 "
+              "characters\n",
+              stderr);
+        config_release(&rt.cfg);
+        return 2;
+    }
+    rc = runtime_open(&rt);
+    if (rc == 0) {
+        struct arena *a = arena_new();
+        struct ctx c;
+        struct fail f;
+        runtime_ctx(&rt, &c, a, &f);
+        int64_t id = 0;
+        enum err e = !strcmp(verb, "add")
+                         ? auth_user_add(&c, login, name, pw, admin, service, &id)
+                         : auth_user_set_password(&c, login, pw);
+        if (e == ERR_OK) {
+            printf(!strcmp(verb, "add") ? "user %s added\n" : "password of %s changed\n", login);
+        } else {
+            fprintf(stderr, "madoguchi user: %s\n",
+                    fail_has_fields(&f) ? "that login already exists or is invalid"
+                                        : (f.message ? f.message : "failed"));
+            rc = 1;
+        }
+        arena_free(a);
+    }
+    memset(pw, 0, sizeof(pw));
+    runtime_close(&rt);
+    return rc;
+}
+
+static void
+token_usage(FILE *out)
+{
+    fputs("usage: madoguchi token add --data DIR --app N [--view] [--add] [--edit] [--delete]\n"
+          "                           [--manage]\n\n"
+          "Creates an API token for app N (X-Cybozu-API-Token) with the given permissions\n"
+          "(--view when none is given) and prints it on the last line. Only a hash is stored:\n"
+          "the token cannot be shown again.\n",
+          out);
+}
+
+int
+cmd_token(int argc, char **argv)
+{
+    struct runtime rt;
+    char *rest[64];
+    int nrest;
+    memset(&rt, 0, sizeof(rt));
+    if (argc > 64)
+        return 2;
+    int rc = runtime_args(&rt, argc, argv, rest, &nrest);
+    if (rc)
+        return rc;
+    if (wants_help(nrest, rest)) {
+        token_usage(stdout);
+        config_release(&rt.cfg);
+        return 0;
+    }
+    long long app = 0;
+    unsigned perms = 0;
+    bool ok = nrest > 0 && !strcmp(rest[0], "add");
+    for (int i = 1; i < nrest && ok; i++) {
+        if (!strcmp(rest[i], "--app") && i + 1 < nrest) {
+            char *end;
+            app = strtoll(rest[++i], &end, 10);
+            ok = *end == '\0' && app > 0;
+        } else if (!strcmp(rest[i], "--view")) {
+            perms |= ACL_VIEW;
+        } else if (!strcmp(rest[i], "--add")) {
+            perms |= ACL_ADD;
+        } else if (!strcmp(rest[i], "--edit")) {
+            perms |= ACL_EDIT;
+        } else if (!strcmp(rest[i], "--delete")) {
+            perms |= ACL_DELETE;
+        } else if (!strcmp(rest[i], "--manage")) {
+            perms |= ACL_MANAGE;
+        } else {
+            ok = false;
+        }
+    }
+    if (!ok || app <= 0) {
+        token_usage(stderr);
+        config_release(&rt.cfg);
+        return 2;
+    }
+    if (!perms)
+        perms = ACL_VIEW;
+    rc = runtime_open(&rt);
+    if (rc == 0) {
+        struct arena *a = arena_new();
+        struct ctx c;
+        struct fail f;
+        runtime_ctx(&rt, &c, a, &f);
+        char token[64];
+        enum err e = auth_token_add(&c, app, perms, token);
+        if (e == ERR_OK) {
+            printf("API token for app %lld (permissions:%s%s%s%s%s):\n%s\n", app,
+                   perms & ACL_VIEW ? " view" : "", perms & ACL_ADD ? " add" : "",
+                   perms & ACL_EDIT ? " edit" : "", perms & ACL_DELETE ? " delete" : "",
+                   perms & ACL_MANAGE ? " manage" : "", token);
+        } else {
+            fprintf(stderr, "madoguchi token: %s\n", f.message ? f.message : "failed");
+            rc = 1;
+        }
+        arena_free(a);
+    }
+    runtime_close(&rt);
+    return rc;
+}

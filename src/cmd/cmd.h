@@ -1,0 +1,35 @@
+/* cmd: the operator's subcommands (serve, migrate, user, token). Each parses its own flags,
+ * prints --help, and returns the process exit code (0 ok, 1 failure, 2 usage). */
+#ifndef MADO_CMD_H
+#define MADO_CMD_H
+
+#include "core/config.h"
+#include "domain/ctx.h"
+
+struct db;
+struct arena;
+struct sec_key;
+
+int cmd_serve(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+
+/* What every subcommand sets up: config (with the shared flags applied), the data directory,
+ * the master key, the blob store, and one migrated database connection. */
+struct runtime {
+    struct config cfg;
+    char *db_url;
+    struct sec_key *key;
+    struct db *db;
+};
+
+/* Parses argv: shared config flags are consumed, the rest is left for the command in
+ * rest/nrest. Returns 0, or an exit code. */
+int runtime_args(struct runtime *rt, int argc, char **argv, char **rest, int *nrest);
+int runtime_open(struct runtime *rt);
+void runtime_close(struct runtime *rt);
+/* A ctx acting as the system (CLI commands). */
+void runtime_ctx(struct runtime *rt, struct ctx *c, struct arena *a, struct fail *f);
+
+#endif

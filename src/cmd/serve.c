@@ -1,0 +1,152 @@
+/* madoguchi serve: the HTTP server plus its housekeeping thread. */
+#include "cmd/cmd.h"
+
+#include "api/api.h"
+#include "core/arena.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "db/db.h"
+#include "domain/app.h"
+#include "domain/file.h"
+#include "http/server.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *db_url;
+static volatile int housekeeping_stop;
+
+static int
+worker_init(void **state, int index)
+{
+    (void)index;
+    struct db *db = NULL;
+    char *err = NULL;
+    if (db_open(db_url, &db, &err) != DB_OK) {
+        log_error("worker: %s", err ? err : "cannot open the database");
+        free(err);
+        return -1;
+    }
+    *state = db;
+    return 0;
+}
+
+static void
+worker_fini(void *state)
+{
+    app_cache_clear();
+    db_close(state);
+}
+
+static void
+on_ready(const char *addresses)
+{
+    log_info("madoguchi listening on http://%s", addresses);
+}
+
+/* Purges unattached uploads older than 3 days, hourly. */
+static void *
+housekeeping(void *arg)
+{
+    struct runtime *rt = arg;
+    struct db *db = NULL;
+    char *err = NULL;
+    if (db_open(rt->db_url, &db, &err) != DB_OK) {
+        free(err);
+        return NULL;
+    }
+    int64_t next = 0;
+    while (!housekeeping_stop) {
+        int64_t now = clock_now_ms() / 1000;
+        if (now >= next) {
+            struct arena *a = arena_new();
+            struct ctx c;
+            struct fail f;
+            runtime_ctx(rt, &c, a, &f);
+            c.db = db;
+            int64_t purged = 0;
+            /* runs its own transactions */
+            if (file_purge_unattached(&c, FILE_UPLOAD_TTL, &purged) != ERR_OK)
+                log_warn("housekeeping: purge failed: %s", f.message ? f.message : "?");
+            if (purged)
+                log_info("housekeeping: purged %lld unattached uploads", (long long)purged);
+            arena_free(a);
+            next = now + 3600;
+        }
+        sleep(1);
+    }
+    db_close(db);
+    return NULL;
+}
+
+static void
+usage(FILE *out)
+{
+    fputs("usage: madoguchi serve [--data DIR] [--listen HOST:PORT] [--db URL] [options]\n\n"
+          "Starts the HTTP server (kintone-compatible API under /k/v1). Creates and migrates the\n"
+          "data directory when new. Logs one line per request. SIGTERM/SIGINT stop it cleanly,\n"
+          "finishing the requests in flight.\n\n"
+          "Options (also in madoguchi.conf and MADOGUCHI_* environment variables):\n"
+          "  --config FILE   INI configuration file\n",
+          out);
+    config_print_help(out);
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+    struct runtime rt;
+    char *rest[64];
+    int nrest;
+    memset(&rt, 0, sizeof(rt));
+    if (argc > 64)
+        return 2;
+    int rc = runtime_args(&rt, argc, argv, rest, &nrest);
+    if (rc)
+        return rc;
+    for (int i = 0; i < nrest; i++) {
+        if (!strcmp(rest[i], "--help") || !strcmp(rest[i], "-h")) {
+            usage(stdout);
+            config_release(&rt.cfg);
+            return 0;
+        }
+        fprintf(stderr, "madoguchi serve: unknown argument '%s'\n", rest[i]);
+        usage(stderr);
+        config_release(&rt.cfg);
+        return 2;
+    }
+    rc = runtime_open(&rt);
+    if (rc) {
+        runtime_close(&rt);
+        return rc;
+    }
+    db_close(rt.db); /* workers open their own connections */
+    rt.db = NULL;
+    db_url = rt.db_url;
+    struct api_config acfg = { .max_body = (size_t)rt.cfg.max_body_mb * 1024 * 1024,
+                               .tz = rt.cfg.tz };
+    api_configure(&acfg);
+    struct http_server_config scfg = {
+        .listen = rt.cfg.listen,
+        .loops = (int)rt.cfg.loops,
+        .workers = (int)rt.cfg.workers,
+        .max_body = acfg.max_body,
+        .large_body = 4u * 1024 * 1024,
+        .max_large = 4,
+        .worker_init = worker_init,
+        .worker_fini = worker_fini,
+        .handle = api_handle,
+        .on_ready = on_ready,
+    };
+    pthread_t hk;
+    pthread_create(&hk, NULL, housekeeping, &rt);
+    rc = http_server_run(&scfg) == 0 ? 0 : 1;
+    housekeeping_stop = 1;
+    pthread_join(hk, NULL);
+    app_cache_clear();
+    runtime_close(&rt);
+    return rc;
+}

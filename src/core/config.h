@@ -1,0 +1,36 @@
+/* config: one typed table of settings, read (later wins) from built-in defaults, the INI file
+ * (madoguchi.conf, parsed with inih), MADOGUCHI_<SECTION>_<KEY> environment variables and
+ * command-line flags. The same table prints --help and --print-config. */
+#ifndef MADO_CONFIG_H
+#define MADO_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct config {
+    char *data;      /* data directory */
+    char *db;        /* "" = SQLite file <data>/madoguchi.db; or postgresql://... */
+    char *listen;    /* HOST:PORT */
+    char *key_file;  /* master key; "" = <data>/keys/master.key */
+    char *tz;        /* default time zone of callers */
+    char *log_level; /* debug, info, warn, error */
+    long workers;    /* 0 = 2 x cores */
+    long loops;      /* 0 = cores */
+    long max_body_mb;
+};
+
+/* Loads defaults, then the file (path NULL: $MADOGUCHI_CONFIG, else <data>/madoguchi.conf if it
+ * exists), then the environment. Returns false with a message on stderr on any invalid value. */
+bool config_load(struct config *cfg, const char *path);
+/* Applies "--key value" / "--key=value" for known keys (key = the table's flag name).
+ * *consumed = number of argv entries used (0 if not a config flag). */
+bool config_flag(struct config *cfg, int argc, char **argv, int i, int *consumed);
+void config_print_help(FILE *out);
+void config_print(const struct config *cfg, FILE *out);
+void config_release(struct config *cfg);
+/* Resolved SQLite path or PostgreSQL URL (malloc'd). */
+char *config_db_url(const struct config *cfg);
+char *config_key_path(const struct config *cfg);
+
+#endif

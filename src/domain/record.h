@@ -1,0 +1,59 @@
+/* record: records of an app — read (one, by query, by cursor), create, update (by id or by a
+ * unique key, with optimistic locking and upsert), soft delete, and comments. Every change
+ * writes a full snapshot to record_revisions (who, when, what), keeps the unique-value index
+ * and the search index in step, and runs inside the caller's transaction, so a failed request
+ * changes nothing. Wire shapes are kintone's (value.h). */
+#ifndef MADO_RECORD_H
+#define MADO_RECORD_H
+
+#include "domain/app.h"
+#include "domain/ctx.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* GET record.json: *out = {code:{type,value},...} (new reference). */
+enum err rec_get(struct ctx *c, const struct app_def *d, int64_t id, const json_t *fields,
+                 json_t **out) MUST_CHECK;
+/* GET records.json: *records = array (new reference); *total = -1 unless want_total. */
+enum err rec_query(struct ctx *c, const struct app_def *d, const char *query, const json_t *fields,
+                   bool want_total, json_t **records, int64_t *total) MUST_CHECK;
+
+/* Creates one record from the request record `in` (kintone write shape). prefix names it in
+ * error keys ("record", "records[3]"). id: a pre-allocated id, or 0 to allocate one. */
+enum err rec_create(struct ctx *c, const struct app_def *d, const json_t *in, const char *prefix,
+                    int64_t id, int64_t *out_id, int64_t *revision) MUST_CHECK;
+
+struct rec_target {
+    int64_t id;               /* > 0, or 0 when update_key is used */
+    const json_t *update_key; /* {"field":..., "value":...} or NULL */
+    int64_t expected_revision; /* -1 = no check */
+};
+/* Updates one record; with upsert, a missing target inserts (kintone upsert:true).
+ * *inserted tells which happened. */
+enum err rec_update(struct ctx *c, const struct app_def *d, const struct rec_target *t,
+                    const json_t *in, const char *prefix, bool upsert, int64_t *out_id,
+                    int64_t *revision, bool *inserted) MUST_CHECK;
+enum err rec_delete(struct ctx *c, const struct app_def *d, int64_t id, int64_t expected_revision,
+                    const char *prefix) MUST_CHECK;
+
+/* Parses a revision parameter: null, "", -1 or missing = -1 (no check). */
+bool rec_parse_revision(const json_t *v, int64_t *out);
+
+/* Cursors (records/cursor.json). */
+enum err rec_cursor_create(struct ctx *c, const struct app_def *d, const char *query,
+                           const json_t *fields, int64_t size, const char **id,
+                           int64_t *total) MUST_CHECK;
+enum err rec_cursor_next(struct ctx *c, const char *id, json_t **records, bool *next) MUST_CHECK;
+enum err rec_cursor_delete(struct ctx *c, const char *id) MUST_CHECK;
+
+/* Comments. */
+enum err rec_comment_add(struct ctx *c, const struct app_def *d, int64_t record_id,
+                         const json_t *comment, int64_t *id) MUST_CHECK;
+enum err rec_comment_list(struct ctx *c, const struct app_def *d, int64_t record_id, bool asc,
+                          int64_t offset, int64_t limit, json_t **out) MUST_CHECK;
+enum err rec_comment_delete(struct ctx *c, const struct app_def *d, int64_t record_id,
+                            int64_t comment_id) MUST_CHECK;
+
+#endif

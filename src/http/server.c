@@ -1,0 +1,500 @@
+/* h2o glue: event loops, the worker pool, and the hand-over between them (see server.h). */
+#include "server.h"
+
+#include "core/arena.h"
+#include "core/log.h"
+#include "http/request.h"
+
+#include <errno.h>
+#include <h2o.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_LISTENERS 8
+#define MAX_LOOPS 64
+
+struct loop;
+
+struct job {
+    h2o_multithread_message_t msg; /* first: the message list links through it */
+    struct job *next;              /* worker queue / pending-large queue */
+    struct loop *loop;
+    h2o_req_t *h2o;   /* NULL once the client went away (loop thread only) */
+    struct job **slot; /* in the h2o request pool; cleared when the job is freed */
+    bool large;
+    struct req r;
+    int64_t start_ns;
+};
+
+struct loop {
+    h2o_context_t ctx;
+    h2o_accept_ctx_t accept;
+    h2o_multithread_queue_t *queue;
+    h2o_multithread_receiver_t receiver;
+    h2o_socket_t *listeners[MAX_LISTENERS];
+    int nlisteners;
+    struct job *pending_head, *pending_tail; /* large bodies waiting for a slot */
+    long inflight; /* loop thread only */
+    pthread_t tid;
+};
+
+static const struct http_server_config *cfg;
+static h2o_globalconf_t globalconf;
+static struct loop loops[MAX_LOOPS];
+static int nloops;
+static int listen_fds[MAX_LOOPS][MAX_LISTENERS];
+static int nlisten_per_loop;
+
+static pthread_mutex_t q_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t q_cond = PTHREAD_COND_INITIALIZER;
+static struct job *q_head, *q_tail;
+static bool q_closed;
+static atomic_int large_inflight;
+static volatile sig_atomic_t stop_requested;
+
+static int64_t
+now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void
+http_server_stop(void)
+{
+    stop_requested = 1;
+}
+
+static void
+on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+/* ---- worker side ---------------------------------------------------------------------- */
+
+static void
+queue_push(struct job *j)
+{
+    pthread_mutex_lock(&q_mutex);
+    j->next = NULL;
+    if (q_tail)
+        q_tail->next = j;
+    else
+        q_head = j;
+    q_tail = j;
+    pthread_cond_signal(&q_cond);
+    pthread_mutex_unlock(&q_mutex);
+}
+
+static struct job *
+queue_pop(void)
+{
+    pthread_mutex_lock(&q_mutex);
+    while (!q_head && !q_closed)
+        pthread_cond_wait(&q_cond, &q_mutex);
+    struct job *j = q_head;
+    if (j) {
+        q_head = j->next;
+        if (!q_head)
+            q_tail = NULL;
+    }
+    pthread_mutex_unlock(&q_mutex);
+    return j;
+}
+
+struct worker {
+    pthread_t tid;
+    int index;
+    void *state;
+    int init_rc;
+};
+
+static void *
+worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct job *j;
+    while ((j = queue_pop()) != NULL) {
+        cfg->handle(w->state, &j->r);
+        double ms = (double)(now_ns() - j->start_ns) / 1e6;
+        log_info("%s %s %s%s%s %d %zu %.2fms%s%s", j->r.id, j->r.method, j->r.path,
+                 *j->r.query ? "?" : "", *j->r.query ? j->r.query : "", j->r.status,
+                 j->r.resp_len, ms, j->r.log_note ? " " : "", j->r.log_note ? j->r.log_note : "");
+        h2o_multithread_send_message(&j->loop->receiver, &j->msg);
+    }
+    return NULL;
+}
+
+/* ---- loop side ------------------------------------------------------------------------ */
+
+static void
+job_free(struct job *j)
+{
+    if (j->slot)
+        *j->slot = NULL;
+    free(j->r.resp_body);
+    arena_free(j->r.arena);
+    free(j);
+}
+
+static void
+on_req_dispose(void *p)
+{
+    struct job **slot = p;
+    if (*slot) {
+        (*slot)->h2o = NULL;
+        (*slot)->slot = NULL;
+    }
+}
+
+static void
+free_body(void *p)
+{
+    free(*(char **)p);
+}
+
+/* Copies the body (the only large copy) and hands the job to the workers. */
+static void
+job_start(struct job *j)
+{
+    h2o_req_t *hr = j->h2o;
+    j->r.body = arena_memdup(j->r.arena, hr->entity.base ? hr->entity.base : "", hr->entity.len + 1);
+    ((char *)j->r.body)[hr->entity.len] = '\0';
+    j->r.body_len = hr->entity.len;
+    queue_push(j);
+}
+
+static void
+start_pending(struct loop *l)
+{
+    while (l->pending_head && atomic_load(&large_inflight) < cfg->max_large) {
+        struct job *j = l->pending_head;
+        l->pending_head = j->next;
+        if (!l->pending_head)
+            l->pending_tail = NULL;
+        if (!j->h2o) { /* client left while waiting */
+            l->inflight--;
+            job_free(j);
+            continue;
+        }
+        atomic_fetch_add(&large_inflight, 1);
+        job_start(j);
+    }
+}
+
+static void
+send_response(struct job *j)
+{
+    h2o_req_t *hr = j->h2o;
+    static h2o_generator_t generator = { NULL, NULL };
+    hr->res.status = j->r.status;
+    hr->res.reason = "OK";
+    if (j->r.content_type)
+        h2o_add_header(&hr->pool, &hr->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
+                       j->r.content_type, strlen(j->r.content_type));
+    for (int i = 0; i < j->r.nresp_headers; i++) {
+        const char *n = j->r.resp_headers[i].name, *v = j->r.resp_headers[i].value;
+        char *nc = h2o_mem_alloc_pool(&hr->pool, strlen(n) + 1);
+        memcpy(nc, n, strlen(n) + 1);
+        char *vc = h2o_mem_alloc_pool(&hr->pool, strlen(v) + 1);
+        memcpy(vc, v, strlen(v) + 1);
+        h2o_add_header_by_str(&hr->pool, &hr->res.headers, nc, strlen(nc), 1, NULL, vc,
+                              strlen(vc));
+    }
+    h2o_iovec_t body = h2o_iovec_init(j->r.resp_body ? j->r.resp_body : "", j->r.resp_len);
+    if (j->r.resp_body) {
+        /* the body must outlive this call: h2o may still be writing it; free it with the pool */
+        char **owner = h2o_mem_alloc_shared(&hr->pool, sizeof(char *), free_body);
+        *owner = j->r.resp_body;
+        j->r.resp_body = NULL;
+    }
+    hr->res.content_length = body.len;
+    h2o_start_response(hr, &generator);
+    h2o_send(hr, &body, 1, H2O_SEND_STATE_FINAL);
+}
+
+static void
+on_job_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
+{
+    struct loop *l = H2O_STRUCT_FROM_MEMBER(struct loop, receiver, receiver);
+    while (!h2o_linklist_is_empty(messages)) {
+        h2o_multithread_message_t *m =
+            H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link, messages->next);
+        h2o_linklist_unlink(&m->link);
+        struct job *j = (struct job *)m;
+        if (j->large)
+            atomic_fetch_sub(&large_inflight, 1);
+        if (j->h2o)
+            send_response(j);
+        l->inflight--;
+        job_free(j);
+    }
+    start_pending(l);
+}
+
+static char *
+dup_iov(struct arena *a, h2o_iovec_t v)
+{
+    return arena_strndup(a, v.base ? v.base : "", v.len);
+}
+
+static void
+make_request_id(char *out)
+{
+    static atomic_uint_fast64_t seq;
+    static unsigned int boot;
+    if (!boot)
+        boot = (unsigned int)time(NULL) ^ (unsigned int)getpid();
+    uint64_t n = atomic_fetch_add(&seq, 1);
+    snprintf(out, 24, "%08x%08llx", boot, (unsigned long long)n);
+}
+
+static int
+on_req(h2o_handler_t *self, h2o_req_t *hr)
+{
+    (void)self;
+    struct loop *l = H2O_STRUCT_FROM_MEMBER(struct loop, ctx, hr->conn->ctx);
+    struct job *j = calloc(1, sizeof(*j));
+    if (!j)
+        return -1;
+    struct arena *a = arena_new();
+    req_init(&j->r, a);
+    j->loop = l;
+    j->h2o = hr;
+    j->start_ns = now_ns();
+    make_request_id(j->r.id);
+    j->r.method = dup_iov(a, hr->method);
+    size_t plen = hr->query_at != SIZE_MAX ? hr->query_at : hr->path.len;
+    j->r.path = arena_strndup(a, hr->path.base, plen);
+    j->r.query = hr->query_at != SIZE_MAX
+                     ? arena_strndup(a, hr->path.base + plen + 1, hr->path.len - plen - 1)
+                     : "";
+    j->r.nheaders = hr->headers.size;
+    j->r.headers = arena_alloc(a, sizeof(struct http_header) * (hr->headers.size + 1));
+    for (size_t i = 0; i < hr->headers.size; i++) {
+        j->r.headers[i].name = dup_iov(a, *hr->headers.entries[i].name);
+        j->r.headers[i].value = dup_iov(a, hr->headers.entries[i].value);
+    }
+    struct sockaddr_storage ss;
+    socklen_t sl = hr->conn->callbacks->get_peername(hr->conn, (struct sockaddr *)&ss);
+    char host[NI_MAXHOST];
+    size_t hl = sl ? h2o_socket_getnumerichost((struct sockaddr *)&ss, sl, host) : SIZE_MAX;
+    j->r.remote_addr = hl != SIZE_MAX ? arena_strndup(a, host, hl) : "";
+
+    j->slot = h2o_mem_alloc_shared(&hr->pool, sizeof(struct job *), on_req_dispose);
+    *j->slot = j;
+    l->inflight++;
+    if (hr->entity.len > cfg->large_body) {
+        j->large = true;
+        j->next = NULL;
+        if (l->pending_tail)
+            l->pending_tail->next = j;
+        else
+            l->pending_head = j;
+        l->pending_tail = j;
+        start_pending(l);
+    } else {
+        job_start(j);
+    }
+    return 0;
+}
+
+static void
+on_accept(h2o_socket_t *listener, const char *err)
+{
+    struct loop *l = listener->data;
+    if (err)
+        return;
+    h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
+    if (sock)
+        h2o_accept(&l->accept, sock);
+}
+
+static void *
+loop_main(void *arg)
+{
+    struct loop *l = arg;
+    int idx = (int)(l - loops);
+    for (int i = 0; i < nlisten_per_loop; i++) {
+        h2o_socket_t *s =
+            h2o_evloop_socket_create(l->ctx.loop, listen_fds[idx][i], H2O_SOCKET_FLAG_DONT_READ);
+        s->data = l;
+        h2o_socket_read_start(s, on_accept);
+        l->listeners[l->nlisteners++] = s;
+    }
+    bool stopping = false;
+    int64_t stop_at = 0;
+    for (;;) {
+        h2o_evloop_run(l->ctx.loop, 100);
+        if (stop_requested && !stopping) {
+            stopping = true;
+            stop_at = now_ns();
+            for (int i = 0; i < l->nlisteners; i++) {
+                h2o_socket_read_stop(l->listeners[i]);
+                h2o_socket_close(l->listeners[i]);
+            }
+            l->nlisteners = 0;
+            h2o_context_request_shutdown(&l->ctx);
+        }
+        /* finish what is in flight (bounded: 30 s), then leave */
+        if (stopping && (l->inflight == 0 || now_ns() - stop_at > 30000000000LL))
+            break;
+    }
+    return NULL;
+}
+
+static int
+open_listeners(const char *listen_spec, char *desc, size_t desclen)
+{
+    char host[256], port[16];
+    const char *colon = strrchr(listen_spec, ':');
+    if (!colon || colon == listen_spec || strlen(colon + 1) >= sizeof(port)) {
+        log_error("invalid --listen '%s' (expected HOST:PORT)", listen_spec);
+        return -1;
+    }
+    size_t hlen = (size_t)(colon - listen_spec);
+    if (listen_spec[0] == '[' && hlen >= 2 && listen_spec[hlen - 1] == ']') {
+        memcpy(host, listen_spec + 1, hlen - 2);
+        host[hlen - 2] = '\0';
+    } else {
+        if (hlen >= sizeof(host))
+            return -1;
+        memcpy(host, listen_spec, hlen);
+        host[hlen] = '\0';
+    }
+    snprintf(port, sizeof(port), "%s", colon + 1);
+    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                              .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
+    struct addrinfo *res = NULL;
+    int gai = getaddrinfo(*host ? host : NULL, port, &hints, &res);
+    if (gai != 0) {
+        log_error("cannot resolve '%s': %s", listen_spec, gai_strerror(gai));
+        return -1;
+    }
+    nlisten_per_loop = 0;
+    desc[0] = '\0';
+    for (struct addrinfo *ai = res; ai && nlisten_per_loop < MAX_LISTENERS; ai = ai->ai_next) {
+        bool dup = false;
+        for (struct addrinfo *p = res; p != ai; p = p->ai_next)
+            if (p->ai_addrlen == ai->ai_addrlen && memcmp(p->ai_addr, ai->ai_addr, ai->ai_addrlen) == 0)
+                dup = true;
+        if (dup)
+            continue;
+        for (int li = 0; li < nloops; li++) {
+            int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0);
+            int on = 1;
+            if (fd < 0)
+                goto fail;
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+            setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+            if (ai->ai_family == AF_INET6)
+                setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+            if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 1024) != 0) {
+                log_error("cannot listen on %s: %s", listen_spec, strerror(errno));
+                close(fd);
+                goto fail;
+            }
+            listen_fds[li][nlisten_per_loop] = fd;
+        }
+        char nh[NI_MAXHOST];
+        getnameinfo(ai->ai_addr, ai->ai_addrlen, nh, sizeof(nh), NULL, 0, NI_NUMERICHOST);
+        size_t dl = strlen(desc);
+        snprintf(desc + dl, desclen - dl, "%s%s%s%s:%s", dl ? " " : "",
+                 ai->ai_family == AF_INET6 ? "[" : "", nh, ai->ai_family == AF_INET6 ? "]" : "",
+                 port);
+        nlisten_per_loop++;
+    }
+    freeaddrinfo(res);
+    return nlisten_per_loop > 0 ? 0 : -1;
+fail:
+    freeaddrinfo(res);
+    return -1;
+}
+
+int
+http_server_run(const struct http_server_config *c)
+{
+    cfg = c;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    if (ncpu < 1)
+        ncpu = 1;
+    nloops = c->loops > 0 ? c->loops : (int)ncpu;
+    if (nloops > MAX_LOOPS)
+        nloops = MAX_LOOPS;
+    int nworkers = c->workers > 0 ? c->workers : (int)ncpu * 2;
+    char desc[512];
+    if (open_listeners(c->listen, desc, sizeof(desc)) != 0)
+        return -1;
+
+    signal(SIGPIPE, SIG_IGN);
+    struct sigaction sa = { .sa_handler = on_signal };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+
+    h2o_config_init(&globalconf);
+    globalconf.max_request_entity_size = c->max_body;
+    globalconf.server_name = h2o_iovec_init(H2O_STRLIT("madoguchi"));
+    h2o_hostconf_t *host =
+        h2o_config_register_host(&globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
+    h2o_handler_t *handler = h2o_create_handler(path, sizeof(*handler));
+    handler->on_req = on_req;
+
+    struct worker *workers = xcalloc((size_t)nworkers, sizeof(*workers));
+    for (int i = 0; i < nworkers; i++) {
+        workers[i].index = i;
+        if (c->worker_init && c->worker_init(&workers[i].state, i) != 0) {
+            log_error("worker %d failed to start", i);
+            for (int k = 0; k < i; k++)
+                if (c->worker_fini)
+                    c->worker_fini(workers[k].state);
+            free(workers);
+            return -1;
+        }
+    }
+    for (int i = 0; i < nworkers; i++)
+        pthread_create(&workers[i].tid, NULL, worker_main, &workers[i]);
+
+    for (int i = 0; i < nloops; i++) {
+        struct loop *l = &loops[i];
+        h2o_context_init(&l->ctx, h2o_evloop_create(), &globalconf);
+        l->accept.ctx = &l->ctx;
+        l->accept.hosts = globalconf.hosts;
+        l->queue = h2o_multithread_create_queue(l->ctx.loop);
+        h2o_multithread_register_receiver(l->queue, &l->receiver, on_job_done);
+    }
+    if (c->on_ready)
+        c->on_ready(desc);
+    for (int i = 0; i < nloops; i++)
+        pthread_create(&loops[i].tid, NULL, loop_main, &loops[i]);
+    for (int i = 0; i < nloops; i++)
+        pthread_join(loops[i].tid, NULL);
+
+    pthread_mutex_lock(&q_mutex);
+    q_closed = true;
+    pthread_cond_broadcast(&q_cond);
+    pthread_mutex_unlock(&q_mutex);
+    for (int i = 0; i < nworkers; i++) {
+        pthread_join(workers[i].tid, NULL);
+        if (c->worker_fini)
+            c->worker_fini(workers[i].state);
+    }
+    free(workers);
+    log_info("server stopped");
+    return 0;
+}

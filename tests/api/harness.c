@@ -1,0 +1,227 @@
+/* In-process API harness; see harness.h. */
+#include "harness.h"
+
+#include "api/api.h"
+#include "core/arena.h"
+#include "core/clock.h"
+#include "db/db.h"
+#include "domain/app.h"
+#include "domain/auth.h"
+#include "domain/blob.h"
+#include "domain/file.h"
+#include "sec/sec.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static struct db *db;
+static struct sec_key *key;
+static struct th_resp last;
+static char blob_dir[256];
+static char tokenbuf[8][64];
+static int tokenslot;
+
+const char *
+th_backend(void)
+{
+    return getenv("TEST_PG_DSN") ? "postgresql" : "sqlite";
+}
+
+static void
+fail_setup(const char *what, const char *msg)
+{
+    fprintf(stderr, "harness: %s: %s\n", what, msg ? msg : "");
+    abort();
+}
+
+int
+th_setup(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    const char *dsn = getenv("TEST_PG_DSN");
+    if (sec_init() < 0)
+        fail_setup("sec_init", NULL);
+    sec_set_pwhash_limits(1, 8192);
+    if (db_open(dsn ? dsn : ":memory:", &db, &err) != DB_OK)
+        fail_setup("db_open", err);
+    if (dsn && db_exec_script(db, "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;") != DB_OK)
+        fail_setup("reset schema", db_errmsg(db));
+    if (db_migrate(db, &err) != DB_OK)
+        fail_setup("migrate", err);
+    uint8_t raw[32];
+    randombytes_buf(raw, sizeof(raw));
+    if (sec_key_from_bytes(raw, &key) != ERR_OK)
+        fail_setup("key", NULL);
+    snprintf(blob_dir, sizeof(blob_dir), "/tmp/madoguchi-api-test-%d", (int)getpid());
+    char cmd[300];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s", blob_dir, blob_dir);
+    if (system(cmd) != 0)
+        fail_setup("blob dir", blob_dir);
+    if (blob_init(dsn ? NULL : blob_dir, key) < 0 || file_init() < 0)
+        fail_setup("blob/file init", NULL);
+    struct arena *a = arena_new();
+    struct fail f;
+    struct ctx c;
+    memset(&c, 0, sizeof(c));
+    fail_init(&f, a, LANG_JA);
+    c.arena = a;
+    c.db = db;
+    c.fail = &f;
+    c.now = clock_now_ms() / 1000;
+    c.who.kind = PRIN_SYSTEM;
+    c.who.login = "system";
+    int64_t id;
+    if (auth_user_add(&c, TH_USER, "管理者", TH_PASSWORD, true, true, &id) != ERR_OK)
+        fail_setup("user add", f.message);
+    arena_free(a);
+    return 0;
+}
+
+int
+th_teardown(void **state)
+{
+    (void)state;
+    free(last.body);
+    json_decref(last.json);
+    memset(&last, 0, sizeof(last));
+    app_cache_clear();
+    file_shutdown();
+    blob_shutdown();
+    db_close(db);
+    db = NULL;
+    sec_key_free(key);
+    key = NULL;
+    char cmd[300];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", blob_dir);
+    if (system(cmd) != 0)
+        return -1;
+    return 0;
+}
+
+const struct th_resp *
+th_request(const char *method, const char *target, const char *body, const char *const *headers,
+           int auth)
+{
+    free(last.body);
+    json_decref(last.json);
+    memset(&last, 0, sizeof(last));
+
+    struct arena *a = arena_new();
+    struct req r;
+    req_init(&r, a);
+    snprintf(r.id, sizeof(r.id), "test");
+    r.method = method;
+    const char *q = strchr(target, '?');
+    r.path = q ? arena_strndup(a, target, (size_t)(q - target)) : target;
+    r.query = q ? q + 1 : "";
+    r.body = body ? body : "";
+    r.body_len = body ? strlen(body) : 0;
+    size_t n = 0;
+    while (headers && headers[n])
+        n++;
+    r.headers = arena_alloc(a, sizeof(struct http_header) * (n + 2));
+    for (size_t i = 0; i < n; i++) {
+        const char *colon = strchr(headers[i], ':');
+        r.headers[r.nheaders].name = arena_strndup(a, headers[i], (size_t)(colon - headers[i]));
+        r.headers[r.nheaders].value = colon[1] == ' ' ? colon + 2 : colon + 1;
+        r.nheaders++;
+    }
+    if (auth) {
+        char raw[128], b64[200];
+        snprintf(raw, sizeof(raw), "%s:%s", TH_USER, TH_PASSWORD);
+        sodium_bin2base64(b64, sizeof(b64), (const unsigned char *)raw, strlen(raw),
+                          sodium_base64_VARIANT_ORIGINAL);
+        r.headers[r.nheaders].name = "x-cybozu-authorization";
+        r.headers[r.nheaders].value = arena_strdup(a, b64);
+        r.nheaders++;
+    }
+    api_handle(db, &r);
+    last.status = r.status;
+    last.body = r.resp_body;
+    last.len = r.resp_len;
+    r.resp_body = NULL;
+    snprintf(last.content_type, sizeof(last.content_type), "%s",
+             r.content_type ? r.content_type : "");
+    if (last.body && strstr(last.content_type, "json"))
+        last.json = json_loadb(last.body, last.len, 0, NULL);
+    arena_free(a);
+    return &last;
+}
+
+const struct th_resp *
+th_get(const char *target)
+{
+    return th_request("GET", target, NULL, NULL, 1);
+}
+
+const struct th_resp *
+th_send(const char *method, const char *target, const char *fmt, ...)
+{
+    char *body = NULL;
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        if (vasprintf(&body, fmt, ap) < 0)
+            body = NULL;
+        va_end(ap);
+    }
+    static const char *const json_hdr[] = { "Content-Type: application/json", NULL };
+    const struct th_resp *res = th_request(method, target, body, json_hdr, 1);
+    free(body);
+    return res;
+}
+
+long
+th_app(const char *fields_json)
+{
+    const struct th_resp *r = th_send("POST", "/k/v1/preview/app.json", "{\"name\":\"テストアプリ\"}");
+    if (r->status != 200)
+        fail_setup("create app", r->body);
+    long app = strtol(th_str(r->json, "app"), NULL, 10);
+    r = th_send("POST", "/k/v1/preview/app/form/fields.json", "{\"app\":%ld,\"properties\":%s}",
+                app, fields_json);
+    if (r->status != 200)
+        fail_setup("add fields", r->body);
+    r = th_send("POST", "/k/v1/preview/app/deploy.json", "{\"apps\":[{\"app\":%ld}]}", app);
+    if (r->status != 200)
+        fail_setup("deploy", r->body);
+    return app;
+}
+
+const char *
+th_token(long app, unsigned perms)
+{
+    struct arena *a = arena_new();
+    struct fail f;
+    struct ctx c;
+    memset(&c, 0, sizeof(c));
+    fail_init(&f, a, LANG_JA);
+    c.arena = a;
+    c.db = db;
+    c.fail = &f;
+    c.now = clock_now_ms() / 1000;
+    c.who.kind = PRIN_SYSTEM;
+    char *out = tokenbuf[tokenslot++ % 8];
+    if (auth_token_add(&c, app, perms, out) != ERR_OK)
+        fail_setup("token", f.message);
+    arena_free(a);
+    return out;
+}
+
+const char *
+th_str(const json_t *obj, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", path);
+    const json_t *cur = obj;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ".", &save); tok && cur; tok = strtok_r(NULL, ".", &save))
+        cur = json_is_array(cur) ? json_array_get(cur, strtoul(tok, NULL, 10))
+                                 : json_object_get(cur, tok);
+    return json_is_string(cur) ? json_string_value(cur) : NULL;
+}
