@@ -9,7 +9,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lmagic -lz -lpthread -lm
 CFLAGS_COMMON = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g $(WARN) -MMD -MP -Isrc -Ibuild/gen $(PKG_CFLAGS) \
                 -DH2O_USE_LIBUV=0
-OPT_CFLAGS  := -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2
+OPT_CFLAGS  := -O2 -fno-omit-frame-pointer -fstack-protector-strong -D_FORTIFY_SOURCE=2
 SAN_CFLAGS  := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -DARENA_DEBUG=1
 
 SRC      := $(sort $(wildcard src/*/*.c)) src/main.c
@@ -56,10 +56,10 @@ asan: build/madoguchi-asan
 
 build/tests/test_%: tests/unit/test_%.c $(SOBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(SAN_CFLAGS) -Itests -o $@ $< $(SOBJ) $(PKG_LIBS) -lcmocka
+	@echo "LINK $@"; $(CC) $(CFLAGS_COMMON) $(SAN_CFLAGS) -Itests -o $@ $< $(SOBJ) $(PKG_LIBS) -lcmocka
 build/tests/test_%: tests/api/test_%.c tests/api/harness.c tests/api/harness.h $(SOBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(SAN_CFLAGS) -Itests -Itests/api -o $@ $< tests/api/harness.c $(SOBJ) $(PKG_LIBS) -lcmocka
+	@echo "LINK $@"; $(CC) $(CFLAGS_COMMON) $(SAN_CFLAGS) -Itests -Itests/api -o $@ $< tests/api/harness.c $(SOBJ) $(PKG_LIBS) -lcmocka
 
 export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1

@@ -14,7 +14,7 @@ URL=http://127.0.0.1:$PORT
 DIR=$(mktemp -d /tmp/madoguchi-bench.XXXXXX)
 OUT=$DIR/out.md
 PW=bench-password-1
-trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DIR"' EXIT
+trap 'kill $SERVER 2>/dev/null || true; grep -v " INFO " "$DIR/server.log" | tail -20; rm -rf "$DIR"' EXIT
 
 command -v wrk >/dev/null || { echo "bench: wrk is not installed (apt-get install wrk)"; exit 1; }
 echo "$PW" | $BIN user add --data "$DIR/data" --login bench --password-stdin --admin --service >/dev/null

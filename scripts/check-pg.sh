@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs the test suites against PostgreSQL: starts a throwaway cluster (scripts/pg-temp.sh), runs
 # every test binary given (plus build/tests/test_db and test_query when built) with TEST_PG_DSN
-# set, then the compat suite with MADOGUCHI_TEST_DB, and always removes the cluster. Without a
+# set, then the compat suite with MADOGUCHI_TEST_DB, each on a freshly created database, and
+# always removes the cluster. Without a
 # PostgreSQL installation it skips (exit 0) so `make check` works on SQLite-only machines.
 set -eu
 
@@ -45,8 +46,10 @@ for t in "$@" "$root/build/tests/test_db" "$root/build/tests/test_query"; do
     bins="$bins $t"
 done
 
+# every suite starts from an empty database: earlier ones leave rows and sequences behind
 for t in $bins; do
     echo "== $t (postgresql)"
+    "$root/scripts/pg-temp.sh" reset "$dir"
     if ! TEST_PG_DSN="$dsn" "$t" 2>&1; then
         echo "check-pg: FAILED: $t"
         exit 1
@@ -57,6 +60,7 @@ compat=$root/scripts/check-compat.sh
 if [ -f "$compat" ]; then
     echo "== scripts/check-compat.sh (postgresql)"
     [ -x "$compat" ] || compat="sh $compat"
+    "$root/scripts/pg-temp.sh" reset "$dir"
     # shellcheck disable=SC2086 # $compat may be "sh path"
     if ! (cd "$root" && MADOGUCHI_TEST_DB="$dsn" $compat); then
         echo "check-pg: FAILED: compat"

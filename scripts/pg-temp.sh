@@ -3,6 +3,7 @@
 # in DIR that listens only on a Unix socket in DIR (listen_addresses='', so parallel clusters and
 # the system cluster never collide on a TCP port), with durability off for speed, creates the
 # database madoguchi and prints its conninfo on stdout (everything else goes to stderr).
+# `pg-temp.sh reset DIR` drops and recreates the database (a clean slate between suites).
 # `pg-temp.sh stop DIR` stops it and removes DIR. initdb refuses to run as root, so as root the
 # server runs as the `postgres` system user. Exit 3 when the PostgreSQL binaries are missing.
 set -eu
@@ -11,7 +12,7 @@ PG_BINDIR=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
 MARKER=.madoguchi-pg-temp
 
 die() { echo "pg-temp: $*" >&2; exit 1; }
-usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start|reset|stop DIR" >&2; exit 2; }
 
 [ $# -eq 2 ] || usage
 cmd=$1
@@ -96,12 +97,23 @@ log_min_error_statement = panic
 EOF
     as_owner "$PG_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null ||
         { cat "$dir/server.log" >&2; die "server did not start"; }
-    # the client side (psql) runs as the caller: root may always reach the socket
+    create_db
+    conninfo
+}
+
+# The client side (psql) runs as the caller: root may always reach the socket.
+create_db() {
     env -u PGOPTIONS -u PGSERVICE "$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 \
-        "host=$dir dbname=postgres user=$user" >/dev/null <<'EOF' || die "cannot create database"
+        "host=$dir dbname=postgres user=$(role_name)" >/dev/null <<'EOF' || die "cannot create database"
+SET client_min_messages = warning;
+DROP DATABASE IF EXISTS madoguchi WITH (FORCE);
 CREATE DATABASE madoguchi TEMPLATE template0 ENCODING 'UTF8';
 EOF
-    conninfo
+}
+
+reset() {
+    is_running || die "no cluster runs in $dir"
+    create_db
 }
 
 stop() {
@@ -118,6 +130,7 @@ stop() {
 
 case $cmd in
 start) start ;;
+reset) reset ;;
 stop) stop ;;
 *) usage ;;
 esac

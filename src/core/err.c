@@ -70,7 +70,7 @@ fill(struct arena *a, const char *tpl, const char *arg)
 }
 
 enum err
-fail_msg(struct fail *f, enum err e, const char *message)
+fail_with_message(struct fail *f, enum err e, const char *message)
 {
     if (f->code == ERR_OK || (f->code == ERR_INVALID && e != ERR_INVALID)) {
         f->code = e;
@@ -82,7 +82,7 @@ fail_msg(struct fail *f, enum err e, const char *message)
 enum err
 fail_set(struct fail *f, enum err e, const char *arg)
 {
-    return fail_msg(f, e, fill(f->arena, err_template(e, f->lang), arg));
+    return fail_with_message(f, e, fill(f->arena, err_template(e, f->lang), arg));
 }
 
 void
@@ -127,5 +127,5 @@ fail_merge_prefixed(struct fail *dst, struct fail *src, const char *prefix)
         }
     }
     if (src->code != ERR_OK)
-        fail_msg(dst, src->code, src->message);
+        fail_with_message(dst, src->code, src->message);
 }

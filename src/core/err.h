@@ -134,7 +134,7 @@ const char *msg_template(enum msg m, enum lang lang);
  * only if the current code is ERR_OK or ERR_INVALID collected from fail_field(). */
 enum err fail_set(struct fail *f, enum err e, const char *arg);
 /* Same with a custom message (already localized by the caller). */
-enum err fail_msg(struct fail *f, enum err e, const char *message);
+enum err fail_with_message(struct fail *f, enum err e, const char *message);
 /* Adds a per-field message under key (kintone paths: "record.foo.value"). */
 void fail_field(struct fail *f, const char *key, enum msg m, const char *arg);
 bool fail_has_fields(const struct fail *f);

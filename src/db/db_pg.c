@@ -11,16 +11,16 @@
 #include "../core/arena.h"
 #include "../core/log.h"
 
-#include <stdint.h>
 #include <libpq-fe.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define STMT_CACHE 128
+#define STMT_CACHE    128
 #define INLINE_PARAMS 16
-#define BOOLOID 16
-#define BYTEAOID 17
+#define BOOLOID       16
+#define BYTEAOID      17
 
 struct pg_stmt {
     char *sql; /* NULL: free slot */
@@ -99,7 +99,12 @@ fail_res(struct pg_db *d, const PGresult *r)
     } else {
         set_msg(d, PQerrorMessage(d->c));
     }
-    if (PQstatus(d->c) != CONNECTION_OK) {
+    /* An error libpq made up itself (no SQLSTATE) after the server vanished can come while
+     * PQstatus still says OK; reading the socket settles it. */
+    bool broken = PQstatus(d->c) != CONNECTION_OK;
+    if (!state && !broken)
+        broken = !PQconsumeInput(d->c) || PQstatus(d->c) != CONNECTION_OK;
+    if (broken) {
         d->need_reset = true;
         return DB_CONN;
     }
@@ -325,7 +330,9 @@ args_build(struct pg_db *d, struct pg_args *a, const struct db_param *p, int n)
         a->formats[i] = 0;
         a->n = i + 1;
         switch (p[i].type) {
-        case DB_T_NULL: a->values[i] = NULL; break;
+        case DB_T_NULL:
+            a->values[i] = NULL;
+            break;
         case DB_T_INT:
             snprintf(a->num[i], sizeof(a->num[i]), "%lld", (long long)p[i].i);
             a->values[i] = a->num[i];
@@ -540,8 +547,7 @@ bytea_value(struct pg_res *r, int c, size_t *len)
     }
     if (!r->blob[c]) {
         size_t n = 0;
-        unsigned char *u =
-            PQunescapeBytea((const unsigned char *)PQgetvalue(r->r, r->row, c), &n);
+        unsigned char *u = PQunescapeBytea((const unsigned char *)PQgetvalue(r->r, r->row, c), &n);
         if (!u)
             abort(); /* out of memory: same policy as xmalloc */
         r->blob[c] = xmalloc(n + 1);
@@ -748,9 +754,10 @@ db_pg_open(const char *conninfo, struct db **out, char **errmsg)
     /* Defaults first, then the caller's string (expanded from "dbname"): its values win.
      * The timeouts bound how long a worker hangs on a dead host during failover. Last the
      * encoding we need, which nobody may override. */
-    const char *const keys[] = { "connect_timeout",  "keepalives_idle", "keepalives_interval",
-                                 "keepalives_count", "fallback_application_name", "dbname",
-                                 "client_encoding",  NULL };
+    const char *const keys[] = { "connect_timeout",           "keepalives_idle",
+                                 "keepalives_interval",       "keepalives_count",
+                                 "fallback_application_name", "dbname",
+                                 "client_encoding",           NULL };
     const char *const vals[] = { "5", "30", "10", "3", "madoguchi", conninfo, "UTF8", NULL };
     d->c = PQconnectdbParams(keys, vals, 1);
     if (!d->c) {

@@ -16,6 +16,7 @@
 
 #define CALC_MAX_DEPTH 64
 #define CALC_MAX_ARGS 255
+#define CALC_MAX_SECONDS 253402300800.0 /* 10000-01-01: dates beyond are errors */
 
 enum node_kind { N_NUM, N_STR, N_REF, N_NEG, N_BIN, N_CALL };
 enum bin_op { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_POW, OP_CAT, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
@@ -571,7 +572,7 @@ calc_parse_lang(struct arena *a, const char *expr, enum lang lang, struct calc_e
     *errmsg = NULL;
     next(&p);
     struct calc_expr *e = p.t == T_END ? NULL : parse_cmp(&p);
-    if (e && p.t != T_END)
+    if (e && (p.t != T_END || p.err))
         e = NULL;
     if (!e) {
         perr(&p, CM_SYNTAX, NULL, NULL);
@@ -1243,6 +1244,8 @@ eval_call(const struct ev *ev, const struct calc_expr *e)
             return v_err;
         if (a0.t == V_EMPTY)
             return str("");
+        if (!(fabs(a0.n) < CALC_MAX_SECONDS))
+            return v_err;
         const char *s = date_format(ev, a0.n, fmt, off);
         return s ? str(s) : v_err;
     }
@@ -1301,6 +1304,8 @@ render(const struct ev *ev, struct val v, const char *format)
         return json_null();
     if (!calc_format_is_time(format))
         return calc_number_json(v.n);
+    if (!(fabs(v.n) < CALC_MAX_SECONDS))
+        return json_null();
     int64_t secs = (int64_t)floor(v.n);
     if (strcmp(format, "DATETIME") == 0) {
         clock_format_utc_min(secs, buf);

@@ -980,11 +980,18 @@ merge_inner(struct norm *tn, const json_t *base, const json_t *change)
         merr(st, key2(st, tn->key, "fields"), MSG_BAD_TYPE, NULL);
         change = NULL;
     }
+    json_t *kept = json_object(); /* unchanged inner codes: a rename must not take one */
+    json_object_foreach((json_t *)base, name, def)
+    {
+        if (!json_object_get(change, name))
+            json_object_set_new(kept, name, json_true());
+    }
     json_object_foreach((json_t *)base, name, def)
     {
         const json_t *ch = json_object_get(change, name);
         if (!ch) {
-            json_object_set(out, name, def);
+            if (!json_object_get(out, name))
+                json_object_set(out, name, def);
             continue;
         }
         const char *key = arena_printf(st->c->arena, "%s.fields.%s", tn->key, name);
@@ -1004,10 +1011,14 @@ merge_inner(struct norm *tn, const json_t *base, const json_t *change)
         json_object_update(merged, (json_t *)ch);
         json_t *d = normalize(st, key, code, field_def_type(def), merged, true, NULL);
         json_decref(merged);
-        if (json_object_get(out, code))
+        if (json_object_get(out, code) || json_object_get(kept, code)) {
             ferr(st, key2(st, key, "code"), FX_CODE_DUP, code);
+            json_decref(d);
+            continue;
+        }
         json_object_set_new(out, code, d);
     }
+    json_decref(kept);
     json_object_foreach((json_t *)change, name, def)
     {
         if (json_object_get(base, name))
@@ -1016,8 +1027,11 @@ merge_inner(struct norm *tn, const json_t *base, const json_t *change)
         if (!d)
             continue;
         const char *code = json_string_value(json_object_get(d, "code"));
-        if (json_object_get(out, code))
+        if (json_object_get(out, code)) {
             ferr(st, arena_printf(st->c->arena, "%s.fields.%s", tn->key, name), FX_CODE_DUP, code);
+            json_decref(d);
+            continue;
+        }
         json_object_set_new(out, code, d);
     }
     return out;
@@ -1266,6 +1280,12 @@ field_props_apply(struct ctx *c, const json_t *existing, const json_t *changes, 
         if (st.nerr)
             goto fail;
     }
+    /* unchanged fields first, so that a clash is reported on the field being changed */
+    json_object_foreach((json_t *)existing, name, def)
+    {
+        if (add || !json_object_get(changes, name))
+            register_codes(&st, codes, name, def, arena_printf(c->arena, "properties.%s", name));
+    }
     json_object_foreach((json_t *)existing, name, def)
     {
         const json_t *ch = add ? NULL : json_object_get(changes, name);
@@ -1273,8 +1293,12 @@ field_props_apply(struct ctx *c, const json_t *existing, const json_t *changes, 
         json_t *d = ch ? update_field(&st, name, def, ch, &code) : json_incref(def);
         if (!d)
             continue;
-        register_codes(&st, codes, code, d, arena_printf(c->arena, "properties.%s", name));
-        json_object_set_new(res, code, d);
+        if (ch)
+            register_codes(&st, codes, code, d, arena_printf(c->arena, "properties.%s", name));
+        if (json_object_get(res, code))
+            json_decref(d); /* a clash, already reported */
+        else
+            json_object_set_new(res, code, d);
     }
     if (add) {
         json_object_foreach((json_t *)changes, name, def)

@@ -7,16 +7,18 @@
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/strbuf.h"
+#include "domain/app.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define OPS_CMP                                                                                    \
-    (QOP_BIT(QOP_EQ) | QOP_BIT(QOP_NE) | QOP_BIT(QOP_GT) | QOP_BIT(QOP_LT) | QOP_BIT(QOP_GE) |   \
+#define OPS_CMP                                                                                \
+    (QOP_BIT(QOP_EQ) | QOP_BIT(QOP_NE) | QOP_BIT(QOP_GT) | QOP_BIT(QOP_LT) | QOP_BIT(QOP_GE) | \
      QOP_BIT(QOP_LE))
-#define OPS_EQ (QOP_BIT(QOP_EQ) | QOP_BIT(QOP_NE))
-#define OPS_IN (QOP_BIT(QOP_IN) | QOP_BIT(QOP_NOT_IN))
-#define OPS_LIKE (QOP_BIT(QOP_LIKE) | QOP_BIT(QOP_NOT_LIKE))
+#define OPS_EQ    (QOP_BIT(QOP_EQ) | QOP_BIT(QOP_NE))
+#define OPS_IN    (QOP_BIT(QOP_IN) | QOP_BIT(QOP_NOT_IN))
+#define OPS_LIKE  (QOP_BIT(QOP_LIKE) | QOP_BIT(QOP_NOT_LIKE))
 #define OPS_EMPTY (QOP_BIT(QOP_EMPTY) | QOP_BIT(QOP_NOT_EMPTY))
 
 /* The operator table of the kintone reference (§1.9). RICH_TEXT also takes "is empty",
@@ -135,12 +137,81 @@ query_lookup(const json_t *props, const char *code, struct qfield *out)
     return false;
 }
 
+/* ---- related records ---- */
+
+static enum err
+load_with_app(struct ctx *c, int64_t app_id, const json_t **props)
+{
+    struct app_def d;
+    enum err e = app_load(c, app_id, c->preview, &d);
+    if (e)
+        return e;
+    *props = d.props;
+    return ERR_OK;
+}
+
+static query_props_loader_fn *props_loader = load_with_app;
+
+void
+query_set_props_loader(query_props_loader_fn *fn)
+{
+    props_loader = fn ? fn : load_with_app;
+}
+
+/* "関連レコード.f": ref must be a REFERENCE_TABLE of props whose related app has a field f
+ * (not in a table); the condition fields must exist on both sides. */
+static enum err
+resolve_related(struct ctx *c, const json_t *props, const char *code, const char *dot,
+                struct qfield *out)
+{
+    const char *ref = arena_strndup(c->arena, code, (size_t)(dot - code));
+    const json_t *def = json_object_get(props, ref);
+    const char *type = json_string_value(json_object_get(def, "type"));
+    const json_t *rt = json_object_get(def, "referenceTable");
+    if (!type || strcmp(type, "REFERENCE_TABLE") != 0 || !json_is_object(rt) ||
+        !query_code_safe(ref))
+        return fail_set(c->fail, ERR_QUERY_FIELD, code);
+    const json_t *app = json_object_get(json_object_get(rt, "relatedApp"), "app");
+    const json_t *cond = json_object_get(rt, "condition");
+    int64_t app_id = json_is_integer(app)
+                         ? json_integer_value(app)
+                         : strtoll(json_string_value(app) ? json_string_value(app) : "0", NULL, 10);
+    const char *here = json_string_value(json_object_get(cond, "field"));
+    const char *there = json_string_value(json_object_get(cond, "relatedField"));
+    const char *filter = json_string_value(json_object_get(rt, "filterCond"));
+    if (app_id <= 0 || !here || !there)
+        return fail_set(c->fail, ERR_QUERY_FIELD, code);
+    struct qrel *rel = arena_zalloc(c->arena, sizeof(*rel));
+    const json_t *rprops = NULL;
+    /* the related app's own errors (gone, no access) would confuse: it is the field that fails */
+    struct fail quiet;
+    struct fail *saved = c->fail;
+    fail_init(&quiet, c->arena, c->lang);
+    c->fail = &quiet;
+    enum err e = props_loader(c, app_id, &rprops);
+    c->fail = saved;
+    if (e || !rprops || !query_lookup(rprops, dot + 1, out) || out->table ||
+        !query_lookup(props, here, &rel->here) || rel->here.table ||
+        !query_lookup(rprops, there, &rel->there) || rel->there.table)
+        return fail_set(c->fail, ERR_QUERY_FIELD, code);
+    rel->ref = ref;
+    rel->app = app_id;
+    rel->props = rprops;
+    rel->filter = filter ? filter : "";
+    out->rel = rel;
+    out->sortable = false;
+    return ERR_OK;
+}
+
 enum err
 query_resolve(struct ctx *c, const json_t *props, const char *code, struct qfield *out)
 {
-    if (!query_lookup(props, code, out))
-        return fail_set(c->fail, ERR_QUERY_FIELD, code);
-    return ERR_OK;
+    if (query_lookup(props, code, out))
+        return ERR_OK;
+    const char *dot = strchr(code, '.');
+    if (dot && dot != code && dot[1])
+        return resolve_related(c, props, code, dot, out);
+    return fail_set(c->fail, ERR_QUERY_FIELD, code);
 }
 
 const char *
@@ -170,9 +241,8 @@ order_sql(struct ctx *c, const json_t *props, enum db_kind kind, const struct qa
         last_desc = ast->sorts[i].desc;
         ends_with_id = f.sem == QS_ID;
         /* NULLs first ascending, last descending: SQLite's order, spelled out for PostgreSQL */
-        const char *nulls = kind == DB_PG && !ends_with_id
-                                ? (last_desc ? " NULLS LAST" : " NULLS FIRST")
-                                : "";
+        const char *nulls =
+            kind == DB_PG && !ends_with_id ? (last_desc ? " NULLS LAST" : " NULLS FIRST") : "";
         strbuf_addf(sb, "%s%s %s%s", i ? ", " : "", x, last_desc ? "DESC" : "ASC", nulls);
     }
     if (!ends_with_id)
@@ -264,11 +334,11 @@ eq_columns(struct ctx *c, const json_t *props, enum db_kind kind, const struct q
 }
 
 enum err
-query_ensure_view_index(struct ctx *c, int64_t app_id, const json_t *props,
-                        const char *filter_cond, const char *sort)
+query_ensure_view_index(struct ctx *c, int64_t app_id, const json_t *props, const char *filter_cond,
+                        const char *sort)
 {
     struct qast filt, srt;
-    struct strbuf cols, sql;
+    struct strbuf cols, keys, sql;
     int ncols = 0;
     struct query_plan plan;
     enum db_kind kind = db_kind(c->db);
@@ -282,6 +352,10 @@ query_ensure_view_index(struct ctx *c, int64_t app_id, const json_t *props,
     e = query_parse_sort(c, sort, &srt);
     if (e)
         return e;
+    strbuf_init(&keys, c->arena, 0);
+    e = order_sql(c, props, kind, &srt, "", &keys);
+    if (e)
+        return e;
     strbuf_init(&cols, c->arena, 0);
     eq_columns(c, props, kind, filt.where, &cols, &ncols);
     bool only_id = ncols == 0;
@@ -290,19 +364,15 @@ query_ensure_view_index(struct ctx *c, int64_t app_id, const json_t *props,
         if (query_lookup(props, srt.sorts[i].field, &f) && f.sem != QS_ID)
             only_id = false;
     }
-    if (only_id) /* UNIQUE (app_id, id) already serves it */
+    if (only_id) /* records_live (app_id, id) already serves it */
         return ERR_OK;
-    if (ncols)
-        strbuf_adds(&cols, ", ");
-    e = order_sql(c, props, kind, &srt, "", &cols);
-    if (e)
-        return e;
+    strbuf_addf(&cols, "%s%s", ncols ? ", " : "", keys.buf);
     strbuf_init(&sql, c->arena, 0);
     strbuf_addf(&sql, "(%s) WHERE app_id = %" PRId64 " AND deleted_at IS NULL", cols.buf, app_id);
-    const char *name = arena_printf(c->arena, "records_q%" PRId64 "_%016" PRIx64, app_id,
-                                    fnv1a(sql.buf));
-    const char *ddl = arena_printf(c->arena, "CREATE INDEX IF NOT EXISTS %s ON records %s", name,
-                                   sql.buf);
+    const char *name =
+        arena_printf(c->arena, "records_q%" PRId64 "_%016" PRIx64, app_id, fnv1a(sql.buf));
+    const char *ddl =
+        arena_printf(c->arena, "CREATE INDEX IF NOT EXISTS %s ON records %s", name, sql.buf);
     if (db_exec(c->db, ddl, NULL, 0, NULL) != DB_OK) {
         log_error("query: cannot create view index %s: %s", name, db_errmsg(c->db));
         return fail_set(c->fail, ERR_INTERNAL, NULL);

@@ -45,6 +45,12 @@ struct query_plan {
 enum err query_compile(struct ctx *c, int64_t app_id, const json_t *props, const char *query,
                        enum db_kind kind, unsigned flags, struct query_plan *out) MUST_CHECK;
 
+/* Loads the live field properties of another app for related-records conditions
+ * ("関連レコード.数値 > 3"); *props must stay valid while c->arena lives. The default loader
+ * uses app_load(); tests replace it. Set at start-up only (not synchronised). */
+typedef enum err query_props_loader_fn(struct ctx *c, int64_t app_id, const json_t **props);
+void query_set_props_loader(query_props_loader_fn *fn);
+
 /* SQL expression (alias r) that reads field `code` for sorting and expression indexes; the
  * same text the compiler emits. NULL if the code is unknown, unsafe or not sortable.
  * Allocated in a. */
@@ -56,7 +62,10 @@ const char *query_field_expr(struct arena *a, const json_t *props, const char *c
  * keys of sort (a view's "sort" string, "数値 desc, $id asc"; NULL/"" = "$id desc"), then r.id;
  * WHERE app_id = N AND deleted_at IS NULL. The name is a hash of the definition, so calling
  * it again is cheap and a changed view gets a new index (old ones are left to the caller).
- * Does nothing when the index would only hold id. Runs in the caller's transaction if any. */
+ * Does nothing when the index would only hold id. Runs in the caller's transaction if any.
+ * SQLite's planner takes a sort-only index (no "=" filter) only once statistics exist
+ * (ANALYZE / PRAGMA optimize): without them it believes "app_id = N" on records_live is
+ * selective. With an "=" filter the index is used at once. */
 enum err query_ensure_view_index(struct ctx *c, int64_t app_id, const json_t *props,
                                  const char *filter_cond, const char *sort) MUST_CHECK;
 

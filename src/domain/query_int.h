@@ -32,7 +32,11 @@ enum qop {
 };
 #define QOP_BIT(op) (1u << (op))
 
-enum qval_kind { QV_STRING, QV_NUMBER, QV_FUNC };
+enum qval_kind {
+    QV_STRING,
+    QV_NUMBER,
+    QV_FUNC
+};
 
 struct qval {
     enum qval_kind kind;
@@ -48,7 +52,11 @@ struct qcond {
     int nvals;
 };
 
-enum qnode_kind { QN_AND, QN_OR, QN_COND };
+enum qnode_kind {
+    QN_AND,
+    QN_OR,
+    QN_COND
+};
 
 struct qnode {
     enum qnode_kind kind;
@@ -79,37 +87,57 @@ enum err query_syntax(struct ctx *c, const char *ja, const char *en, const char 
 
 /* What a field's stored value looks like, which decides the SQL for each operator. */
 enum qsem {
-    QS_ID,        /* integer column (r.id) */
-    QS_NUM,       /* JSON number */
-    QS_STR,       /* JSON string or text column compared whole */
-    QS_DATE,      /* "YYYY-MM-DD" */
-    QS_TIME,      /* "HH:MM" */
-    QS_DATETIME,  /* "YYYY-MM-DDTHH:MM:SSZ" */
-    QS_TS,        /* Unix seconds column (created_at / updated_at) */
-    QS_ARR,       /* JSON array of strings (data field or the assignees column) */
-    QS_FILE,      /* JSON array of file objects */
-    QS_TEXT,      /* MULTI_LINE_TEXT: only like / is empty */
-    QS_RICH,      /* RICH_TEXT: like / is empty through the search index */
-    QS_CATEGORY,  /* always empty */
+    QS_ID,       /* integer column (r.id) */
+    QS_NUM,      /* JSON number */
+    QS_STR,      /* JSON string or text column compared whole */
+    QS_DATE,     /* "YYYY-MM-DD" */
+    QS_TIME,     /* "HH:MM" */
+    QS_DATETIME, /* "YYYY-MM-DDTHH:MM:SSZ" */
+    QS_TS,       /* Unix seconds column (created_at / updated_at) */
+    QS_ARR,      /* JSON array of strings (data field or the assignees column) */
+    QS_FILE,     /* JSON array of file objects */
+    QS_TEXT,     /* MULTI_LINE_TEXT: only like / is empty */
+    QS_RICH,     /* RICH_TEXT: like / is empty through the search index */
+    QS_CATEGORY, /* always empty */
 };
 
 /* Functions a field accepts as values. */
-enum qfunc_class { QF_LOGINUSER = 1, QF_PRIMARY_ORG = 2, QF_NOW = 4, QF_DATE = 8 };
+enum qfunc_class {
+    QF_LOGINUSER = 1,
+    QF_PRIMARY_ORG = 2,
+    QF_NOW = 4,
+    QF_DATE = 8
+};
+
+struct qrel;
 
 struct qfield {
-    const char *code;   /* field code as written in the query */
-    const char *type;   /* kintone field type */
+    const char *code; /* field code (for "関連レコード.f": f, in the related app) */
+    const char *type; /* kintone field type */
     enum qsem sem;
-    unsigned ops;       /* QOP_BIT set allowed for the type */
-    unsigned funcs;     /* enum qfunc_class set */
-    const char *table;  /* subtable code for inner fields, else NULL */
-    const char *column; /* records column for system fields, else NULL */
+    unsigned ops;           /* QOP_BIT set allowed for the type */
+    unsigned funcs;         /* enum qfunc_class set */
+    const char *table;      /* subtable code for inner fields, else NULL */
+    const char *column;     /* records column for system fields, else NULL */
+    const struct qrel *rel; /* field of a related-records list, else NULL */
     bool sortable;
 };
 
-/* Resolves code against props ("$id" included). ERR_QUERY_FIELD when unknown or unsafe. */
-enum err query_resolve(struct ctx *c, const json_t *props, const char *code, struct qfield *out)
-    MUST_CHECK;
+/* A related-records (REFERENCE_TABLE) field: the records of another app whose relatedField
+ * equals this record's field and which pass filterCond. */
+struct qrel {
+    const char *ref;     /* the REFERENCE_TABLE field's code in this app */
+    int64_t app;         /* related app */
+    const json_t *props; /* its field properties */
+    struct qfield here;  /* condition.field, in this app */
+    struct qfield there; /* condition.relatedField, in the related app */
+    const char *filter;  /* filterCond ("" = none) */
+};
+
+/* Resolves code against props ("$id" and "関連レコード.f" included). ERR_QUERY_FIELD when
+ * unknown or unsafe. */
+enum err query_resolve(struct ctx *c, const json_t *props, const char *code,
+                       struct qfield *out) MUST_CHECK;
 /* Same without recording an error. */
 bool query_lookup(const json_t *props, const char *code, struct qfield *out);
 /* True when code can be embedded in SQL inside quotes. */
@@ -119,13 +147,10 @@ bool query_code_safe(const char *code);
  * parameters appended to the plan. */
 struct query_plan;
 enum err query_sql_where(struct ctx *c, int64_t app_id, const json_t *props, enum db_kind kind,
-                         const struct qnode *where, struct strbuf *sb, struct query_plan *plan)
-    MUST_CHECK;
+                         const struct qnode *where, struct strbuf *sb,
+                         struct query_plan *plan) MUST_CHECK;
 /* Sort expression of f; alias is "r." or "" (index definitions). */
 const char *query_sql_sort_expr(struct arena *a, const struct qfield *f, enum db_kind kind,
                                 const char *alias);
-/* Scalar expression for filters (same as the sort expression for sortable fields). */
-const char *query_sql_value_expr(struct arena *a, const struct qfield *f, enum db_kind kind,
-                                 const char *alias);
 
 #endif

@@ -13,18 +13,39 @@
 #include <string.h>
 #include <strings.h>
 
-enum tok_kind { TK_WORD, TK_STRING, TK_LPAREN, TK_RPAREN, TK_COMMA, TK_OP, TK_EOF };
+enum tok_kind {
+    TK_WORD,
+    TK_STRING,
+    TK_LPAREN,
+    TK_RPAREN,
+    TK_COMMA,
+    TK_OP,
+    TK_EOF
+};
 
 struct tok {
     enum tok_kind kind;
     const char *text;
 };
 
+/* Bounds that keep the recursion, the SQL expression depth (SQLite stops at 1000) and the
+ * number of bound parameters (SQLite allows 32766) far from their limits. */
+#define QUERY_MAX_DEPTH 16
+#define QUERY_MAX_CONDS 500
+#define QUERY_MAX_VALUES 10000
+
 struct parser {
     struct ctx *c;
     struct tok *toks;
     int ntoks, pos;
+    int depth, nconds, nvals;
 };
+
+static enum err
+too_complex(struct parser *ps)
+{
+    return query_syntax(ps->c, "クエリが複雑すぎます。", "The query is too complex.", NULL);
+}
 
 enum err
 query_syntax(struct ctx *c, const char *ja, const char *en, const char *arg)
@@ -87,8 +108,11 @@ static enum err
 lex_string(struct parser *ps, const char **pp, int *cap)
 {
     const char *p = *pp + 1;
-    size_t n = 0;
-    char *out = arena_alloc(ps->c->arena, strlen(p) + 1);
+    size_t n = 0, raw = 0;
+    /* the unescaped text is never longer than the literal: size it before copying */
+    while (p[raw] && p[raw] != '"')
+        raw += p[raw] == '\\' && p[raw + 1] ? 2 : 1;
+    char *out = arena_alloc(ps->c->arena, raw + 1);
     for (;;) {
         char ch = *p;
         if (ch == '\0')
@@ -102,11 +126,19 @@ lex_string(struct parser *ps, const char **pp, int *cap)
         if (ch == '\\') {
             p++;
             switch (*p) {
-            case 't': out[n++] = '\t'; break;
-            case 'n': out[n++] = '\n'; break;
-            case 'r': out[n++] = '\r'; break;
-            case '\0': continue; /* reported as unterminated above */
-            default: out[n++] = *p; /* \" \\ and anything else: the character itself */
+            case 't':
+                out[n++] = '\t';
+                break;
+            case 'n':
+                out[n++] = '\n';
+                break;
+            case 'r':
+                out[n++] = '\r';
+                break;
+            case '\0':
+                continue; /* reported as unterminated above */
+            default:
+                out[n++] = *p; /* \" \\ and anything else: the character itself */
             }
             p++;
             continue;
@@ -228,6 +260,8 @@ parse_value(struct parser *ps, struct qval *v)
 {
     const struct tok *t = peek(ps, 0);
     memset(v, 0, sizeof(*v));
+    if (++ps->nvals > QUERY_MAX_VALUES)
+        return too_complex(ps);
     if (t->kind == TK_STRING) {
         v->kind = QV_STRING;
         v->text = t->text;
@@ -316,6 +350,8 @@ parse_cond(struct parser *ps, struct qnode *n)
     const struct tok *f = peek(ps, 0);
     struct qcond *cd = &n->cond;
     n->kind = QN_COND;
+    if (++ps->nconds > QUERY_MAX_CONDS)
+        return too_complex(ps);
     if (f->kind != TK_WORD || is_kw(f, "and") || is_kw(f, "or"))
         return near(ps, f);
     cd->field = f->text;
@@ -326,8 +362,8 @@ parse_cond(struct parser *ps, struct qnode *n)
         static const struct {
             const char *s;
             enum qop op;
-        } ops[] = { { "=", QOP_EQ },  { "!=", QOP_NE }, { ">", QOP_GT },
-                    { "<", QOP_LT },  { ">=", QOP_GE }, { "<=", QOP_LE } };
+        } ops[] = { { "=", QOP_EQ }, { "!=", QOP_NE }, { ">", QOP_GT },
+                    { "<", QOP_LT }, { ">=", QOP_GE }, { "<=", QOP_LE } };
         for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
             if (strcmp(t->text, ops[i].s) == 0)
                 cd->op = ops[i].op;
@@ -370,9 +406,12 @@ parse_atom(struct parser *ps, struct qnode **out)
 {
     if (peek(ps, 0)->kind == TK_LPAREN) {
         ps->pos++;
+        if (++ps->depth > QUERY_MAX_DEPTH)
+            return too_complex(ps);
         enum err e = parse_or(ps, out);
         if (e)
             return e;
+        ps->depth--;
         if (peek(ps, 0)->kind != TK_RPAREN)
             return near(ps, peek(ps, 0));
         ps->pos++;
@@ -380,6 +419,29 @@ parse_atom(struct parser *ps, struct qnode **out)
     }
     *out = arena_zalloc(ps->c->arena, sizeof(**out));
     return parse_cond(ps, *out);
+}
+
+/* Appends k to n, splicing in the kids of a parenthesised node of the same kind: "a and
+ * (b and c)" is one "and" level (which also keeps the SQL shallow: SQLite's parser stack
+ * overflows near 30 nested parentheses). */
+static void
+add_kid(struct parser *ps, struct qnode *n, int *cap, struct qnode *k)
+{
+    int add = k->kind == n->kind ? k->nkids : 1;
+    if (n->nkids + add > *cap) {
+        int ncap = (n->nkids + add) * 2;
+        struct qnode **nk = arena_alloc(ps->c->arena, sizeof(*nk) * (size_t)ncap);
+        if (n->nkids)
+            memcpy(nk, n->kids, sizeof(*nk) * (size_t)n->nkids);
+        n->kids = nk;
+        *cap = ncap;
+    }
+    if (k->kind == n->kind) {
+        memcpy(n->kids + n->nkids, k->kids, sizeof(*n->kids) * (size_t)k->nkids);
+        n->nkids += k->nkids;
+    } else {
+        n->kids[n->nkids++] = k;
+    }
 }
 
 /* Parses sub { kw sub }, flattening into one QN_AND / QN_OR node. */
@@ -396,23 +458,16 @@ parse_chain(struct parser *ps, struct qnode **out, const char *kw, enum qnode_ki
         return ERR_OK;
     }
     struct qnode *n = arena_zalloc(ps->c->arena, sizeof(*n));
-    int cap = 4;
+    int cap = 0;
     n->kind = kind;
-    n->kids = arena_alloc(ps->c->arena, sizeof(*n->kids) * (size_t)cap);
-    n->kids[n->nkids++] = first;
+    add_kid(ps, n, &cap, first);
     while (is_kw(peek(ps, 0), kw)) {
         ps->pos++;
         struct qnode *k;
         e = sub(ps, &k);
         if (e)
             return e;
-        if (n->nkids == cap) {
-            struct qnode **nk = arena_alloc(ps->c->arena, sizeof(*nk) * (size_t)cap * 2);
-            memcpy(nk, n->kids, sizeof(*nk) * (size_t)cap);
-            n->kids = nk;
-            cap *= 2;
-        }
-        n->kids[n->nkids++] = k;
+        add_kid(ps, n, &cap, k);
     }
     *out = n;
     return ERR_OK;

@@ -22,20 +22,30 @@
 
 /* Characters "is empty" ignores (kintone counts whitespace-only text as empty). The SQL
  * literal holds them raw: space, tab, newline, CR and U+3000. */
-#define SQL_BLANKS "' \t\n\r\xe3\x80\x80" "'"
+#define SQL_BLANKS         \
+    "' \t\n\r\xe3\x80\x80" \
+    "'"
 
 /* like: record ids whose search row for the field contains the folded pattern (%s after
  * app_id: the app's rowid range on SQLite, see search.h). */
-#define SQL_SEARCH_IN "r.id %sIN (SELECT record_id FROM record_search WHERE %s AND app_id = %" PRId64 "%s AND field = %s)"
-#define SQL_SEARCH_ANY "r.id %sIN (SELECT record_id FROM record_search WHERE app_id = %" PRId64 "%s AND field = %s)"
+#define SQL_SEARCH_IN                                                               \
+    "%sid %sIN (SELECT record_id FROM record_search WHERE %s AND app_id = %" PRId64 \
+    "%s AND field = %s)"
+#define SQL_SEARCH_ANY \
+    "%sid %sIN (SELECT record_id FROM record_search WHERE app_id = %" PRId64 "%s AND field = %s)"
 #define SQLITE_ROWID_RANGE " AND rowid BETWEEN %" PRId64 " AND %" PRId64
-#define SQLITE_MATCH_LONG "record_search MATCH %s"
+#define SQLITE_MATCH_LONG  "record_search MATCH %s"
 #define SQLITE_MATCH_SHORT "instr(body, %s) > 0"
-#define PG_MATCH_LONG "body LIKE '%%' || %s || '%%'"
-#define PG_MATCH_SHORT "strpos(body, %s) > 0"
+#define PG_MATCH_LONG      "body LIKE '%%' || %s || '%%'"
+#define PG_MATCH_SHORT     "strpos(body, %s) > 0"
+/* Related records (alias r2) of the record: app, then the link condition. */
+#define SQL_RELATED \
+    "SELECT 1 FROM records r2 WHERE r2.app_id = %" PRId64 " AND r2.deleted_at IS NULL AND %s"
 /* Rows of a subtable, alias t. */
-#define SQLITE_ROWS "json_each(r.data, '$.\"%s\"') AS t"
-#define PG_ROWS "jsonb_array_elements(CASE jsonb_typeof(r.data->'%s') WHEN 'array' THEN r.data->'%s' ELSE '[]'::jsonb END) AS t(v)"
+#define SQLITE_ROWS "json_each(%sdata, '$.\"%s\"') AS t"
+#define PG_ROWS                                                                                 \
+    "jsonb_array_elements(CASE jsonb_typeof(%sdata->'%s') WHEN 'array' THEN %sdata->'%s' ELSE " \
+    "'[]'::jsonb END) AS t(v)"
 
 struct qc {
     struct ctx *c;
@@ -44,9 +54,13 @@ struct qc {
     int64_t app_id;
     const json_t *props;
     struct query_plan *plan;
-    int pcap;
-    int64_t today; /* days since 1970-01-01 in the caller's zone */
+    int *pcap;       /* capacity of plan->params, shared with nested scopes */
+    const char *rec; /* record alias with its dot: "r.", or "r2." for related records */
+    bool nested;     /* compiling a related-records scope: no further related fields */
+    int64_t today;   /* days since 1970-01-01 in the caller's zone */
 };
+
+static enum err node_sql(struct qc *q, const struct qnode *n, struct strbuf *sb);
 
 /* ---- parameters ---- */
 
@@ -54,13 +68,13 @@ static const char *
 param(struct qc *q, struct db_param p, const char *pg_cast)
 {
     struct query_plan *pl = q->plan;
-    if (pl->nparams == q->pcap) {
-        int ncap = q->pcap ? q->pcap * 2 : 16;
+    if (pl->nparams == *q->pcap) {
+        int ncap = *q->pcap ? *q->pcap * 2 : 16;
         struct db_param *np = arena_alloc(q->a, sizeof(*np) * (size_t)ncap);
         if (pl->nparams)
             memcpy(np, pl->params, sizeof(*np) * (size_t)pl->nparams);
         pl->params = np;
-        q->pcap = ncap;
+        *q->pcap = ncap;
     }
     pl->params[pl->nparams++] = p;
     if (q->kind == DB_PG)
@@ -131,12 +145,6 @@ expr(struct arena *a, const struct qfield *f, enum db_kind kind, const char *ali
 }
 
 const char *
-query_sql_value_expr(struct arena *a, const struct qfield *f, enum db_kind kind, const char *alias)
-{
-    return expr(a, f, kind, alias, false);
-}
-
-const char *
 query_sql_sort_expr(struct arena *a, const struct qfield *f, enum db_kind kind, const char *alias)
 {
     if (!f->sortable)
@@ -149,15 +157,16 @@ static const char *
 arr_any(struct qc *q, const struct qfield *f, bool row, const char *list)
 {
     if (q->kind == DB_SQLITE) {
-        const char *src = f->column ? arena_printf(q->a, "json_each(r.%s)", f->column)
-                          : row ? arena_printf(q->a, "json_each(t.value, '$.value.\"%s\"')", f->code)
-                                : arena_printf(q->a, "json_each(r.data, '$.\"%s\"')", f->code);
+        const char *src =
+            f->column ? arena_printf(q->a, "json_each(%s%s)", q->rec, f->column)
+            : row     ? arena_printf(q->a, "json_each(t.value, '$.value.\"%s\"')", f->code)
+                      : arena_printf(q->a, "json_each(%sdata, '$.\"%s\"')", q->rec, f->code);
         return arena_printf(q->a, "EXISTS (SELECT 1 FROM %s AS e WHERE e.value IN (%s))", src,
                             list);
     }
-    const char *j = f->column ? arena_printf(q->a, "(r.%s::jsonb)", f->column)
+    const char *j = f->column ? arena_printf(q->a, "(%s%s::jsonb)", q->rec, f->column)
                     : row     ? arena_printf(q->a, "(t.v->'value'->'%s')", f->code)
-                              : arena_printf(q->a, "(r.data->'%s')", f->code);
+                              : arena_printf(q->a, "(%sdata->'%s')", q->rec, f->code);
     return arena_printf(q->a, "jsonb_exists_any(%s, ARRAY[%s])", j, list);
 }
 
@@ -165,14 +174,14 @@ static const char *
 arr_empty(struct qc *q, const struct qfield *f, bool row)
 {
     if (q->kind == DB_SQLITE) {
-        const char *args = f->column ? arena_printf(q->a, "r.%s", f->column)
-                           : row ? arena_printf(q->a, "t.value, '$.value.\"%s\"'", f->code)
-                                 : arena_printf(q->a, "r.data, '$.\"%s\"'", f->code);
+        const char *args = f->column ? arena_printf(q->a, "%s%s", q->rec, f->column)
+                           : row     ? arena_printf(q->a, "t.value, '$.value.\"%s\"'", f->code)
+                                     : arena_printf(q->a, "%sdata, '$.\"%s\"'", q->rec, f->code);
         return arena_printf(q->a, "COALESCE(json_array_length(%s), 0) = 0", args);
     }
-    const char *j = f->column ? arena_printf(q->a, "(r.%s::jsonb)", f->column)
+    const char *j = f->column ? arena_printf(q->a, "(%s%s::jsonb)", q->rec, f->column)
                     : row     ? arena_printf(q->a, "(t.v->'value'->'%s')", f->code)
-                              : arena_printf(q->a, "(r.data->'%s')", f->code);
+                              : arena_printf(q->a, "(%sdata->'%s')", q->rec, f->code);
     return arena_printf(q->a, "COALESCE(%s, 'null'::jsonb) IN ('[]'::jsonb, 'null'::jsonb)", j);
 }
 
@@ -190,8 +199,8 @@ static const char *
 rows_src(struct qc *q, const char *table)
 {
     if (q->kind == DB_SQLITE)
-        return arena_printf(q->a, SQLITE_ROWS, table);
-    return arena_printf(q->a, PG_ROWS, table, table);
+        return arena_printf(q->a, SQLITE_ROWS, q->rec, table);
+    return arena_printf(q->a, PG_ROWS, q->rec, table, q->rec, table);
 }
 
 /* ---- values ---- */
@@ -211,8 +220,7 @@ bad_value(struct qc *q, const char *what_ja, const char *what_en, const char *v)
 /* Text of a value for text and choice comparisons; *skip for PRIMARY_ORGANIZATION(), which
  * matches nothing while users have no organisations (the condition is dropped). */
 static enum err
-text_value(struct qc *q, const struct qfield *f, const struct qval *v, const char **out,
-           bool *skip)
+text_value(struct qc *q, const struct qfield *f, const struct qval *v, const char **out, bool *skip)
 {
     *skip = false;
     if (v->kind != QV_FUNC) {
@@ -421,10 +429,10 @@ func_span(struct qc *q, const struct qfield *f, const struct qval *v, struct spa
         int shift;
         int kind; /* 0 fixed day, 1 week, 2 month, 3 year */
     } fns[] = {
-        { "TODAY", 0, 0 },     { "YESTERDAY", -1, 0 },  { "TOMORROW", 1, 0 },
-        { "THIS_WEEK", 0, 1 }, { "LAST_WEEK", -1, 1 },  { "NEXT_WEEK", 1, 1 },
+        { "TODAY", 0, 0 },      { "YESTERDAY", -1, 0 },  { "TOMORROW", 1, 0 },
+        { "THIS_WEEK", 0, 1 },  { "LAST_WEEK", -1, 1 },  { "NEXT_WEEK", 1, 1 },
         { "THIS_MONTH", 0, 2 }, { "LAST_MONTH", -1, 2 }, { "NEXT_MONTH", 1, 2 },
-        { "THIS_YEAR", 0, 3 }, { "LAST_YEAR", -1, 3 },  { "NEXT_YEAR", 1, 3 },
+        { "THIS_YEAR", 0, 3 },  { "LAST_YEAR", -1, 3 },  { "NEXT_YEAR", 1, 3 },
     };
     memset(s, 0, sizeof(*s));
     if (strcmp(v->text, "NOW") == 0) {
@@ -455,9 +463,15 @@ func_span(struct qc *q, const struct qfield *f, const struct qval *v, struct spa
             s->lo = q->today + fns[i].shift;
             s->hi = s->lo + 1;
             break;
-        case 1: ok = week_span(q, v, fns[i].shift, s); break;
-        case 2: ok = month_span(q, v, fns[i].shift, s); break;
-        default: ok = year_span(q, v, fns[i].shift, s); break;
+        case 1:
+            ok = week_span(q, v, fns[i].shift, s);
+            break;
+        case 2:
+            ok = month_span(q, v, fns[i].shift, s);
+            break;
+        default:
+            ok = year_span(q, v, fns[i].shift, s);
+            break;
         }
     }
     if (!known || !(f->funcs & QF_DATE))
@@ -509,8 +523,8 @@ date_span(struct qc *q, const struct qfield *f, const struct qval *v, struct spa
     if (f->sem == QS_DATE)
         return bad_value(q, "「%s」は日付として正しくありません。", "'%s' is not a valid date.",
                          v->text);
-    return bad_value(q, "「%s」は日時として正しくありません。", "'%s' is not a valid date and time.",
-                     v->text);
+    return bad_value(q, "「%s」は日時として正しくありません。",
+                     "'%s' is not a valid date and time.", v->text);
 }
 
 /* Bound of a span as a parameter in the field's unit. */
@@ -537,11 +551,16 @@ static enum qop
 positive(enum qop op)
 {
     switch (op) {
-    case QOP_NE: return QOP_EQ;
-    case QOP_NOT_IN: return QOP_IN;
-    case QOP_NOT_LIKE: return QOP_LIKE;
-    case QOP_NOT_EMPTY: return QOP_EMPTY;
-    default: return op;
+    case QOP_NE:
+        return QOP_EQ;
+    case QOP_NOT_IN:
+        return QOP_IN;
+    case QOP_NOT_LIKE:
+        return QOP_LIKE;
+    case QOP_NOT_EMPTY:
+        return QOP_EMPTY;
+    default:
+        return op;
     }
 }
 
@@ -549,11 +568,16 @@ static const char *
 cmp_sym(enum qop op)
 {
     switch (op) {
-    case QOP_GT: return ">";
-    case QOP_LT: return "<";
-    case QOP_GE: return ">=";
-    case QOP_LE: return "<=";
-    default: return "=";
+    case QOP_GT:
+        return ">";
+    case QOP_LT:
+        return "<";
+    case QOP_GE:
+        return ">=";
+    case QOP_LE:
+        return "<=";
+    default:
+        return "=";
     }
 }
 
@@ -580,8 +604,8 @@ span_cmp(struct qc *q, const struct qfield *f, const struct qval *v, enum qop op
         if (v->kind == QV_FUNC)
             return op_error(q, f);
         if (!clock_parse_time(v->text, &h, &mi))
-            return bad_value(q, "「%s」は時刻として正しくありません。",
-                             "'%s' is not a valid time.", v->text);
+            return bad_value(q, "「%s」は時刻として正しくありません。", "'%s' is not a valid time.",
+                             v->text);
         const char *p = p_text(q, arena_printf(q->a, "%02d:%02d", h, mi));
         *out = arena_printf(q->a, "%s %s %s", x, cmp_sym(op), p);
         return ERR_OK;
@@ -604,13 +628,22 @@ span_cmp(struct qc *q, const struct qfield *f, const struct qval *v, enum qop op
             *out = arena_printf(q->a, "%s = %s", x, span_param(q, f, &s, false));
         else {
             const char *lo = span_param(q, f, &s, false);
-            *out = arena_printf(q->a, "(%s >= %s AND %s < %s)", x, lo, x, span_param(q, f, &s, true));
+            *out =
+                arena_printf(q->a, "(%s >= %s AND %s < %s)", x, lo, x, span_param(q, f, &s, true));
         }
         break;
-    case QOP_GT: *out = arena_printf(q->a, "%s >= %s", x, span_param(q, f, &s, true)); break;
-    case QOP_GE: *out = arena_printf(q->a, "%s >= %s", x, span_param(q, f, &s, false)); break;
-    case QOP_LT: *out = arena_printf(q->a, "%s < %s", x, span_param(q, f, &s, false)); break;
-    default: *out = arena_printf(q->a, "%s < %s", x, span_param(q, f, &s, true)); break;
+    case QOP_GT:
+        *out = arena_printf(q->a, "%s >= %s", x, span_param(q, f, &s, true));
+        break;
+    case QOP_GE:
+        *out = arena_printf(q->a, "%s >= %s", x, span_param(q, f, &s, false));
+        break;
+    case QOP_LT:
+        *out = arena_printf(q->a, "%s < %s", x, span_param(q, f, &s, false));
+        break;
+    default:
+        *out = arena_printf(q->a, "%s < %s", x, span_param(q, f, &s, true));
+        break;
     }
     return ERR_OK;
 }
@@ -703,13 +736,13 @@ pos_sql(struct qc *q, const struct qcond *cd, const struct qfield *f, enum qop o
 {
     const char *x = (f->sem == QS_ARR || f->sem == QS_FILE || f->sem == QS_CATEGORY)
                         ? NULL
-                        : expr(q->a, f, q->kind, "r.", row);
+                        : expr(q->a, f, q->kind, q->rec, row);
     enum err e;
     if (op == QOP_EMPTY) {
         if (f->sem == QS_FILE)
             *out = arr_empty(q, f, row);
         else if (f->sem == QS_RICH && !row)
-            *out = arena_printf(q->a, SQL_SEARCH_ANY, "NOT ", q->app_id, search_range(q),
+            *out = arena_printf(q->a, SQL_SEARCH_ANY, q->rec, "NOT ", q->app_id, search_range(q),
                                 p_text(q, f->code));
         else
             *out = arena_printf(q->a, "COALESCE(%s(%s, " SQL_BLANKS "), '') = ''",
@@ -801,8 +834,8 @@ like_sql(struct qc *q, const struct qcond *cd, const struct qfield *f, bool neg,
             m = arena_printf(q->a, PG_MATCH_SHORT, p_text(q, pat));
         }
     }
-    *out = arena_printf(q->a, SQL_SEARCH_IN, neg ? "NOT " : "", m, q->app_id, search_range(q),
-                        p_text(q, f->code));
+    *out = arena_printf(q->a, SQL_SEARCH_IN, q->rec, neg ? "NOT " : "", m, q->app_id,
+                        search_range(q), p_text(q, f->code));
     return ERR_OK;
 }
 
@@ -828,8 +861,9 @@ static bool
 known_func(const char *name)
 {
     static const char *names[] = {
-        "NOW",        "TODAY",      "YESTERDAY",  "TOMORROW",  "FROM_TODAY", "THIS_WEEK",
-        "LAST_WEEK",  "NEXT_WEEK",  "THIS_MONTH", "LAST_MONTH", "NEXT_MONTH", "THIS_YEAR",
+        "NOW",        "TODAY",      "YESTERDAY",  "TOMORROW",
+        "FROM_TODAY", "THIS_WEEK",  "LAST_WEEK",  "NEXT_WEEK",
+        "THIS_MONTH", "LAST_MONTH", "NEXT_MONTH", "THIS_YEAR",
         "LAST_YEAR",  "NEXT_YEAR",  "LOGINUSER",  "PRIMARY_ORGANIZATION",
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -848,18 +882,119 @@ check_op(struct qc *q, const struct qcond *cd, struct qfield *f)
         if (cd->vals[i].kind == QV_FUNC && !known_func(cd->vals[i].text))
             return query_syntax(q->c, "「%s」という関数はありません。", "Unknown function '%s'.",
                                 cd->vals[i].text);
-    if (f->table && (cd->op == QOP_EQ || cd->op == QOP_NE))
-        return fail_set(q->c->fail, ERR_QUERY_TABLE_EQ, f->code);
+    if (f->rel && q->nested) /* filterCond of a related-records list naming another one */
+        return fail_set(q->c->fail, ERR_QUERY_FIELD, cd->field);
+    if ((f->table || f->rel) && (cd->op == QOP_EQ || cd->op == QOP_NE))
+        return fail_set(q->c->fail, ERR_QUERY_TABLE_EQ, cd->field);
     if (!(f->ops & QOP_BIT(cd->op)))
         return op_error(q, f);
     return ERR_OK;
 }
 
-/* Can this condition share an EXISTS over its table's rows with others? */
+/* Where the conditions on table fields and related-records fields are evaluated: the rows of
+ * a table (alias t) or the related records (alias r2, compiled by sub). */
+struct scope {
+    const char *all;  /* "SELECT 1 FROM ...": every row / related record */
+    const char *from; /* the same, ready for a condition to be appended */
+    struct qc sub;
+};
+
+/* Text of a field for comparing fields of different types (record link of related records). */
+static const char *
+text_expr(struct qc *q, const struct qfield *f)
+{
+    if (q->kind == DB_PG)
+        return f->column ? arena_printf(q->a, "(%s%s::text)", q->rec, f->column)
+                         : arena_printf(q->a, "(%sdata->>'%s')", q->rec, f->code);
+    return f->column ? arena_printf(q->a, "CAST(%s%s AS TEXT)", q->rec, f->column)
+                     : arena_printf(q->a, "CAST(json_extract(%sdata, '$.\"%s\"') AS TEXT)", q->rec,
+                                    f->code);
+}
+
+static bool
+is_numeric_sem(enum qsem s)
+{
+    return s == QS_ID || s == QS_NUM;
+}
+
+/* Related records: relatedField of r2 equals field of the record, plus filterCond. */
+static enum err
+rel_scope(struct qc *q, const struct qrel *rel, struct scope *sc)
+{
+    struct qc *sub = &sc->sub;
+    *sub = *q;
+    sub->rec = "r2.";
+    sub->app_id = rel->app;
+    sub->props = rel->props;
+    sub->nested = true;
+    const struct qfield *h = &rel->here, *t = &rel->there;
+    const char *link;
+    if ((is_numeric_sem(h->sem) && is_numeric_sem(t->sem)) ||
+        (is_string_sem(h->sem) && is_string_sem(t->sem)))
+        link = arena_printf(q->a, "%s = %s", expr(q->a, t, q->kind, sub->rec, false),
+                            expr(q->a, h, q->kind, q->rec, false));
+    else
+        link = arena_printf(q->a, "%s = %s", text_expr(sub, t), text_expr(q, h));
+    struct strbuf sb;
+    strbuf_init(&sb, q->a, 0);
+    strbuf_addf(&sb, SQL_RELATED, rel->app, link);
+    if (*rel->filter) {
+        struct qast ast;
+        enum err e = query_parse(q->c, rel->filter, &ast);
+        if (e)
+            return e;
+        if (ast.where) {
+            strbuf_adds(&sb, " AND ");
+            e = node_sql(sub, ast.where, &sb);
+            if (e)
+                return e;
+        }
+    }
+    sc->all = sb.buf;
+    sc->from = arena_printf(q->a, "%s AND ", sb.buf);
+    return ERR_OK;
+}
+
+static enum err
+scope_open(struct qc *q, const struct qfield *f, struct scope *sc)
+{
+    if (f->rel)
+        return rel_scope(q, f->rel, sc);
+    const char *rows = rows_src(q, f->table);
+    sc->all = arena_printf(q->a, "SELECT 1 FROM %s", rows);
+    sc->from = arena_printf(q->a, "SELECT 1 FROM %s WHERE ", rows);
+    return ERR_OK;
+}
+
+/* The positive form of cd inside its scope. */
+static enum err
+scoped_pos(struct qc *q, struct scope *sc, const struct qcond *cd, const struct qfield *f,
+           const char **out)
+{
+    enum qop pop = positive(cd->op);
+    if (!f->rel)
+        return pos_sql(q, cd, f, pop, true, out);
+    if (pop == QOP_LIKE)
+        return like_sql(&sc->sub, cd, f, false, out);
+    return pos_sql(&sc->sub, cd, f, pop, false, out);
+}
+
+/* Can this condition share one EXISTS with others on the same table / related records? Like
+ * on a table field goes through the record's index row instead, so not per row. */
 static bool
 groupable(const struct qcond *cd, const struct qfield *f)
 {
-    return f->table && !is_negative(cd->op) && cd->op != QOP_LIKE && !ignored(cd, f);
+    if (is_negative(cd->op) || ignored(cd, f))
+        return false;
+    return f->rel || (f->table && cd->op != QOP_LIKE);
+}
+
+static bool
+same_scope(const struct qfield *a, const struct qfield *b)
+{
+    if (a->table && b->table)
+        return strcmp(a->table, b->table) == 0;
+    return a->rel && b->rel && strcmp(a->rel->ref, b->rel->ref) == 0;
 }
 
 static enum err
@@ -868,40 +1003,44 @@ cond_sql(struct qc *q, const struct qcond *cd, const struct qfield *f, const cha
     bool neg = is_negative(cd->op);
     enum qop pop = positive(cd->op);
     const char *pos = NULL;
+    struct scope sc;
     enum err e;
     if (ignored(cd, f)) {
         *out = "TRUE";
         return ERR_OK;
     }
-    if (pop == QOP_LIKE) {
-        e = like_sql(q, cd, f, neg, &pos);
+    if (!f->table && !f->rel) {
+        if (pop == QOP_LIKE)
+            return like_sql(q, cd, f, neg, out);
+        e = pos_sql(q, cd, f, pop, false, &pos);
         if (e)
             return e;
-        if (f->table && neg)
-            pos = arena_printf(q->a, "(EXISTS (SELECT 1 FROM %s) AND %s)", rows_src(q, f->table), pos);
-        *out = pos;
-        return ERR_OK;
-    }
-    e = pos_sql(q, cd, f, pop, f->table != NULL, &pos);
-    if (e)
-        return e;
-    if (!f->table) {
         *out = neg ? arena_printf(q->a, "NOT COALESCE(%s, FALSE)", pos) : pos;
         return ERR_OK;
     }
-    const char *rows = rows_src(q, f->table);
+    e = scope_open(q, f, &sc);
+    if (e)
+        return e;
+    if (f->table && pop == QOP_LIKE) {
+        e = like_sql(q, cd, f, neg, &pos);
+        if (e)
+            return e;
+        *out = neg ? arena_printf(q->a, "(EXISTS (%s) AND %s)", sc.all, pos) : pos;
+        return ERR_OK;
+    }
+    e = scoped_pos(q, &sc, cd, f, &pos);
+    if (e)
+        return e;
+    /* negative: every row satisfies it, and there is a row (parameters may repeat) */
     if (neg)
-        *out = arena_printf(q->a, "(EXISTS (SELECT 1 FROM %s) AND NOT EXISTS (SELECT 1 FROM %s WHERE %s))",
-                            rows, rows, pos);
+        *out = arena_printf(q->a, "(EXISTS (%s) AND NOT EXISTS (%s%s))", sc.all, sc.from, pos);
     else
-        *out = arena_printf(q->a, "EXISTS (SELECT 1 FROM %s WHERE %s)", rows, pos);
+        *out = arena_printf(q->a, "EXISTS (%s%s)", sc.from, pos);
     return ERR_OK;
 }
 
-static enum err node_sql(struct qc *q, const struct qnode *n, struct strbuf *sb);
-
-/* An "and" level: positive conditions on fields of one table go into one EXISTS, placed
- * where the first of them stands. */
+/* An "and" level: positive conditions on fields of one table (or one related-records list) go
+ * into one EXISTS, placed where the first of them stands, so they hold in the same row. */
 static enum err
 and_sql(struct qc *q, const struct qnode *n, struct strbuf *sb)
 {
@@ -936,12 +1075,16 @@ and_sql(struct qc *q, const struct qnode *n, struct strbuf *sb)
             strbuf_adds(sb, s);
             continue;
         }
-        strbuf_addf(sb, "EXISTS (SELECT 1 FROM %s WHERE ", rows_src(q, fs[i].table));
+        struct scope sc;
+        e = scope_open(q, &fs[i], &sc);
+        if (e)
+            return e;
+        strbuf_addf(sb, "EXISTS (%s", sc.from);
         for (int j = i; j < n->nkids; j++) {
             if (j > i && (n->kids[j]->kind != QN_COND || !groupable(&n->kids[j]->cond, &fs[j]) ||
-                          strcmp(fs[j].table, fs[i].table) != 0))
+                          !same_scope(&fs[j], &fs[i])))
                 continue;
-            e = pos_sql(q, &n->kids[j]->cond, &fs[j], n->kids[j]->cond.op, true, &s);
+            e = scoped_pos(q, &sc, &n->kids[j]->cond, &fs[j], &s);
             if (e)
                 return e;
             strbuf_addf(sb, "%s%s", j > i ? " AND " : "", s);
@@ -985,6 +1128,7 @@ enum err
 query_sql_where(struct ctx *c, int64_t app_id, const json_t *props, enum db_kind kind,
                 const struct qnode *where, struct strbuf *sb, struct query_plan *plan)
 {
+    int pcap = plan->nparams;
     struct qc q = {
         .c = c,
         .a = c->arena,
@@ -992,7 +1136,8 @@ query_sql_where(struct ctx *c, int64_t app_id, const json_t *props, enum db_kind
         .app_id = app_id,
         .props = props,
         .plan = plan,
-        .pcap = plan->nparams,
+        .pcap = &pcap,
+        .rec = "r.",
         .today = floor_div(c->now + (int64_t)c->tz_offset * 60, 86400),
     };
     return node_sql(&q, where, sb);

@@ -57,7 +57,7 @@ rec_comment_add(struct ctx *c, const struct app_def *d, int64_t record_id, const
     int rc = db_query_int(c->db, COM_SQL_NEXT_ID, p, 2, id, &found);
     if (rc != DB_OK)
         return app_db_fail(c, rc);
-    char *mtext = json_dumps(mentions ? mentions : json_array(), JSON_COMPACT);
+    char *mtext = mentions ? json_dumps(mentions, JSON_COMPACT) : strdup("[]");
     arena_defer(c->arena, free, mtext);
     struct db_param ins[] = { DBP_INT(d->id), DBP_INT(record_id), DBP_INT(*id),
                               DBP_TEXT(text), DBP_TEXT(mtext), DBP_TEXT(c->who.login),

@@ -2,6 +2,7 @@
 #include "record.h"
 
 #include "core/arena.h"
+#include "core/log.h"
 #include "db/db.h"
 #include "domain/query.h"
 #include "domain/record_int.h"
@@ -118,6 +119,7 @@ rec_query(struct ctx *c, const struct app_def *d, const char *query, const json_
                                    "LIMIT %lld OFFSET %lld",
                                    plan.where, plan.order_by, (long long)plan.limit,
                                    (long long)plan.offset);
+    log_debug("query: %s", sql);
     struct db_res *res = NULL;
     int rc = db_query(c->db, sql, plan.params, plan.nparams, &res);
     if (rc != DB_OK)

@@ -13,9 +13,9 @@
 #include <string.h>
 #include <strings.h>
 
-#define ROWID_APP_BITS 21
-#define ROWID_REC_SHIFT 10
-#define ROWID_APP_SHIFT 42
+#define ROWID_APP_BITS   21
+#define ROWID_REC_SHIFT  10
+#define ROWID_APP_SHIFT  42
 #define ROWID_MAX_FIELDS (1 << ROWID_REC_SHIFT)
 
 /* ---- rich text ---- */
@@ -53,7 +53,7 @@ entity(struct strbuf *sb, const char *s)
     static const struct {
         const char *name;
         const char *text;
-    } named[] = { { "amp", "&" },  { "lt", "<" },   { "gt", ">" },
+    } named[] = { { "amp", "&" },   { "lt", "<" },   { "gt", ">" },
                   { "quot", "\"" }, { "apos", "'" }, { "nbsp", " " } };
     const char *semi = strchr(s, ';');
     if (!semi || semi - s > 12)
@@ -81,9 +81,9 @@ entity(struct strbuf *sb, const char *s)
 static bool
 breaks_line(const char *tag, size_t n)
 {
-    static const char *blocks[] = { "br", "p",  "div", "li", "tr", "td", "th", "h1", "h2",
-                                    "h3", "h4", "h5",  "h6", "blockquote", "pre", "ul", "ol",
-                                    "table", "hr" };
+    static const char *blocks[] = { "br",  "p",  "div", "li",    "tr", "td", "th",
+                                    "h1",  "h2", "h3",  "h4",    "h5", "h6", "blockquote",
+                                    "pre", "ul", "ol",  "table", "hr" };
     for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
         if (strlen(blocks[i]) == n && strncasecmp(tag, blocks[i], n) == 0)
             return true;
@@ -129,7 +129,12 @@ search_html_to_text(struct arena *a, const char *html)
 
 /* ---- field text ---- */
 
-enum kind { K_NONE, K_TEXT, K_RICH, K_FILE };
+enum kind {
+    K_NONE,
+    K_TEXT,
+    K_RICH,
+    K_FILE
+};
 
 static enum kind
 kind_of(const json_t *def)
@@ -252,9 +257,8 @@ put(struct writer *w, const char *field, const char *text)
                       (long long)w->app_id);
             return fail_set(c->fail, ERR_INTERNAL, NULL);
         }
-        struct db_param p[] = { DBP_INT(rowid_base(w->app_id, w->record_id) + w->n),
-                                DBP_TEXT(body), DBP_INT(w->app_id), DBP_INT(w->record_id),
-                                DBP_TEXT(field) };
+        struct db_param p[] = { DBP_INT(rowid_base(w->app_id, w->record_id) + w->n), DBP_TEXT(body),
+                                DBP_INT(w->app_id), DBP_INT(w->record_id), DBP_TEXT(field) };
         rc = db_exec(c->db, SEARCH_SQLITE_INSERT, p, 5, NULL);
     } else {
         struct db_param p[] = { DBP_INT(w->app_id), DBP_INT(w->record_id), DBP_TEXT(field),

@@ -20,8 +20,8 @@ struct arena;
  * row. props: the app's field properties; data: the stored record data (code → typed
  * value). On SQLite app ids must be below 2^21 and record ids below 2^32 (the row ids encode
  * them so that a record's rows are found without a scan); else ERR_INTERNAL. */
-enum err search_index_record(struct ctx *c, int64_t app_id, int64_t record_id,
-                             const json_t *props, const json_t *data) MUST_CHECK;
+enum err search_index_record(struct ctx *c, int64_t app_id, int64_t record_id, const json_t *props,
+                             const json_t *data) MUST_CHECK;
 /* Removes the index rows of one record. */
 enum err search_delete_record(struct ctx *c, int64_t app_id, int64_t record_id) MUST_CHECK;
 

@@ -401,6 +401,7 @@ conv_files(struct vin *v, const json_t *x, const char *base, const json_t *cur)
         verr(v, kcat(v, base, ".value"), MSG_BAD_TYPE, NULL);
         return out;
     }
+    json_t *sent = json_object(); /* keys already handled: an upload is attached once */
     json_array_foreach(x, i, it)
     {
         const char *fk = json_is_string(it) ? json_string_value(it)
@@ -412,8 +413,9 @@ conv_files(struct vin *v, const json_t *x, const char *base, const json_t *cur)
             verr(v, ik, MSG_BAD_TYPE, NULL);
             continue;
         }
-        if (find_file(out, fk))
+        if (json_object_get(sent, fk))
             continue;
+        json_object_set_new(sent, fk, json_true());
         if ((kept = find_file(cur, fk))) {
             json_array_append(out, (json_t *)kept);
             continue;
@@ -434,6 +436,7 @@ conv_files(struct vin *v, const json_t *x, const char *base, const json_t *cur)
             }
         }
     }
+    json_decref(sent);
     return out;
 }
 

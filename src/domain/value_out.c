@@ -1,6 +1,7 @@
 /* value_out: stored record → kintone GET record JSON (value_to_wire), and the unique-index
  * feed. This is the hot path of every record read: one pass over the properties, stored
- * arrays of strings are shared by reference instead of copied, no temporary JSON. */
+ * arrays of strings are shared by reference instead of copied, no temporary JSON, and stored
+ * strings (valid UTF-8 since jansson parsed them) are not re-validated. */
 #include "domain/value.h"
 
 #include "core/clock.h"
@@ -109,14 +110,15 @@ wire_value(const json_t *def, enum ftype t, const json_t *v, value_name_fn *name
     case FT_RICH_TEXT:
     case FT_LINK:
     case FT_NUMBER:
-    case FT_CALC: return json_string(value_scalar_text(v, buf, sizeof(buf)));
-    case FT_DATETIME: return json_string(json_is_string(v) ? json_string_value(v) : "");
+    case FT_CALC: return json_string_nocheck(value_scalar_text(v, buf, sizeof(buf)));
+    case FT_DATETIME: return json_string_nocheck(json_is_string(v) ? json_string_value(v) : "");
     case FT_RADIO_BUTTON:
     case FT_DROP_DOWN:
     case FT_DATE:
     case FT_TIME:
-        return json_is_string(v) && *json_string_value(v) ? json_string(json_string_value(v))
-                                                          : json_null();
+        return json_is_string(v) && *json_string_value(v)
+                   ? json_string_nocheck(json_string_value(v))
+                   : json_null();
     case FT_CHECK_BOX:
     case FT_MULTI_SELECT:
     case FT_CATEGORY: return strings(v);

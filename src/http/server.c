@@ -34,6 +34,7 @@ struct job {
     bool large;
     struct req r;
     int64_t start_ns;
+    char *hdrbuf; /* copies of content type and response headers once the arena is gone */
 };
 
 struct loop {
@@ -115,6 +116,35 @@ queue_pop(void)
     return j;
 }
 
+/* The request arena (and the JSON it owns) is released on the worker that used it; the loop
+ * only needs the status, headers and body, copied into one block here. */
+static void
+detach_arena(struct job *j)
+{
+    size_t n = (j->r.content_type ? strlen(j->r.content_type) : 0) + 1;
+    for (int i = 0; i < j->r.nresp_headers; i++)
+        n += strlen(j->r.resp_headers[i].name) + strlen(j->r.resp_headers[i].value) + 2;
+    char *p = j->hdrbuf = xmalloc(n);
+    if (j->r.content_type) {
+        size_t k = strlen(j->r.content_type) + 1;
+        memcpy(p, j->r.content_type, k);
+        j->r.content_type = p;
+        p += k;
+    }
+    for (int i = 0; i < j->r.nresp_headers; i++) {
+        size_t a = strlen(j->r.resp_headers[i].name) + 1;
+        size_t b = strlen(j->r.resp_headers[i].value) + 1;
+        memcpy(p, j->r.resp_headers[i].name, a);
+        j->r.resp_headers[i].name = p;
+        p += a;
+        memcpy(p, j->r.resp_headers[i].value, b);
+        j->r.resp_headers[i].value = p;
+        p += b;
+    }
+    arena_free(j->r.arena);
+    j->r.arena = NULL;
+}
+
 struct worker {
     pthread_t tid;
     int index;
@@ -133,6 +163,7 @@ worker_main(void *arg)
         log_info("%s %s %s%s%s %d %zu %.2fms%s%s", j->r.id, j->r.method, j->r.path,
                  *j->r.query ? "?" : "", *j->r.query ? j->r.query : "", j->r.status,
                  j->r.resp_len, ms, j->r.log_note ? " " : "", j->r.log_note ? j->r.log_note : "");
+        detach_arena(j);
         h2o_multithread_send_message(&j->loop->receiver, &j->msg);
     }
     return NULL;
@@ -146,7 +177,8 @@ job_free(struct job *j)
     if (j->slot)
         *j->slot = NULL;
     free(j->r.resp_body);
-    arena_free(j->r.arena);
+    free(j->hdrbuf);
+    arena_free(j->r.arena); /* NULL unless the job never reached a worker */
     free(j);
 }
 
@@ -171,8 +203,11 @@ static void
 job_start(struct job *j)
 {
     h2o_req_t *hr = j->h2o;
-    j->r.body = arena_memdup(j->r.arena, hr->entity.base ? hr->entity.base : "", hr->entity.len + 1);
-    ((char *)j->r.body)[hr->entity.len] = '\0';
+    char *body = arena_alloc(j->r.arena, hr->entity.len + 1);
+    if (hr->entity.len)
+        memcpy(body, hr->entity.base, hr->entity.len);
+    body[hr->entity.len] = '\0';
+    j->r.body = body;
     j->r.body_len = hr->entity.len;
     queue_push(j);
 }
@@ -202,9 +237,12 @@ send_response(struct job *j)
     static h2o_generator_t generator = { NULL, NULL };
     hr->res.status = j->r.status;
     hr->res.reason = "OK";
-    if (j->r.content_type)
-        h2o_add_header(&hr->pool, &hr->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
-                       j->r.content_type, strlen(j->r.content_type));
+    if (j->r.content_type) {
+        size_t n = strlen(j->r.content_type);
+        char *ct = h2o_mem_alloc_pool(&hr->pool, n + 1);
+        memcpy(ct, j->r.content_type, n + 1);
+        h2o_add_header(&hr->pool, &hr->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, ct, n);
+    }
     for (int i = 0; i < j->r.nresp_headers; i++) {
         const char *n = j->r.resp_headers[i].name, *v = j->r.resp_headers[i].value;
         char *nc = h2o_mem_alloc_pool(&hr->pool, strlen(n) + 1);
@@ -251,13 +289,13 @@ dup_iov(struct arena *a, h2o_iovec_t v)
     return arena_strndup(a, v.base ? v.base : "", v.len);
 }
 
+static unsigned int boot_id;
+
 static void
 make_request_id(char *out)
 {
     static atomic_uint_fast64_t seq;
-    static unsigned int boot;
-    if (!boot)
-        boot = (unsigned int)time(NULL) ^ (unsigned int)getpid();
+    unsigned int boot = boot_id;
     uint64_t n = atomic_fetch_add(&seq, 1);
     snprintf(out, 24, "%08x%08llx", boot, (unsigned long long)n);
 }
@@ -323,11 +361,21 @@ on_accept(h2o_socket_t *listener, const char *err)
         h2o_accept(&l->accept, sock);
 }
 
+static pthread_barrier_t loops_ready;
+
 static void *
 loop_main(void *arg)
 {
     struct loop *l = arg;
     int idx = (int)(l - loops);
+    /* everything of this loop is created here, on its own thread: h2o recycles socket buffers
+     * through thread-local lists captured when a socket is created */
+    h2o_context_init(&l->ctx, h2o_evloop_create(), &globalconf);
+    l->accept.ctx = &l->ctx;
+    l->accept.hosts = globalconf.hosts;
+    l->queue = h2o_multithread_create_queue(l->ctx.loop);
+    h2o_multithread_register_receiver(l->queue, &l->receiver, on_job_done);
+    pthread_barrier_wait(&loops_ready);
     for (int i = 0; i < nlisten_per_loop; i++) {
         h2o_socket_t *s =
             h2o_evloop_socket_create(l->ctx.loop, listen_fds[idx][i], H2O_SOCKET_FLAG_DONT_READ);
@@ -429,6 +477,7 @@ int
 http_server_run(const struct http_server_config *c)
 {
     cfg = c;
+    boot_id = (unsigned int)time(NULL) ^ ((unsigned int)getpid() << 16);
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     if (ncpu < 1)
         ncpu = 1;
@@ -470,18 +519,12 @@ http_server_run(const struct http_server_config *c)
     for (int i = 0; i < nworkers; i++)
         pthread_create(&workers[i].tid, NULL, worker_main, &workers[i]);
 
-    for (int i = 0; i < nloops; i++) {
-        struct loop *l = &loops[i];
-        h2o_context_init(&l->ctx, h2o_evloop_create(), &globalconf);
-        l->accept.ctx = &l->ctx;
-        l->accept.hosts = globalconf.hosts;
-        l->queue = h2o_multithread_create_queue(l->ctx.loop);
-        h2o_multithread_register_receiver(l->queue, &l->receiver, on_job_done);
-    }
-    if (c->on_ready)
-        c->on_ready(desc);
+    pthread_barrier_init(&loops_ready, NULL, (unsigned)nloops + 1);
     for (int i = 0; i < nloops; i++)
         pthread_create(&loops[i].tid, NULL, loop_main, &loops[i]);
+    pthread_barrier_wait(&loops_ready);
+    if (c->on_ready)
+        c->on_ready(desc);
     for (int i = 0; i < nloops; i++)
         pthread_join(loops[i].tid, NULL);
 

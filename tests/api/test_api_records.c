@@ -57,8 +57,9 @@ test_create_and_get(void **state)
     (void)state;
     const struct th_resp *r = add("最初の申請", 5);
     assert_int_equal(r->status, 200);
-    const char *id = th_str(r->json, "id");
-    assert_non_null(id);
+    char id[32];
+    assert_non_null(th_str(r->json, "id"));
+    snprintf(id, sizeof(id), "%s", th_str(r->json, "id"));
     assert_string_equal(th_str(r->json, "revision"), "1");
     char url[128];
     snprintf(url, sizeof(url), "/k/v1/record.json?app=%ld&id=%s", app, id);

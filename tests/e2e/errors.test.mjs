@@ -47,7 +47,7 @@ test('token without the permission: 403 CB_NO02', async () => {
 });
 
 test('malformed JSON bodies: 400 with error JSON', async () => {
-  for (const raw of ['{"app":', '{app: 1}', '[1,2]', '"str"', '{"app":1,"app":2}', '\x00\x01', '{"app":"1","record":{"title":{"value":"\uD800"}}}']) {
+  for (const raw of ['{"app":', '{app: 1}', '[1,2]', '"str"', '{"app":1,"app":2}', '\x00\x01', `{"app":"${app}","record":{"title":{"value":"\\uD800"}}}`]) {
     const res = await call('POST', '/k/v1/record.json', { raw, headers: { 'Content-Type': 'application/json' } });
     assertError(res, 400, /^(CB_IJ01|CB_VA01)$/);
   }

@@ -6,6 +6,8 @@
 #include "db/db.h"
 
 #include <math.h>
+#include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -67,7 +71,8 @@ setup(void **state)
     if (!db)
         return -1;
     if (db_kind(db) == DB_PG &&
-        db_exec_script(db, "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;") != DB_OK) {
+        db_exec_script(db, "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;") !=
+            DB_OK) {
         fprintf(stderr, "cannot reset schema: %s\n", db_errmsg(db));
         db_close(db);
         return -1;
@@ -203,8 +208,8 @@ test_roundtrip_null(void **state)
     assert_int_equal(db_exec(db, "UPDATE t SET s = $1", e, 1, NULL), DB_OK);
     int64_t n = 0;
     bool found = false;
-    assert_int_equal(db_query_int(db, "SELECT COUNT(*) FROM t WHERE s IS NOT NULL AND s = ''",
-                                  NULL, 0, &n, &found),
+    assert_int_equal(db_query_int(db, "SELECT COUNT(*) FROM t WHERE s IS NOT NULL AND s = ''", NULL,
+                                  0, &n, &found),
                      DB_OK);
     assert_int_equal(n, 1);
 }
@@ -247,8 +252,14 @@ test_roundtrip_real(void **state)
 {
     struct db *db = *state;
     make_table(db);
-    const double v[] = { 0.0, 0.1, -2.5, 3.141592653589793, 1e-300, 1.7976931348623157e308,
-                         -123456789.123456789, 2.0 / 3.0 };
+    const double v[] = { 0.0,
+                         0.1,
+                         -2.5,
+                         3.141592653589793,
+                         1e-300,
+                         1.7976931348623157e308,
+                         -123456789.123456789,
+                         2.0 / 3.0 };
     const int nv = (int)(sizeof(v) / sizeof(v[0]));
     for (int k = 0; k < nv; k++) {
         struct db_param p[] = { DBP_INT(k + 1), DBP_REAL(v[k]) };
@@ -455,8 +466,7 @@ test_query_int(void **state)
     assert_int_equal(db_exec(db, "INSERT INTO t (i, s) VALUES ($1, $2)", p, 2, NULL), DB_OK);
     int64_t v = 0;
     bool found = false;
-    assert_int_equal(db_query_int(db, "SELECT i FROM t WHERE s = $1", p + 1, 1, &v, &found),
-                     DB_OK);
+    assert_int_equal(db_query_int(db, "SELECT i FROM t WHERE s = $1", p + 1, 1, &v, &found), DB_OK);
     assert_true(found);
     assert_int_equal(v, 10);
     struct db_param miss[] = { DBP_TEXT("nope") };
@@ -478,9 +488,8 @@ test_query_int(void **state)
     assert_string_equal(db_col_text(r, 1), "0");
     assert_true(db_col_real(r, 0) == 1.0);
     db_res_free(r);
-    assert_int_equal(db_query_int(db, "SELECT EXISTS (SELECT 1 FROM t WHERE s = $1)", miss, 1, &v,
-                                  NULL),
-                     DB_OK);
+    assert_int_equal(
+        db_query_int(db, "SELECT EXISTS (SELECT 1 FROM t WHERE s = $1)", miss, 1, &v, NULL), DB_OK);
     assert_int_equal(v, 0);
 }
 
@@ -600,9 +609,9 @@ test_migrate(void **state)
                      DB_OK);
     assert_int_equal(n, db_migrations_count);
     /* every table of the schema exists and is empty */
-    const char *tables[] = { "users",      "apps",         "records",   "record_revisions",
+    const char *tables[] = { "users",         "apps",          "records",    "record_revisions",
                              "record_unique", "record_search", "api_tokens", "blobs",
-                             "files",      "comments",     "cursors",   "cursor_rows",
+                             "files",         "comments",      "cursors",    "cursor_rows",
                              "settings" };
     for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
         char sql[80];
@@ -721,9 +730,9 @@ test_json_records(void **state)
         "{\"氏名\":\"\",\"金額\":null,\"区分\":[\"B\"],\"日付\":\"2023-12-31\"}",
     };
     for (int k = 0; k < 3; k++) {
-        struct db_param p[] = { DBP_INT(app), DBP_INT(k + 1), DBP_TEXT(data[k]),
-                                DBP_TEXT(k == 0 ? "[\"sato\"]" : NULL), DBP_TEXT("admin"),
-                                DBP_INT(1700000000 + k) };
+        struct db_param p[] = { DBP_INT(app),      DBP_INT(k + 1),
+                                DBP_TEXT(data[k]), DBP_TEXT(k == 0 ? "[\"sato\"]" : NULL),
+                                DBP_TEXT("admin"), DBP_INT(1700000000 + k) };
         assert_int_equal(db_exec(db,
                                  "INSERT INTO records (app_id, id, revision, assignees, data,"
                                  " creator, created_at, modifier, updated_at)"
@@ -1088,13 +1097,272 @@ test_pg_reconnect(void **state)
     assert_int_equal(count_t(db), 2);
 }
 
+/* A Unix-socket relay in front of the server that can drop every connection without a word
+ * (what a crash or a network failure looks like to libpq) and refuse new ones (server down). */
+#define PROXY_PAIRS 8
+
+struct proxy {
+    char dir[64];
+    char upstream[300];
+    int lfd;
+    int wake[2];
+    int fds[PROXY_PAIRS][2]; /* client side, server side; -1 when free */
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int cut_req, cut_done;
+    bool refuse, stop, goodbye;
+};
+
+/* What PostgreSQL sends its clients on an immediate shutdown before it closes the socket. */
+static void
+proxy_goodbye(int fd)
+{
+    static const char fields[] = "SWARNING\0VWARNING\0C57P01\0"
+                                 "Mterminating connection due to immediate shutdown command\0";
+    unsigned char msg[128];
+    size_t flen = sizeof(fields) - 1 + 1; /* fields, then the terminating zero byte */
+    uint32_t len = (uint32_t)(4 + flen);
+    msg[0] = 'N';
+    msg[1] = (unsigned char)(len >> 24);
+    msg[2] = (unsigned char)(len >> 16);
+    msg[3] = (unsigned char)(len >> 8);
+    msg[4] = (unsigned char)len;
+    memcpy(msg + 5, fields, flen);
+    if (write(fd, msg, 1 + len) < 0)
+        return;
+}
+
+static void
+proxy_close_all(struct proxy *px)
+{
+    for (int i = 0; i < PROXY_PAIRS; i++) {
+        if (px->goodbye && px->fds[i][0] >= 0)
+            proxy_goodbye(px->fds[i][0]);
+        for (int k = 0; k < 2; k++) {
+            if (px->fds[i][k] >= 0)
+                close(px->fds[i][k]);
+            px->fds[i][k] = -1;
+        }
+    }
+}
+
+static int
+unix_connect(const char *path)
+{
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+static void
+proxy_accept(struct proxy *px)
+{
+    int c = accept(px->lfd, NULL, NULL);
+    if (c < 0)
+        return;
+    pthread_mutex_lock(&px->mu);
+    bool refuse = px->refuse;
+    pthread_mutex_unlock(&px->mu);
+    int u = refuse ? -1 : unix_connect(px->upstream);
+    for (int i = 0; u >= 0 && i < PROXY_PAIRS; i++) {
+        if (px->fds[i][0] < 0) {
+            px->fds[i][0] = c;
+            px->fds[i][1] = u;
+            return;
+        }
+    }
+    close(c);
+    if (u >= 0)
+        close(u);
+}
+
+static void *
+proxy_main(void *arg)
+{
+    struct proxy *px = arg;
+    for (;;) {
+        struct pollfd pf[2 + 2 * PROXY_PAIRS];
+        int n = 0;
+        pf[n++] = (struct pollfd){ .fd = px->wake[0], .events = POLLIN };
+        pf[n++] = (struct pollfd){ .fd = px->lfd, .events = POLLIN };
+        for (int i = 0; i < PROXY_PAIRS; i++)
+            for (int k = 0; k < 2; k++)
+                pf[n++] = (struct pollfd){ .fd = px->fds[i][k], .events = POLLIN };
+        if (poll(pf, (nfds_t)n, -1) < 0)
+            continue;
+        if (pf[0].revents) {
+            char b;
+            if (read(px->wake[0], &b, 1) < 0)
+                continue;
+            pthread_mutex_lock(&px->mu);
+            bool stop = px->stop;
+            proxy_close_all(px);
+            px->cut_done = px->cut_req;
+            pthread_cond_broadcast(&px->cv);
+            pthread_mutex_unlock(&px->mu);
+            if (stop)
+                return NULL;
+            continue;
+        }
+        if (pf[1].revents)
+            proxy_accept(px);
+        for (int i = 0; i < PROXY_PAIRS; i++) {
+            for (int k = 0; k < 2; k++) {
+                if (px->fds[i][k] < 0 || !pf[2 + 2 * i + k].revents)
+                    continue;
+                char buf[65536];
+                ssize_t got = read(px->fds[i][k], buf, sizeof(buf));
+                bool ok = got > 0;
+                for (ssize_t off = 0; ok && off < got;) {
+                    ssize_t w = write(px->fds[i][!k], buf + off, (size_t)(got - off));
+                    ok = w > 0;
+                    off += w > 0 ? w : 0;
+                }
+                if (!ok) {
+                    close(px->fds[i][0]);
+                    close(px->fds[i][1]);
+                    px->fds[i][0] = px->fds[i][1] = -1;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+static struct proxy *
+proxy_start(const char *server_dir, const char *port)
+{
+    struct proxy *px = calloc(1, sizeof(*px));
+    assert_non_null(px);
+    snprintf(px->dir, sizeof(px->dir), "/tmp/mado-px-XXXXXX");
+    assert_non_null(mkdtemp(px->dir));
+    snprintf(px->upstream, sizeof(px->upstream), "%s/.s.PGSQL.%s", server_dir, port);
+    for (int i = 0; i < PROXY_PAIRS; i++)
+        px->fds[i][0] = px->fds[i][1] = -1;
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    snprintf(a.sun_path, sizeof(a.sun_path), "%s/.s.PGSQL.%s", px->dir, port);
+    px->lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_true(px->lfd >= 0);
+    assert_int_equal(bind(px->lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+    assert_int_equal(listen(px->lfd, 16), 0);
+    assert_int_equal(pipe(px->wake), 0);
+    pthread_mutex_init(&px->mu, NULL);
+    pthread_cond_init(&px->cv, NULL);
+    assert_int_equal(pthread_create(&px->thread, NULL, proxy_main, px), 0);
+    return px;
+}
+
+/* Drops every relayed connection (after a shutdown notice when goodbye) and waits until done. */
+static void
+proxy_cut(struct proxy *px, bool goodbye)
+{
+    pthread_mutex_lock(&px->mu);
+    px->goodbye = goodbye;
+    int want = ++px->cut_req;
+    assert_int_equal(write(px->wake[1], "x", 1), 1);
+    while (px->cut_done < want)
+        pthread_cond_wait(&px->cv, &px->mu);
+    pthread_mutex_unlock(&px->mu);
+}
+
+static void
+proxy_refuse(struct proxy *px, bool refuse)
+{
+    pthread_mutex_lock(&px->mu);
+    px->refuse = refuse;
+    pthread_mutex_unlock(&px->mu);
+}
+
+static void
+proxy_free(struct proxy *px, const char *port)
+{
+    pthread_mutex_lock(&px->mu);
+    px->stop = true;
+    pthread_mutex_unlock(&px->mu);
+    assert_int_equal(write(px->wake[1], "x", 1), 1);
+    pthread_join(px->thread, NULL);
+    close(px->lfd);
+    close(px->wake[0]);
+    close(px->wake[1]);
+    char path[128];
+    snprintf(path, sizeof(path), "%s/.s.PGSQL.%s", px->dir, port);
+    unlink(path);
+    rmdir(px->dir);
+    pthread_mutex_destroy(&px->mu);
+    pthread_cond_destroy(&px->cv);
+    free(px);
+}
+
+static void
+test_pg_server_crash(void **state)
+{
+    struct db *db = *state;
+    make_table(db);
+    char host[256], port[16], user[64], dbname[64];
+    server_location(db, host, sizeof(host), port, sizeof(port), user, sizeof(user), dbname,
+                    sizeof(dbname));
+    if (host[0] != '/') {
+        fprintf(stderr, "test_pg_server_crash: server not on a Unix socket, skipped\n");
+        return;
+    }
+    struct proxy *px = proxy_start(host, port);
+    char ci[512];
+    snprintf(ci, sizeof(ci), "host=%s port=%s dbname=%s user=%s", px->dir, port, dbname, user);
+    struct db *c = open_pg(ci);
+    assert_non_null(c);
+    const char *sql = "SELECT COUNT(*) + $1 FROM t";
+    struct db_param p[] = { DBP_INT(3) };
+    int64_t v = 0;
+    assert_int_equal(db_query_int(c, sql, p, 1, &v, NULL), DB_OK);
+
+    /* the server dies between two calls: a crash (dead socket) or an immediate shutdown (a
+     * notice, then a dead socket; libpq still reports CONNECTION_OK after the failed call) */
+    for (int goodbye = 0; goodbye < 2; goodbye++) {
+        proxy_cut(px, goodbye);
+        assert_int_equal(db_query_int(c, sql, p, 1, &v, NULL), DB_CONN);
+        v = 0;
+        assert_int_equal(db_query_int(c, sql, p, 1, &v, NULL), DB_OK); /* "restarted" */
+        assert_int_equal(v, 3);
+    }
+
+    /* ... inside a transaction: the work is lost and every call says so until the rollback */
+    assert_int_equal(db_begin(c, true), DB_OK);
+    assert_int_equal(db_exec(c, "INSERT INTO t (s) VALUES ('lost')", NULL, 0, NULL), DB_OK);
+    proxy_cut(px, true);
+    assert_int_equal(db_exec(c, "INSERT INTO t (s) VALUES ('x')", NULL, 0, NULL), DB_CONN);
+    assert_int_equal(db_commit(c), DB_CONN);
+    assert_false(db_in_tx(c));
+    assert_int_equal(count_t(c), 0);
+
+    /* ... and stays down for a while: one reconnect attempt per call, then recovery */
+    proxy_cut(px, false);
+    proxy_refuse(px, true);
+    assert_int_equal(db_query_int(c, sql, p, 1, &v, NULL), DB_CONN);
+    assert_int_equal(db_query_int(c, sql, p, 1, &v, NULL), DB_CONN);
+    assert_int_equal(db_begin(c, true), DB_CONN);
+    assert_false(db_in_tx(c));
+    assert_int_equal(db_query_int(c, sql, p, 1, &v, NULL), DB_CONN);
+    proxy_refuse(px, false);
+    v = 0;
+    assert_int_equal(db_query_int(c, sql, p, 1, &v, NULL), DB_OK);
+    assert_int_equal(v, 3);
+    assert_session(c);
+    db_close(c);
+    proxy_free(px, port);
+}
+
 static int64_t
 server_prepared(struct db *db)
 {
     int64_t n = -1;
-    assert_int_equal(db_query_int(db, "SELECT COUNT(*) FROM pg_prepared_statements", NULL, 0, &n,
-                                  NULL),
-                     DB_OK);
+    assert_int_equal(
+        db_query_int(db, "SELECT COUNT(*) FROM pg_prepared_statements", NULL, 0, &n, NULL), DB_OK);
     return n;
 }
 
@@ -1160,13 +1428,12 @@ test_pg_params(void **state)
     assert_int_equal(db_exec(db, ins, p1, 3, NULL), DB_OK);
     assert_int_equal(db_exec(db, ins, p2, 3, NULL), DB_OK);
     struct db_res *r = NULL;
-    assert_int_equal(db_query(db,
-                              "SELECT revision, data->>'b', (data->>'a')::bigint, data = $1"
-                              " FROM records WHERE app_id = $2",
-                              (struct db_param[]){ DBP_TEXT("{\"b\":\"二\",\"a\":2}"),
-                                                   DBP_INT(app) },
-                              2, &r),
-                     DB_OK);
+    assert_int_equal(
+        db_query(db,
+                 "SELECT revision, data->>'b', (data->>'a')::bigint, data = $1"
+                 " FROM records WHERE app_id = $2",
+                 (struct db_param[]){ DBP_TEXT("{\"b\":\"二\",\"a\":2}"), DBP_INT(app) }, 2, &r),
+        DB_OK);
     assert_int_equal(db_step(r), 1);
     assert_int_equal(db_col_int(r, 0), 2);
     assert_string_equal(db_col_text(r, 1), "二");
@@ -1216,23 +1483,23 @@ test_pg_params(void **state)
 
 /* ---- runner ---- */
 
-#define COMMON_TESTS                                                                               \
-    cmocka_unit_test_setup_teardown(test_placeholder_order, setup, teardown),                      \
-        cmocka_unit_test_setup_teardown(test_roundtrip_null, setup, teardown),                     \
-        cmocka_unit_test_setup_teardown(test_roundtrip_int, setup, teardown),                      \
-        cmocka_unit_test_setup_teardown(test_roundtrip_real, setup, teardown),                     \
-        cmocka_unit_test_setup_teardown(test_roundtrip_text, setup, teardown),                     \
-        cmocka_unit_test_setup_teardown(test_roundtrip_blob, setup, teardown),                     \
-        cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),                       \
-        cmocka_unit_test_setup_teardown(test_constraints, setup, teardown),                        \
-        cmocka_unit_test_setup_teardown(test_failed_commit, setup, teardown),                      \
-        cmocka_unit_test_setup_teardown(test_query_int, setup, teardown),                          \
-        cmocka_unit_test_setup_teardown(test_stmt_cache, setup, teardown),                         \
-        cmocka_unit_test_setup_teardown(test_nested_and_changes, setup, teardown),                 \
-        cmocka_unit_test_setup_teardown(test_errors, setup, teardown),                             \
-        cmocka_unit_test_setup_teardown(test_migrate, setup, teardown),                            \
-        cmocka_unit_test_setup_teardown(test_returning, setup, teardown),                          \
-        cmocka_unit_test_setup_teardown(test_upsert, setup, teardown),                             \
+#define COMMON_TESTS                                                               \
+    cmocka_unit_test_setup_teardown(test_placeholder_order, setup, teardown),      \
+        cmocka_unit_test_setup_teardown(test_roundtrip_null, setup, teardown),     \
+        cmocka_unit_test_setup_teardown(test_roundtrip_int, setup, teardown),      \
+        cmocka_unit_test_setup_teardown(test_roundtrip_real, setup, teardown),     \
+        cmocka_unit_test_setup_teardown(test_roundtrip_text, setup, teardown),     \
+        cmocka_unit_test_setup_teardown(test_roundtrip_blob, setup, teardown),     \
+        cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),       \
+        cmocka_unit_test_setup_teardown(test_constraints, setup, teardown),        \
+        cmocka_unit_test_setup_teardown(test_failed_commit, setup, teardown),      \
+        cmocka_unit_test_setup_teardown(test_query_int, setup, teardown),          \
+        cmocka_unit_test_setup_teardown(test_stmt_cache, setup, teardown),         \
+        cmocka_unit_test_setup_teardown(test_nested_and_changes, setup, teardown), \
+        cmocka_unit_test_setup_teardown(test_errors, setup, teardown),             \
+        cmocka_unit_test_setup_teardown(test_migrate, setup, teardown),            \
+        cmocka_unit_test_setup_teardown(test_returning, setup, teardown),          \
+        cmocka_unit_test_setup_teardown(test_upsert, setup, teardown),             \
         cmocka_unit_test_setup_teardown(test_json_records, setup, teardown)
 
 int
@@ -1247,8 +1514,8 @@ main(void)
     cur = &mem;
     fails += cmocka_run_group_tests_name("db sqlite :memory:", common_mem, NULL, NULL);
     cur = &file;
-    fails += cmocka_run_group_tests_name("db sqlite file", common_file, setup_tmpdir,
-                                         teardown_tmpdir);
+    fails +=
+        cmocka_run_group_tests_name("db sqlite file", common_file, setup_tmpdir, teardown_tmpdir);
 
     pg_dsn = getenv("TEST_PG_DSN");
     if (!pg_dsn || !*pg_dsn) {
@@ -1265,6 +1532,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_pg_aborted_tx, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pg_busy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pg_reconnect, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pg_server_crash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pg_stmt_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pg_params, setup, teardown),
     };

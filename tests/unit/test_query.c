@@ -24,25 +24,33 @@
 
 static const char *props_json =
     "{"
-    "\"レコード番号\":{\"type\":\"RECORD_NUMBER\",\"code\":\"レコード番号\",\"label\":\"レコード番号\"},"
+    "\"レコード番号\":{\"type\":\"RECORD_NUMBER\",\"code\":\"レコード番号\",\"label\":"
+    "\"レコード番号\"},"
     "\"作成者\":{\"type\":\"CREATOR\",\"code\":\"作成者\",\"label\":\"作成者\"},"
     "\"作成日時\":{\"type\":\"CREATED_TIME\",\"code\":\"作成日時\",\"label\":\"作成日時\"},"
     "\"更新者\":{\"type\":\"MODIFIER\",\"code\":\"更新者\",\"label\":\"更新者\"},"
     "\"更新日時\":{\"type\":\"UPDATED_TIME\",\"code\":\"更新日時\",\"label\":\"更新日時\"},"
-    "\"ステータス\":{\"type\":\"STATUS\",\"code\":\"ステータス\",\"label\":\"ステータス\",\"enabled\":true},"
-    "\"作業者\":{\"type\":\"STATUS_ASSIGNEE\",\"code\":\"作業者\",\"label\":\"作業者\",\"enabled\":true},"
-    "\"カテゴリー\":{\"type\":\"CATEGORY\",\"code\":\"カテゴリー\",\"label\":\"カテゴリー\",\"enabled\":false},"
+    "\"ステータス\":{\"type\":\"STATUS\",\"code\":\"ステータス\",\"label\":\"ステータス\","
+    "\"enabled\":true},"
+    "\"作業者\":{\"type\":\"STATUS_ASSIGNEE\",\"code\":\"作業者\",\"label\":\"作業者\",\"enabled\":"
+    "true},"
+    "\"カテゴリー\":{\"type\":\"CATEGORY\",\"code\":\"カテゴリー\",\"label\":\"カテゴリー\","
+    "\"enabled\":false},"
     "\"文字列\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"文字列\",\"label\":\"文字列\"},"
     "\"複数行\":{\"type\":\"MULTI_LINE_TEXT\",\"code\":\"複数行\",\"label\":\"複数行\"},"
     "\"リッチ\":{\"type\":\"RICH_TEXT\",\"code\":\"リッチ\",\"label\":\"リッチ\"},"
     "\"リンク\":{\"type\":\"LINK\",\"code\":\"リンク\",\"label\":\"リンク\",\"protocol\":\"WEB\"},"
     "\"数値\":{\"type\":\"NUMBER\",\"code\":\"数値\",\"label\":\"数値\"},"
-    "\"計算\":{\"type\":\"CALC\",\"code\":\"計算\",\"label\":\"計算\",\"expression\":\"数値*2\",\"format\":\"NUMBER\"},"
-    "\"計算日付\":{\"type\":\"CALC\",\"code\":\"計算日付\",\"label\":\"計算日付\",\"expression\":\"日付\",\"format\":\"DATE\"},"
+    "\"計算\":{\"type\":\"CALC\",\"code\":\"計算\",\"label\":\"計算\",\"expression\":\"数値*2\","
+    "\"format\":\"NUMBER\"},"
+    "\"計算日付\":{\"type\":\"CALC\",\"code\":\"計算日付\",\"label\":\"計算日付\",\"expression\":"
+    "\"日付\",\"format\":\"DATE\"},"
     "\"日付\":{\"type\":\"DATE\",\"code\":\"日付\",\"label\":\"日付\"},"
     "\"時刻\":{\"type\":\"TIME\",\"code\":\"時刻\",\"label\":\"時刻\"},"
     "\"日時\":{\"type\":\"DATETIME\",\"code\":\"日時\",\"label\":\"日時\"},"
-    "\"チェック\":{\"type\":\"CHECK_BOX\",\"code\":\"チェック\",\"label\":\"チェック\",\"options\":{\"A\":{\"label\":\"A\",\"index\":\"0\"},\"B\":{\"label\":\"B\",\"index\":\"1\"},\"C\":{\"label\":\"C\",\"index\":\"2\"}}},"
+    "\"チェック\":{\"type\":\"CHECK_BOX\",\"code\":\"チェック\",\"label\":\"チェック\",\"options\":"
+    "{\"A\":{\"label\":\"A\",\"index\":\"0\"},\"B\":{\"label\":\"B\",\"index\":\"1\"},\"C\":{"
+    "\"label\":\"C\",\"index\":\"2\"}}},"
     "\"複数選択\":{\"type\":\"MULTI_SELECT\",\"code\":\"複数選択\",\"label\":\"複数選択\"},"
     "\"ラジオ\":{\"type\":\"RADIO_BUTTON\",\"code\":\"ラジオ\",\"label\":\"ラジオ\"},"
     "\"ドロップ\":{\"type\":\"DROP_DOWN\",\"code\":\"ドロップ\",\"label\":\"ドロップ\"},"
@@ -51,6 +59,18 @@ static const char *props_json =
     "\"グループ\":{\"type\":\"GROUP_SELECT\",\"code\":\"グループ\",\"label\":\"グループ\"},"
     "\"添付\":{\"type\":\"FILE\",\"code\":\"添付\",\"label\":\"添付\"},"
     "\"悪い'コード\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"悪い'コード\",\"label\":\"x\"},"
+    "\"関連レコード\":{\"type\":\"REFERENCE_TABLE\",\"code\":\"関連レコード\",\"referenceTable\":{"
+    "  \"relatedApp\":{\"app\":\"2\",\"code\":\"\"},"
+    "  \"condition\":{\"field\":\"文字列\",\"relatedField\":\"キー\"},"
+    "  \"filterCond\":\"数値 > 0\",\"displayFields\":[\"名前\"],\"sort\":\"数値 "
+    "desc\",\"size\":\"5\"}},"
+    "\"番号関連\":{\"type\":\"REFERENCE_TABLE\",\"code\":\"番号関連\",\"referenceTable\":{"
+    "  \"relatedApp\":{\"app\":\"2\",\"code\":\"\"},"
+    "  \"condition\":{\"field\":\"レコード番号\",\"relatedField\":\"参照番号\"},"
+    "  \"filterCond\":\"\",\"displayFields\":[\"名前\"],\"sort\":\"\",\"size\":\"5\"}},"
+    "\"壊れた関連\":{\"type\":\"REFERENCE_TABLE\",\"code\":\"壊れた関連\",\"referenceTable\":{"
+    "  \"relatedApp\":{\"app\":\"99\",\"code\":\"\"},"
+    "  \"condition\":{\"field\":\"文字列\",\"relatedField\":\"キー\"}}},"
     "\"明細\":{\"type\":\"SUBTABLE\",\"code\":\"明細\",\"fields\":{"
     "  \"品名\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"品名\",\"label\":\"品名\"},"
     "  \"数量\":{\"type\":\"NUMBER\",\"code\":\"数量\",\"label\":\"数量\"},"
@@ -58,6 +78,16 @@ static const char *props_json =
     "  \"タグ\":{\"type\":\"CHECK_BOX\",\"code\":\"タグ\",\"label\":\"タグ\"}"
     "}}"
     "}";
+
+/* App 2, the related app of 関連レコード (records 101-105). */
+static const char *props2_json = "{"
+                                 "\"キー\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"キー\"},"
+                                 "\"数値\":{\"type\":\"NUMBER\",\"code\":\"数値\"},"
+                                 "\"参照番号\":{\"type\":\"NUMBER\",\"code\":\"参照番号\"},"
+                                 "\"名前\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"名前\"},"
+                                 "\"表\":{\"type\":\"SUBTABLE\",\"code\":\"表\",\"fields\":{"
+                                 "  \"行\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"行\"}}}"
+                                 "}";
 
 #define NREC 30
 
@@ -67,11 +97,11 @@ struct fx {
     struct arena *arena;
     struct fail fail;
     struct ctx c;
-    json_t *props;
+    json_t *props, *props2;
     struct db *db;
 };
 
-static struct fx *cur;  /* the execution fixture of the running group */
+static struct fx *cur; /* the execution fixture of the running group */
 static const char *pg_dsn;
 
 static int64_t
@@ -109,10 +139,10 @@ ctx_reset(struct fx *f)
 }
 
 static json_t *
-load_props(void)
+load_json(const char *text)
 {
     json_error_t je;
-    json_t *p = json_loads(props_json, 0, &je);
+    json_t *p = json_loads(text, 0, &je);
     if (!p) {
         fprintf(stderr, "props: %s\n", je.text);
         abort();
@@ -120,11 +150,30 @@ load_props(void)
     return p;
 }
 
+static json_t *
+load_props(void)
+{
+    return load_json(props_json);
+}
+
+static json_t *app2_props; /* what the loader below serves */
+
+static enum err
+test_loader(struct ctx *c, int64_t app_id, const json_t **props)
+{
+    if (app_id != 2 || !app2_props)
+        return fail_set(c->fail, ERR_APP_NOT_FOUND, "x");
+    *props = app2_props;
+    return ERR_OK;
+}
+
 static const char *
 str_of(int i)
 {
-    static const char *special[] = { NULL,    "東京都千代田区", "ﾄｳｷｮｳ ﾀﾜｰ", "ＡＢＣ株式会社", "abc商事",
-                                     "",      "   ",            "Hello World", "hello",         "大阪" };
+    static const char *special[] = {
+        NULL,          "東京都千代田区", "ﾄｳｷｮｳ ﾀﾜｰ", "ＡＢＣ株式会社", "abc商事", "", "   ",
+        "Hello World", "hello",          "大阪"
+    };
     static char buf[16];
     if (i <= 9)
         return special[i];
@@ -185,9 +234,12 @@ table_of(int i)
         return json_pack("[{s:i,s:{s:s,s:i,s:[]}},{s:i,s:{s:s,s:i,s:[]}}]", "id", 201, "value",
                          "品名", "りんご", "数量", 10, "タグ", "id", 202, "value", "品名", "ぶどう",
                          "数量", 1, "タグ");
-    case 3: return json_pack("[{s:i,s:{s:s,s:i}}]", "id", 301, "value", "品名", "みかん", "数量", 3);
-    case 4: return json_array();
-    case 5: return json_pack("[{s:i,s:{s:s,s:n}}]", "id", 501, "value", "品名", "", "数量");
+    case 3:
+        return json_pack("[{s:i,s:{s:s,s:i}}]", "id", 301, "value", "品名", "みかん", "数量", 3);
+    case 4:
+        return json_array();
+    case 5:
+        return json_pack("[{s:i,s:{s:s,s:n}}]", "id", 501, "value", "品名", "", "数量");
     default:
         return json_pack("[{s:i,s:{s:s,s:i}}]", "id", i * 100 + 1, "value", "品名", "その他",
                          "数量", i);
@@ -202,9 +254,8 @@ files_of(int i)
                          "contentType", "application/pdf", "size", 10);
     if (i == 2)
         return json_pack("[{s:s,s:s,s:s,s:i},{s:s,s:s,s:s,s:i}]", "fileKey", "k2", "name",
-                         "ﾚﾎﾟｰﾄ.docx", "contentType", "application/msword", "size", 20,
-                         "fileKey", "k3", "name", "photo.JPG", "contentType", "image/jpeg",
-                         "size", 30);
+                         "ﾚﾎﾟｰﾄ.docx", "contentType", "application/msword", "size", 20, "fileKey",
+                         "k3", "name", "photo.JPG", "contentType", "image/jpeg", "size", 30);
     return json_array();
 }
 
@@ -229,7 +280,8 @@ record_data(int i)
     json_object_set_new(d, "リンク", json_string(i == 1 ? "https://example.com/a" : ""));
     json_t *n = number_of(i);
     json_object_set_new(d, "数値", n);
-    json_object_set_new(d, "計算", json_is_null(n) ? json_null() : json_real(json_number_value(n) * 2));
+    json_object_set_new(d, "計算",
+                        json_is_null(n) ? json_null() : json_real(json_number_value(n) * 2));
     json_object_set_new(d, "計算日付", i == 1 ? json_string("2024-03-15") : json_null());
     const char *dt = date_of(i);
     json_object_set_new(d, "日付", dt ? json_string(dt) : json_null());
@@ -238,18 +290,27 @@ record_data(int i)
     const char *dtm = datetime_of(i);
     json_object_set_new(d, "日時", dtm ? json_string(dtm) : json_null());
     switch (i % 4) {
-    case 0: json_object_set_new(d, "チェック", json_array()); break;
-    case 1: json_object_set_new(d, "チェック", json_pack("[s]", "A")); break;
-    case 2: json_object_set_new(d, "チェック", json_pack("[s,s]", "A", "B")); break;
-    default: json_object_set_new(d, "チェック", json_pack("[s]", "C")); break;
+    case 0:
+        json_object_set_new(d, "チェック", json_array());
+        break;
+    case 1:
+        json_object_set_new(d, "チェック", json_pack("[s]", "A"));
+        break;
+    case 2:
+        json_object_set_new(d, "チェック", json_pack("[s,s]", "A", "B"));
+        break;
+    default:
+        json_object_set_new(d, "チェック", json_pack("[s]", "C"));
+        break;
     }
     json_object_set_new(d, "複数選択", i == 1 ? json_pack("[s,s]", "x", "y") : json_array());
     json_object_set_new(d, "ラジオ", json_string(radio[i % 3]));
     snprintf(buf, sizeof(buf), "d%d", i % 5);
     json_object_set_new(d, "ドロップ", i % 5 ? json_string(buf) : json_null());
-    json_object_set_new(d, "ユーザー", i % 3 == 0   ? json_pack("[s]", "admin")
-                                       : i % 3 == 1 ? json_pack("[s,s]", "user1", "admin")
-                                                    : json_array());
+    json_object_set_new(d, "ユーザー",
+                        i % 3 == 0   ? json_pack("[s]", "admin")
+                        : i % 3 == 1 ? json_pack("[s,s]", "user1", "admin")
+                                     : json_array());
     json_object_set_new(d, "組織", i == 1 ? json_pack("[s]", "org1") : json_array());
     json_object_set_new(d, "グループ", i == 2 ? json_pack("[s]", "g1") : json_array());
     json_object_set_new(d, "添付", files_of(i));
@@ -270,11 +331,17 @@ static void
 insert_record(struct fx *f, int64_t app, int64_t id, json_t *data, const char *status,
               const char *assignees, const char *creator, int64_t created, bool deleted)
 {
+    const json_t *props = app == 1 ? f->props : f->props2;
     bool pg = db_kind(f->db) == DB_PG;
     char *text = json_dumps(data, JSON_COMPACT);
-    struct db_param p[] = { DBP_INT(app),         DBP_INT(id),       DBP_TEXT(status),
-                            DBP_TEXT(assignees),  DBP_TEXT(text),    DBP_TEXT(creator),
-                            DBP_INT(created),     DBP_INT(created + 3600),
+    struct db_param p[] = { DBP_INT(app),
+                            DBP_INT(id),
+                            DBP_TEXT(status),
+                            DBP_TEXT(assignees),
+                            DBP_TEXT(text),
+                            DBP_TEXT(creator),
+                            DBP_INT(created),
+                            DBP_INT(created + 3600),
                             deleted ? DBP_INT(created) : DBP_NULL };
     must_exec(f->db,
               pg ? "INSERT INTO records (app_id, id, revision, status, assignees, data, creator,"
@@ -285,7 +352,7 @@ insert_record(struct fx *f, int64_t app, int64_t id, json_t *data, const char *s
                    " $5, $6, $7, 'admin', $8, $9)",
               p, 9);
     free(text);
-    if (search_index_record(&f->c, app, id, f->props, data) != ERR_OK) {
+    if (search_index_record(&f->c, app, id, props, data) != ERR_OK) {
         fprintf(stderr, "search_index_record: %s\n", f->fail.message);
         abort();
     }
@@ -313,6 +380,9 @@ setup_db(void **state, const char *url)
         return -1;
     }
     fx.props = load_props();
+    fx.props2 = load_json(props2_json);
+    app2_props = fx.props2;
+    query_set_props_loader(test_loader);
     ctx_init(&fx);
     for (int app = 1; app <= 2; app++) {
         struct db_param p[] = { DBP_INT(app) };
@@ -333,8 +403,27 @@ setup_db(void **state, const char *url)
     json_t *d = record_data(8);
     insert_record(&fx, 1, 31, d, "完了", "[\"admin\"]", "admin", t0, true);
     json_object_set_new(d, "文字列", json_string("zzz hello"));
+    json_t *p2 = fx.props2;
+    fx.props2 = fx.props; /* indexed as if app 2 had app 1's fields */
     insert_record(&fx, 2, 8, d, "完了", "[\"admin\"]", "admin", t0, false);
+    fx.props2 = p2;
     json_decref(d);
+    static const struct {
+        int id;
+        const char *key, *name;
+        int num, ref;
+    } rel[] = { { 101, "大阪", "alpha", 5, 3 },
+                { 102, "大阪", "beta", -1, 3 },
+                { 103, "hello", "gamma", 7, 4 },
+                { 104, "hello", "delta", 9, 0 },
+                { 105, "item12", "alpha beta", 3, 4 } };
+    for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+        d = json_pack("{s:s,s:s,s:i,s:i,s:[{s:i,s:{s:s}}]}", "キー", rel[i].key, "名前",
+                      rel[i].name, "数値", rel[i].num, "参照番号", rel[i].ref, "表", "id", 1,
+                      "value", "行", rel[i].name);
+        insert_record(&fx, 2, rel[i].id, d, NULL, NULL, "admin", t0, false);
+        json_decref(d);
+    }
     ctx_reset(&fx);
     cur = &fx;
     *state = &fx;
@@ -359,6 +448,8 @@ teardown_db(void **state)
     struct fx *f = *state;
     arena_free(f->arena);
     json_decref(f->props);
+    json_decref(f->props2);
+    app2_props = NULL;
     db_close(f->db);
     cur = NULL;
     return 0;
@@ -377,11 +468,11 @@ run(const char *query, int64_t *ids, int *n)
     enum err e = query_compile(&f->c, 1, f->props, query, db_kind(f->db), 0, &plan);
     if (e)
         return e;
-    const char *sql = arena_printf(f->arena,
-                                   "SELECT r.id FROM records r WHERE %s ORDER BY %s LIMIT %lld"
-                                   " OFFSET %lld",
-                                   plan.where, plan.order_by, (long long)plan.limit,
-                                   (long long)plan.offset);
+    const char *sql =
+        arena_printf(f->arena,
+                     "SELECT r.id FROM records r WHERE %s ORDER BY %s LIMIT %lld"
+                     " OFFSET %lld",
+                     plan.where, plan.order_by, (long long)plan.limit, (long long)plan.offset);
     struct db_res *res = NULL;
     int rc = db_query(f->db, sql, plan.params, plan.nparams, &res);
     if (rc != DB_OK) {
@@ -485,6 +576,9 @@ setup_unit(void **state)
 {
     memset(&ufx, 0, sizeof(ufx));
     ufx.props = load_props();
+    ufx.props2 = load_json(props2_json);
+    app2_props = ufx.props2;
+    query_set_props_loader(test_loader);
     ctx_init(&ufx);
     *state = &ufx;
     return 0;
@@ -496,6 +590,8 @@ teardown_unit(void **state)
     struct fx *f = *state;
     arena_free(f->arena);
     json_decref(f->props);
+    json_decref(f->props2);
+    app2_props = NULL;
     return 0;
 }
 
@@ -613,6 +709,54 @@ test_syntax_errors(void **state)
 }
 
 static void
+test_complexity(void **state)
+{
+    struct fx *f = *state;
+    struct query_plan p;
+    struct strbuf q;
+    strbuf_init(&q, NULL, 0);
+    for (int i = 0; i < 16; i++)
+        strbuf_addc(&q, '(');
+    strbuf_adds(&q, "数値 = 1");
+    for (int i = 0; i < 16; i++)
+        strbuf_addc(&q, ')');
+    assert_int_equal(compile_kind(f, q.buf, DB_SQLITE, 0, &p), ERR_OK);
+    strbuf_reset(&q);
+    for (int i = 0; i < 17; i++)
+        strbuf_addc(&q, '(');
+    strbuf_adds(&q, "数値 = 1");
+    for (int i = 0; i < 17; i++)
+        strbuf_addc(&q, ')');
+    ERR(q.buf, ERR_INVALID);
+    /* nested levels of one kind are one level */
+    assert_int_equal(
+        compile_kind(f, "数値 = 1 and (数値 = 2 and (数値 = 3)) or (数値 = 4 or 数値 = 5)",
+                     DB_SQLITE, 0, &p),
+        ERR_OK);
+    assert_string_equal(p.where,
+                        "r.app_id = 1 AND r.deleted_at IS NULL AND ((json_extract(r.data, "
+                        "'$.\"数値\"') IN ($1) AND json_extract(r.data, '$.\"数値\"') IN "
+                        "($2) AND json_extract(r.data, '$.\"数値\"') IN ($3)) OR "
+                        "json_extract(r.data, '$.\"数値\"') IN ($4) OR json_extract(r.data, "
+                        "'$.\"数値\"') IN ($5))");
+    strbuf_reset(&q);
+    for (int i = 0; i < 100000; i++)
+        strbuf_addc(&q, '(');
+    ERR(q.buf, ERR_INVALID); /* no stack overflow */
+    strbuf_reset(&q);
+    for (int i = 0; i < 501; i++)
+        strbuf_addf(&q, "%s数値 = %d", i ? " or " : "", i);
+    ERR(q.buf, ERR_INVALID);
+    strbuf_reset(&q);
+    strbuf_adds(&q, "$id in (");
+    for (int i = 0; i < 10001; i++)
+        strbuf_addf(&q, "%s%d", i ? "," : "", i);
+    strbuf_addc(&q, ')');
+    ERR(q.buf, ERR_INVALID);
+    strbuf_release(&q);
+}
+
+static void
 test_field_errors(void **state)
 {
     struct fx *f = *state;
@@ -645,6 +789,14 @@ test_field_errors(void **state)
     ERR("order by 添付", ERR_QUERY_OP);
     ERR("品名 = \"りんご\"", ERR_QUERY_TABLE_EQ);
     ERR("数量 != 1", ERR_QUERY_TABLE_EQ);
+    ERR("関連レコード.名前 = \"x\"", ERR_QUERY_TABLE_EQ);
+    ERR("関連レコード.ない in (\"x\")", ERR_QUERY_FIELD);
+    ERR("関連レコード.行 in (\"x\")", ERR_QUERY_FIELD); /* a table of the related app */
+    ERR("ない.名前 in (\"x\")", ERR_QUERY_FIELD);
+    ERR("文字列.名前 in (\"x\")", ERR_QUERY_FIELD);
+    ERR("壊れた関連.名前 in (\"x\")", ERR_QUERY_FIELD); /* related app not found */
+    ERR("関連レコード.名前 > \"x\"", ERR_QUERY_OP);
+    ERR("order by 関連レコード.数値 asc", ERR_QUERY_FIELD);
     ERR("日付 = FROM_TODAY(1)", ERR_QUERY_FUNC);
     ERR("日付 = FROM_TODAY(x, DAYS)", ERR_QUERY_FUNC);
     ERR("日付 = FROM_TODAY(1, HOURS)", ERR_QUERY_FUNC);
@@ -673,8 +825,10 @@ test_lexer(void **state)
     assert_int_equal(p.params[0].type, DB_T_TEXT);
     assert_string_equal(p.params[0].p, "a\"b\\c\td\ne\rf");
     /* U+3000 separates tokens, keywords in any case, no spaces around operators */
-    assert_int_equal(compile_kind(f, "数値\xe3\x80\x80=\xe3\x80\x80\"10\"\xe3\x80\x80" "AND 文字列 LIKE \"abc\" Or "
-                                     "数値>=20 ORDER BY 数値 DESC, $id Asc LIMIT 5 OFFSET 1",
+    assert_int_equal(compile_kind(f,
+                                  "数値\xe3\x80\x80=\xe3\x80\x80\"10\"\xe3\x80\x80"
+                                  "AND 文字列 LIKE \"abc\" Or "
+                                  "数値>=20 ORDER BY 数値 DESC, $id Asc LIMIT 5 OFFSET 1",
                                   DB_SQLITE, 0, &p),
                      ERR_OK);
     assert_int_equal(p.limit, 5);
@@ -711,26 +865,30 @@ test_sql_shape(void **state)
     struct fx *f = *state;
     struct query_plan p;
     const char *prefix = "r.app_id = 1 AND r.deleted_at IS NULL AND ";
-    assert_int_equal(compile_kind(f, "数値 = 5 and (文字列 = \"a\" or 文字列 = \"b\")", DB_SQLITE, 0, &p),
-                     ERR_OK);
-    assert_string_equal(p.where,
-                        "r.app_id = 1 AND r.deleted_at IS NULL AND (json_extract(r.data, '$.\"数値\"') IN ($1)"
-                        " AND (json_extract(r.data, '$.\"文字列\"') IN ($2) OR "
-                        "json_extract(r.data, '$.\"文字列\"') IN ($3)))");
+    assert_int_equal(
+        compile_kind(f, "数値 = 5 and (文字列 = \"a\" or 文字列 = \"b\")", DB_SQLITE, 0, &p),
+        ERR_OK);
+    assert_string_equal(
+        p.where,
+        "r.app_id = 1 AND r.deleted_at IS NULL AND (json_extract(r.data, '$.\"数値\"') IN ($1)"
+        " AND (json_extract(r.data, '$.\"文字列\"') IN ($2) OR "
+        "json_extract(r.data, '$.\"文字列\"') IN ($3)))");
     assert_int_equal(p.nparams, 3);
     /* every value is a parameter: nothing of the query text is in the SQL */
-    assert_int_equal(compile_kind(f, "文字列 in (\"x'); DROP TABLE records; --\")", DB_SQLITE, 0, &p),
-                     ERR_OK);
+    assert_int_equal(
+        compile_kind(f, "文字列 in (\"x'); DROP TABLE records; --\")", DB_SQLITE, 0, &p), ERR_OK);
     assert_null(strstr(p.where, "DROP"));
     /* like: trigram for >= 3 code points, instr for shorter */
     assert_int_equal(compile_kind(f, "文字列 like \"東京都\"", DB_SQLITE, 0, &p), ERR_OK);
     assert_int_equal(strncmp(p.where, prefix, strlen(prefix)), 0);
-    assert_non_null(strstr(p.where, "r.id IN (SELECT record_id FROM record_search WHERE record_search MATCH $1"
-                                    " AND app_id = 1 AND rowid BETWEEN 4398046511104 AND 8796093022207"
-                                    " AND field = $2)"));
+    assert_non_null(
+        strstr(p.where, "r.id IN (SELECT record_id FROM record_search WHERE record_search MATCH $1"
+                        " AND app_id = 1 AND rowid BETWEEN 4398046511104 AND 8796093022207"
+                        " AND field = $2)"));
     assert_string_equal(p.params[0].p, "body : \"東京都\"");
     assert_int_equal(compile_kind(f, "文字列 not like \"東京\"", DB_SQLITE, 0, &p), ERR_OK);
-    assert_non_null(strstr(p.where, "r.id NOT IN (SELECT record_id FROM record_search WHERE instr(body, $1) > 0"));
+    assert_non_null(strstr(
+        p.where, "r.id NOT IN (SELECT record_id FROM record_search WHERE instr(body, $1) > 0"));
     assert_int_equal(compile_kind(f, "文字列 like \"a\\\"b%_c\"", DB_PG, 0, &p), ERR_OK);
     assert_non_null(strstr(p.where, "body LIKE '%' || $1::text || '%'"));
     assert_string_equal(p.params[0].p, "a\"b\\%\\_c");
@@ -752,9 +910,10 @@ test_sql_shape(void **state)
                                  "'$.value.\"品名\"') IN ($1) AND json_extract(t.value, "
                                  "'$.value.\"数量\"') > $2))");
     /* system fields are columns */
-    assert_int_equal(compile_kind(f, "作成日時 = TODAY() and ステータス = \"完了\" and 作成者 in (LOGINUSER())",
-                                  DB_SQLITE, 0, &p),
-                     ERR_OK);
+    assert_int_equal(
+        compile_kind(f, "作成日時 = TODAY() and ステータス = \"完了\" and 作成者 in (LOGINUSER())",
+                     DB_SQLITE, 0, &p),
+        ERR_OK);
     assert_non_null(strstr(p.where, "(r.created_at >= $1 AND r.created_at < $2)"));
     assert_int_equal(p.params[0].type, DB_T_INT);
     assert_int_equal(p.params[0].i, ts("2024-03-14T15:00:00Z"));
@@ -863,15 +1022,15 @@ test_exec_like(void **state)
 {
     (void)state;
     SET("文字列 like \"東京\"", "1");
-    SET("文字列 like \"トウキョウ\"", "2");     /* data is half-width katakana */
+    SET("文字列 like \"トウキョウ\"", "2"); /* data is half-width katakana */
     SET("文字列 like \"ﾄｳｷｮｳ\"", "2");
-    SET("文字列 like \"abc\"", "3 4");          /* ＡＢＣ is full-width */
+    SET("文字列 like \"abc\"", "3 4"); /* ＡＢＣ is full-width */
     SET("文字列 like \"ＡＢＣ\"", "3 4");
     SET("文字列 like \"HELLO\"", "7 8");
     SET("文字列 like \"o w\"", "7");
     SET("文字列 like \"株\"", "3");
     SET("文字列 like \"item1\"", "10-19");
-    SET("文字列 like \"zzz\"", "");              /* another app's record */
+    SET("文字列 like \"zzz\"", ""); /* another app's record */
     SET("文字列 like \"\"", "1-30");
     SET("文字列 not like \"hello\"", "1-6 9-30");
     SET("文字列 not like \"\"", "");
@@ -1011,6 +1170,32 @@ test_exec_table(void **state)
 }
 
 static void
+test_exec_related(void **state)
+{
+    (void)state;
+    /* 101 大阪/alpha/5, 102 大阪/beta/-1 (filtered out by 数値 > 0), 103 hello/gamma/7,
+     * 104 hello/delta/9, 105 item12/"alpha beta"/3; app 1: r9 大阪, r8 hello, r12 item12 */
+    SET("関連レコード.数値 > 4", "8 9");
+    SET("関連レコード.数値 < 0", "");
+    SET("関連レコード.名前 in (\"beta\")", "");
+    SET("関連レコード.名前 in (\"gamma\")", "8");
+    SET("関連レコード.名前 like \"alpha\"", "9 12");
+    SET("関連レコード.名前 like \"ph\"", "9 12");
+    SET("関連レコード.名前 not like \"alpha\"", "8");
+    SET("関連レコード.数値 not in (7)", "9 12");
+    SET("関連レコード.$id in (105)", "12");
+    /* several conditions on one related list hold for the same related record */
+    SET("関連レコード.名前 in (\"gamma\") and 関連レコード.数値 > 8", "");
+    SET("関連レコード.名前 in (\"delta\") and 関連レコード.数値 > 8", "8");
+    SET("関連レコード.名前 in (\"gamma\") or 関連レコード.数値 > 8", "8");
+    SET("関連レコード.数値 > 4 and 数値 < 85", "8");
+    /* a number field linked to the record number */
+    SET("番号関連.名前 in (\"alpha\")", "3");
+    SET("番号関連.数値 >= 3", "3 4");
+    SET("番号関連.名前 not in (\"beta\")", "4");
+}
+
+static void
 test_exec_order(void **state)
 {
     (void)state;
@@ -1030,6 +1215,35 @@ test_exec_order(void **state)
     SEQ("order by 計算 desc limit 1", "29");
     SEQ("order by ステータス asc, $id asc limit 2", "2 4");
     SEQ("order by ドロップ asc, $id desc limit 3", "30 25 20");
+}
+
+/* The largest queries the parser accepts run on both databases. */
+static void
+test_exec_big(void **state)
+{
+    (void)state;
+    struct strbuf q;
+    strbuf_init(&q, NULL, 0);
+    for (int i = 0; i < 499; i++)
+        strbuf_addf(&q, "%s数値 = %d", i ? " or " : "", i * 10 + 10000);
+    strbuf_adds(&q, " or 文字列 = \"hello\"");
+    SET(q.buf, "8");
+    strbuf_reset(&q);
+    strbuf_adds(&q, "$id in (");
+    for (int i = 0; i < 9999; i++)
+        strbuf_addf(&q, "%d,", i + 29);
+    strbuf_adds(&q, "\"APP-1\")");
+    SET(q.buf, "1 29 30");
+    /* the deepest nesting, alternating and/or, with table conditions inside */
+    strbuf_reset(&q);
+    for (int i = 0; i < 8; i++)
+        strbuf_adds(&q, "(数値 > 0 and (数値 < 0 or ");
+    strbuf_adds(&q, "$id < 3 and 品名 not in (\"x\") and 品名 in (\"りんご\") and 数量 > 1 and "
+                    "品名 not like \"z\"");
+    for (int i = 0; i < 16; i++)
+        strbuf_addc(&q, ')');
+    SET(q.buf, "1 2");
+    strbuf_release(&q);
 }
 
 static void
@@ -1056,7 +1270,8 @@ test_exec_view_index(void **state)
     assert_int_equal(query_ensure_view_index(&f->c, 1, f->props, NULL, NULL), ERR_OK);
     assert_int_equal(db_query_int(f->db, count_sql, NULL, 0, &n, &found), DB_OK);
     assert_int_equal(n, 1);
-    assert_int_equal(query_ensure_view_index(&f->c, 1, f->props, "", "日付 asc, 作成者 desc"), ERR_OK);
+    assert_int_equal(query_ensure_view_index(&f->c, 1, f->props, "", "日付 asc, 作成者 desc"),
+                     ERR_OK);
     assert_int_equal(db_query_int(f->db, count_sql, NULL, 0, &n, &found), DB_OK);
     assert_int_equal(n, 2);
     /* errors */
@@ -1065,17 +1280,25 @@ test_exec_view_index(void **state)
     ctx_reset(f);
     assert_int_equal(query_ensure_view_index(&f->c, 1, f->props, "", "複数行 asc"), ERR_QUERY_OP);
     ctx_reset(f);
-    assert_int_equal(query_ensure_view_index(&f->c, 1, f->props, "数値 > 1 limit 3", ""), ERR_INVALID);
+    assert_int_equal(query_ensure_view_index(&f->c, 1, f->props, "", "ない asc"), ERR_QUERY_FIELD);
+    ctx_reset(f);
+    assert_int_equal(query_ensure_view_index(&f->c, 1, f->props, "", "数値 asc limit 3"),
+                     ERR_INVALID);
+    ctx_reset(f);
+    assert_int_equal(query_ensure_view_index(&f->c, 1, f->props, "数値 > 1 limit 3", ""),
+                     ERR_INVALID);
     /* the index matches the query's own expressions, so the planner can use it */
     if (!pg) {
         struct query_plan p;
         ctx_reset(f);
-        assert_int_equal(query_compile(&f->c, 1, f->props, "ラジオ in (\"松\") and 数値 > 3 order by 数値 desc",
+        assert_int_equal(query_compile(&f->c, 1, f->props,
+                                       "ラジオ in (\"松\") and 数値 > 3 order by 数値 desc",
                                        DB_SQLITE, 0, &p),
                          ERR_OK);
-        const char *sql = arena_printf(f->arena,
-                                       "EXPLAIN QUERY PLAN SELECT r.id FROM records r WHERE %s ORDER BY %s LIMIT 100",
-                                       p.where, p.order_by);
+        const char *sql = arena_printf(
+            f->arena,
+            "EXPLAIN QUERY PLAN SELECT r.id FROM records r WHERE %s ORDER BY %s LIMIT 100", p.where,
+            p.order_by);
         struct db_res *res = NULL;
         struct strbuf plan;
         strbuf_init(&plan, f->arena, 0);
@@ -1098,13 +1321,14 @@ main(void)
         cmocka_unit_test(test_defaults),      cmocka_unit_test(test_limit_offset),
         cmocka_unit_test(test_syntax_errors), cmocka_unit_test(test_field_errors),
         cmocka_unit_test(test_lexer),         cmocka_unit_test(test_sql_shape),
-        cmocka_unit_test(test_field_expr),
+        cmocka_unit_test(test_field_expr),    cmocka_unit_test(test_complexity),
     };
     const struct CMUnitTest exec[] = {
         cmocka_unit_test(test_exec_id_number), cmocka_unit_test(test_exec_text),
         cmocka_unit_test(test_exec_like),      cmocka_unit_test(test_exec_multi),
         cmocka_unit_test(test_exec_dates),     cmocka_unit_test(test_exec_table),
-        cmocka_unit_test(test_exec_order),     cmocka_unit_test(test_exec_view_index),
+        cmocka_unit_test(test_exec_related),   cmocka_unit_test(test_exec_order),
+        cmocka_unit_test(test_exec_big),       cmocka_unit_test(test_exec_view_index),
     };
     int failed = cmocka_run_group_tests_name("query", unit, setup_unit, teardown_unit);
     failed += cmocka_run_group_tests_name("query_exec_sqlite", exec, setup_sqlite, teardown_db);
@@ -1112,5 +1336,6 @@ main(void)
     if (pg_dsn && *pg_dsn)
         failed += cmocka_run_group_tests_name("query_exec_pg", exec, setup_pg, teardown_db);
     clock_set_fake_ms(0);
+    query_set_props_loader(NULL);
     return failed ? 1 : 0;
 }

@@ -17,23 +17,22 @@
 
 #include <cmocka.h>
 
-static const char *props_json =
-    "{"
-    "\"文字列\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"文字列\"},"
-    "\"複数行\":{\"type\":\"MULTI_LINE_TEXT\",\"code\":\"複数行\"},"
-    "\"リッチ\":{\"type\":\"RICH_TEXT\",\"code\":\"リッチ\"},"
-    "\"リンク\":{\"type\":\"LINK\",\"code\":\"リンク\"},"
-    "\"添付\":{\"type\":\"FILE\",\"code\":\"添付\"},"
-    "\"数値\":{\"type\":\"NUMBER\",\"code\":\"数値\"},"
-    "\"選択\":{\"type\":\"DROP_DOWN\",\"code\":\"選択\"},"
-    "\"空\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"空\"},"
-    "\"作成者\":{\"type\":\"CREATOR\",\"code\":\"作成者\"},"
-    "\"明細\":{\"type\":\"SUBTABLE\",\"code\":\"明細\",\"fields\":{"
-    "  \"品名\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"品名\"},"
-    "  \"数量\":{\"type\":\"NUMBER\",\"code\":\"数量\"},"
-    "  \"資料\":{\"type\":\"FILE\",\"code\":\"資料\"}"
-    "}}"
-    "}";
+static const char *props_json = "{"
+                                "\"文字列\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"文字列\"},"
+                                "\"複数行\":{\"type\":\"MULTI_LINE_TEXT\",\"code\":\"複数行\"},"
+                                "\"リッチ\":{\"type\":\"RICH_TEXT\",\"code\":\"リッチ\"},"
+                                "\"リンク\":{\"type\":\"LINK\",\"code\":\"リンク\"},"
+                                "\"添付\":{\"type\":\"FILE\",\"code\":\"添付\"},"
+                                "\"数値\":{\"type\":\"NUMBER\",\"code\":\"数値\"},"
+                                "\"選択\":{\"type\":\"DROP_DOWN\",\"code\":\"選択\"},"
+                                "\"空\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"空\"},"
+                                "\"作成者\":{\"type\":\"CREATOR\",\"code\":\"作成者\"},"
+                                "\"明細\":{\"type\":\"SUBTABLE\",\"code\":\"明細\",\"fields\":{"
+                                "  \"品名\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"品名\"},"
+                                "  \"数量\":{\"type\":\"NUMBER\",\"code\":\"数量\"},"
+                                "  \"資料\":{\"type\":\"FILE\",\"code\":\"資料\"}"
+                                "}}"
+                                "}";
 
 static const char *data_json =
     "{"
@@ -47,7 +46,8 @@ static const char *data_json =
     "\"選択\":\"a\","
     "\"空\":\" \\t\\u3000\","
     "\"明細\":[{\"id\":1,\"value\":{\"品名\":\"りんご\",\"数量\":1,"
-    "             \"資料\":[{\"fileKey\":\"k3\",\"name\":\"a.txt\",\"contentType\":\"t\",\"size\":1}]}},"
+    "             "
+    "\"資料\":[{\"fileKey\":\"k3\",\"name\":\"a.txt\",\"contentType\":\"t\",\"size\":1}]}},"
     "         {\"id\":2,\"value\":{\"品名\":\"\",\"数量\":2,\"資料\":[]}},"
     "         {\"id\":3,\"value\":{\"品名\":\"ミカン\",\"数量\":3}}]"
     "}";
@@ -180,7 +180,8 @@ test_html_to_text(void **state)
     assert_string_equal(search_html_to_text(a, "&#x3042;&#12356;"), "あい");
     assert_string_equal(search_html_to_text(a, "a &unknown; & b &#xZZ; &#0;"),
                         "a &unknown; & b &#xZZ; ");
-    assert_string_equal(search_html_to_text(a, "1 < 2 and <!-- note --> 3 > 2"), "1 < 2 and  3 > 2");
+    assert_string_equal(search_html_to_text(a, "1 < 2 and <!-- note --> 3 > 2"),
+                        "1 < 2 and  3 > 2");
     assert_string_equal(search_html_to_text(a, "<span style=\"color:red\">赤</span>字"), "赤字");
     assert_string_equal(search_html_to_text(a, "unterminated <b"), "unterminated <b");
     assert_string_equal(search_html_to_text(a, ""), "");
@@ -201,7 +202,7 @@ test_field_text(void **state)
     assert_string_equal(TEXT("添付"), "見積書.PDF\nﾚﾎﾟｰﾄ.docx");
     assert_null(TEXT("数値"));
     assert_null(TEXT("選択"));
-    assert_null(TEXT("空"));       /* blank */
+    assert_null(TEXT("空")); /* blank */
     assert_null(TEXT("作成者"));
     assert_null(TEXT("ない"));
 #undef TEXT
@@ -231,14 +232,13 @@ test_index_rows(void **state)
     assert_int_equal(search_index_record(&f->c, 1, 5, f->props, f->data), ERR_OK);
     /* bodies are NFKC-casefolded; blank and non-text fields get no row; table fields are the
      * rows' values joined under the inner code */
-    assert_string_equal(rows_of(f, 1, 5),
-                        "リッチ=東京&大阪\n<x> ab &unknown;\n"
-                        "|リンク=https://example.com/"
-                        "|品名=りんご\nミカン"
-                        "|文字列=abc テスト mixed"
-                        "|添付=見積書.pdf\nレポート.docx"
-                        "|複数行=一行目\n二行目"
-                        "|資料=a.txt");
+    assert_string_equal(rows_of(f, 1, 5), "リッチ=東京&大阪\n<x> ab &unknown;\n"
+                                          "|リンク=https://example.com/"
+                                          "|品名=りんご\nミカン"
+                                          "|文字列=abc テスト mixed"
+                                          "|添付=見積書.pdf\nレポート.docx"
+                                          "|複数行=一行目\n二行目"
+                                          "|資料=a.txt");
     assert_int_equal(count_rows(f), 7);
 }
 
