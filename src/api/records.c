@@ -4,12 +4,28 @@
 #include "api/common.h"
 #include "api/params.h"
 #include "core/arena.h"
+#include "core/strbuf.h"
 #include "domain/record.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_WRITE 100
 #define MAX_BULK 20
+
+/* Record reads build their body as text: stored renderings are streamed, not re-parsed. */
+static enum err
+send_text(struct req *r, struct strbuf *sb)
+{
+    if (!strbuf_ok(sb)) {
+        strbuf_release(sb);
+        return fail_set(&r->fail, ERR_TOO_LARGE, NULL);
+    }
+    size_t len = sb->len;
+    char *body = sb->cap ? sb->buf : strdup("");
+    req_set_body(r, 200, "application/json; charset=utf-8", body, len);
+    return ERR_OK;
+}
 
 enum err
 api_record_get(struct req *r, json_t *p)
@@ -17,17 +33,23 @@ api_record_get(struct req *r, json_t *p)
     struct app_def d;
     int64_t id;
     const json_t *fields;
-    json_t *rec;
     enum err e = api_load_app(r, p, "app", ACL_VIEW, &d);
     if (e == ERR_OK)
         e = api_id(r, p, "id", &id);
     if (e == ERR_OK)
         e = api_fields(r, p, &fields);
-    if (e == ERR_OK)
-        e = rec_get(&r->ctx, &d, id, fields, &rec);
     if (e != ERR_OK)
         return e;
-    return api_json(r, json_pack("{s:o}", "record", rec));
+    struct strbuf sb;
+    strbuf_init(&sb, NULL, 0);
+    strbuf_adds(&sb, "{\"record\":");
+    e = rec_get(&r->ctx, &d, id, fields, &sb);
+    if (e != ERR_OK) {
+        strbuf_release(&sb);
+        return e;
+    }
+    strbuf_addc(&sb, '}');
+    return send_text(r, &sb);
 }
 
 enum err
@@ -35,7 +57,6 @@ api_records_get(struct req *r, json_t *p)
 {
     struct app_def d;
     const json_t *fields;
-    json_t *recs;
     int64_t total;
     enum err e = api_load_app(r, p, "app", ACL_VIEW, &d);
     if (e == ERR_OK)
@@ -43,13 +64,22 @@ api_records_get(struct req *r, json_t *p)
     const json_t *q = json_object_get(p, "query");
     if (e == ERR_OK && q && !json_is_string(q) && !json_is_null(q))
         e = api_param_error(r, "query", MSG_BAD_TYPE, NULL);
-    if (e == ERR_OK)
-        e = rec_query(&r->ctx, &d, json_string_value(q), fields, params_bool(p, "totalCount"),
-                      &recs, &total);
     if (e != ERR_OK)
         return e;
-    return api_json(r, json_pack("{s:o, s:o}", "records", recs, "totalCount",
-                                 total >= 0 ? json_string(api_i64(r, total)) : json_null()));
+    struct strbuf sb;
+    strbuf_init(&sb, NULL, 0);
+    strbuf_adds(&sb, "{\"records\":[");
+    e = rec_query(&r->ctx, &d, json_string_value(q), fields, params_bool(p, "totalCount"), &sb,
+                  &total);
+    if (e != ERR_OK) {
+        strbuf_release(&sb);
+        return e;
+    }
+    if (total >= 0)
+        strbuf_addf(&sb, "],\"totalCount\":\"%lld\"}", (long long)total);
+    else
+        strbuf_adds(&sb, "],\"totalCount\":null}");
+    return send_text(r, &sb);
 }
 
 enum err
@@ -279,14 +309,19 @@ enum err
 api_cursor_get(struct req *r, json_t *p)
 {
     const char *id = params_str(p, "id");
-    json_t *recs;
     bool next;
     if (!id || !*id)
         return api_param_error(r, "id", MSG_REQUIRED, NULL);
-    enum err e = rec_cursor_next(&r->ctx, id, &recs, &next);
-    if (e != ERR_OK)
+    struct strbuf sb;
+    strbuf_init(&sb, NULL, 0);
+    strbuf_adds(&sb, "{\"records\":[");
+    enum err e = rec_cursor_next(&r->ctx, id, &sb, &next);
+    if (e != ERR_OK) {
+        strbuf_release(&sb);
         return e;
-    return api_json(r, json_pack("{s:o, s:b}", "records", recs, "next", next));
+    }
+    strbuf_adds(&sb, next ? "],\"next\":true}" : "],\"next\":false}");
+    return send_text(r, &sb);
 }
 
 enum err

@@ -206,12 +206,15 @@ resolve_related(struct ctx *c, const json_t *props, const char *code, const char
 enum err
 query_resolve(struct ctx *c, const json_t *props, const char *code, struct qfield *out)
 {
-    if (query_lookup(props, code, out))
-        return ERR_OK;
     const char *dot = strchr(code, '.');
-    if (dot && dot != code && dot[1])
-        return resolve_related(c, props, code, dot, out);
-    return fail_set(c->fail, ERR_QUERY_FIELD, code);
+    enum err e = ERR_OK;
+    if (!query_lookup(props, code, out)) {
+        if (!dot || dot == code || !dot[1])
+            return fail_set(c->fail, ERR_QUERY_FIELD, code);
+        e = resolve_related(c, props, code, dot, out);
+    }
+    out->name = code;
+    return e;
 }
 
 const char *
@@ -237,7 +240,7 @@ order_sql(struct ctx *c, const json_t *props, enum db_kind kind, const struct qa
             return e;
         const char *x = query_sql_sort_expr(c->arena, &f, kind, alias);
         if (!x)
-            return fail_set(c->fail, ERR_QUERY_OP, f.code);
+            return fail_set(c->fail, ERR_QUERY_OP, f.name);
         last_desc = ast->sorts[i].desc;
         ends_with_id = f.sem == QS_ID;
         /* NULLs first ascending, last descending: SQLite's order, spelled out for PostgreSQL */

@@ -113,6 +113,7 @@ struct qrel;
 
 struct qfield {
     const char *code; /* field code (for "関連レコード.f": f, in the related app) */
+    const char *name; /* as written in the query, for messages */
     const char *type; /* kintone field type */
     enum qsem sem;
     unsigned ops;           /* QOP_BIT set allowed for the type */

@@ -30,8 +30,8 @@ struct tok {
 
 /* Bounds that keep the recursion, the SQL expression depth (SQLite stops at 1000) and the
  * number of bound parameters (SQLite allows 32766) far from their limits. */
-#define QUERY_MAX_DEPTH 16
-#define QUERY_MAX_CONDS 500
+#define QUERY_MAX_DEPTH  16
+#define QUERY_MAX_CONDS  500
 #define QUERY_MAX_VALUES 10000
 
 struct parser {

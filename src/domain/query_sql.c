@@ -208,7 +208,7 @@ rows_src(struct qc *q, const char *table)
 static enum err
 op_error(struct qc *q, const struct qfield *f)
 {
-    return fail_set(q->c->fail, ERR_QUERY_OP, f->code);
+    return fail_set(q->c->fail, ERR_QUERY_OP, f->name ? f->name : f->code);
 }
 
 static enum err

@@ -13,12 +13,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* GET record.json: *out = {code:{type,value},...} (new reference). */
+struct strbuf;
+
+/* Reads append kintone wire JSON text to out: a record is {code:{type,value},...}; lists are
+ * the records separated by commas (the caller writes the brackets). A record written under
+ * the current live definition is streamed from its stored rendering (records.wire); others
+ * (and any request naming `fields`) are rendered on the spot. */
 enum err rec_get(struct ctx *c, const struct app_def *d, int64_t id, const json_t *fields,
-                 json_t **out) MUST_CHECK;
-/* GET records.json: *records = array (new reference); *total = -1 unless want_total. */
+                 struct strbuf *out) MUST_CHECK;
+/* GET records.json; *total = -1 unless want_total. */
 enum err rec_query(struct ctx *c, const struct app_def *d, const char *query, const json_t *fields,
-                   bool want_total, json_t **records, int64_t *total) MUST_CHECK;
+                   bool want_total, struct strbuf *out, int64_t *total) MUST_CHECK;
 
 /* Creates one record from the request record `in` (kintone write shape). prefix names it in
  * error keys ("record", "records[3]"). id: a pre-allocated id, or 0 to allocate one. */
@@ -45,7 +50,7 @@ bool rec_parse_revision(const json_t *v, int64_t *out);
 enum err rec_cursor_create(struct ctx *c, const struct app_def *d, const char *query,
                            const json_t *fields, int64_t size, const char **id,
                            int64_t *total) MUST_CHECK;
-enum err rec_cursor_next(struct ctx *c, const char *id, json_t **records, bool *next) MUST_CHECK;
+enum err rec_cursor_next(struct ctx *c, const char *id, struct strbuf *out, bool *next) MUST_CHECK;
 enum err rec_cursor_delete(struct ctx *c, const char *id) MUST_CHECK;
 
 /* Comments. */

@@ -5,6 +5,7 @@
 #include "record.h"
 
 #include "core/arena.h"
+#include "core/strbuf.h"
 #include "db/db.h"
 #include "domain/query.h"
 #include "domain/record_int.h"
@@ -93,7 +94,7 @@ drop(struct ctx *c, const char *id, const char *owner)
 }
 
 enum err
-rec_cursor_next(struct ctx *c, const char *id, json_t **records, bool *next)
+rec_cursor_next(struct ctx *c, const char *id, struct strbuf *out, bool *next)
 {
     const char *owner = owner_of(c);
     struct db_param p[] = { DBP_TEXT(id), DBP_TEXT(owner), DBP_INT(c->now) };
@@ -128,32 +129,26 @@ rec_cursor_next(struct ctx *c, const char *id, json_t **records, bool *next)
     rc = db_query(c->db, CUR_SQL_PAGE, pg, 4, &res);
     if (rc != DB_OK)
         return app_db_fail(c, rc);
-    json_t *arr = json_array();
-    while ((rc = db_step(res)) == 1)
-        json_array_append_new(arr, rec_row_to_wire(c, &d, res, fields));
-    db_res_free(res);
-    if (rc < 0) {
-        json_decref(arr);
-        return app_db_fail(c, rc);
+    bool first = true;
+    while ((rc = db_step(res)) == 1) {
+        if (!first)
+            strbuf_addc(out, ',');
+        first = false;
+        rec_row_append(c, &d, res, fields, out);
     }
+    db_res_free(res);
+    if (rc < 0)
+        return app_db_fail(c, rc);
     pos += size;
     *next = pos < total;
     if (*next) {
         struct db_param pa[] = { DBP_TEXT(id), DBP_INT(pos), DBP_INT(c->now + CURSOR_IDLE) };
         rc = db_exec(c->db, CUR_SQL_ADVANCE, pa, 3, NULL);
-        if (rc != DB_OK) {
-            json_decref(arr);
+        if (rc != DB_OK)
             return app_db_fail(c, rc);
-        }
-    } else {
-        e = drop(c, id, owner);
-        if (e != ERR_OK) {
-            json_decref(arr);
-            return e;
-        }
+        return ERR_OK;
     }
-    *records = arr;
-    return ERR_OK;
+    return drop(c, id, owner);
 }
 
 enum err

@@ -6,8 +6,14 @@
 
 struct db_res;
 
-json_t *rec_row_to_wire(struct ctx *c, const struct app_def *d, struct db_res *res,
-                        const json_t *fields);
+struct strbuf;
+/* Appends the wire JSON of the current row (columns REC_COLS) to out. */
+void rec_row_append(struct ctx *c, const struct app_def *d, struct db_res *res,
+                    const json_t *fields, struct strbuf *out);
+/* The stored rendering of a record as written now (arena text). */
+const char *rec_render(struct ctx *c, const struct app_def *d, int64_t id, int64_t revision,
+                       const char *creator, int64_t created_at, const char *modifier,
+                       int64_t updated_at, const json_t *data);
 const char *rec_display_name(void *arg, const char *kind, const char *code);
 enum err rec_not_found(struct ctx *c, int64_t id);
 

@@ -3,6 +3,7 @@
 
 #include "core/arena.h"
 #include "core/log.h"
+#include "core/strbuf.h"
 #include "db/db.h"
 #include "domain/query.h"
 #include "domain/record_int.h"
@@ -58,8 +59,62 @@ rec_display_name(void *arg, const char *kind, const char *code)
     return name;
 }
 
-json_t *
-rec_row_to_wire(struct ctx *c, const struct app_def *d, struct db_res *res, const json_t *fields)
+enum { REC_COL_WIRE = 9, REC_COL_WIRE_REV = 10 };
+
+static json_t *row_to_wire(struct ctx *c, const struct app_def *d, struct db_res *res,
+                           const json_t *fields);
+
+static int
+dump_cb(const char *buf, size_t n, void *data)
+{
+    strbuf_add(data, buf, n);
+    return 0;
+}
+
+static void
+append_json(struct strbuf *out, const json_t *v)
+{
+    json_dump_callback(v, dump_cb, out, JSON_COMPACT);
+}
+
+const char *
+rec_render(struct ctx *c, const struct app_def *d, int64_t id, int64_t revision,
+           const char *creator, int64_t created_at, const char *modifier, int64_t updated_at,
+           const json_t *data)
+{
+    struct value_row row = { .id = id,
+                             .revision = revision,
+                             .created_at = created_at,
+                             .updated_at = updated_at,
+                             .creator = creator,
+                             .modifier = modifier,
+                             .status = NULL,
+                             .assignees = NULL,
+                             .data = data };
+    json_t *w = value_to_wire(c, d->props, &row, NULL, rec_display_name, c);
+    struct strbuf sb;
+    strbuf_init(&sb, c->arena, 0);
+    append_json(&sb, w);
+    json_decref(w);
+    return sb.buf;
+}
+
+void
+rec_row_append(struct ctx *c, const struct app_def *d, struct db_res *res, const json_t *fields,
+               struct strbuf *out)
+{
+    if (!fields && !db_col_null(res, REC_COL_WIRE) && !db_col_null(res, REC_COL_WIRE_REV) &&
+        db_col_int(res, REC_COL_WIRE_REV) == d->revision) {
+        strbuf_add(out, db_col_text(res, REC_COL_WIRE), db_col_len(res, REC_COL_WIRE));
+        return;
+    }
+    json_t *w = row_to_wire(c, d, res, fields);
+    append_json(out, w);
+    json_decref(w);
+}
+
+static json_t *
+row_to_wire(struct ctx *c, const struct app_def *d, struct db_res *res, const json_t *fields)
 {
     struct value_row row;
     json_t *data = json_loadb(db_col_text(res, 4), db_col_len(res, 4), 0, NULL);
@@ -82,7 +137,8 @@ rec_row_to_wire(struct ctx *c, const struct app_def *d, struct db_res *res, cons
 }
 
 enum err
-rec_get(struct ctx *c, const struct app_def *d, int64_t id, const json_t *fields, json_t **out)
+rec_get(struct ctx *c, const struct app_def *d, int64_t id, const json_t *fields,
+        struct strbuf *out)
 {
     struct db_param p[] = { DBP_INT(d->id), DBP_INT(id) };
     struct db_res *res = NULL;
@@ -91,7 +147,7 @@ rec_get(struct ctx *c, const struct app_def *d, int64_t id, const json_t *fields
         return app_db_fail(c, rc);
     rc = db_step(res);
     if (rc == 1)
-        *out = rec_row_to_wire(c, d, res, fields);
+        rec_row_append(c, d, res, fields, out);
     db_res_free(res);
     if (rc < 0)
         return app_db_fail(c, rc);
@@ -108,7 +164,7 @@ rec_not_found(struct ctx *c, int64_t id)
 
 enum err
 rec_query(struct ctx *c, const struct app_def *d, const char *query, const json_t *fields,
-          bool want_total, json_t **records, int64_t *total)
+          bool want_total, struct strbuf *out, int64_t *total)
 {
     struct query_plan plan;
     enum err e = query_compile(c, d->id, d->props, query ? query : "", db_kind(c->db), 0, &plan);
@@ -124,24 +180,23 @@ rec_query(struct ctx *c, const struct app_def *d, const char *query, const json_
     int rc = db_query(c->db, sql, plan.params, plan.nparams, &res);
     if (rc != DB_OK)
         return app_db_fail(c, rc);
-    json_t *arr = json_array();
-    while ((rc = db_step(res)) == 1)
-        json_array_append_new(arr, rec_row_to_wire(c, d, res, fields));
-    db_res_free(res);
-    if (rc < 0) {
-        json_decref(arr);
-        return app_db_fail(c, rc);
+    bool first = true;
+    while ((rc = db_step(res)) == 1) {
+        if (!first)
+            strbuf_addc(out, ',');
+        first = false;
+        rec_row_append(c, d, res, fields, out);
     }
+    db_res_free(res);
+    if (rc < 0)
+        return app_db_fail(c, rc);
     *total = -1;
     if (want_total) {
         bool found;
         sql = arena_printf(c->arena, "SELECT COUNT(*) FROM records r WHERE %s", plan.where);
         rc = db_query_int(c->db, sql, plan.params, plan.nparams, total, &found);
-        if (rc != DB_OK) {
-            json_decref(arr);
+        if (rc != DB_OK)
             return app_db_fail(c, rc);
-        }
     }
-    *records = arr;
     return ERR_OK;
 }

@@ -2,17 +2,18 @@
 #ifndef MADO_RECORD_SQL_H
 #define MADO_RECORD_SQL_H
 
+/* column order is relied on by record_read.c (REC_COL_*) */
 #define REC_COLS "r.id, r.revision, r.status, r.assignees, r.data, r.creator, r.created_at, " \
-                 "r.modifier, r.updated_at"
+                 "r.modifier, r.updated_at, r.wire, r.wire_rev"
 #define REC_SQL_GET                                                                                \
     "SELECT " REC_COLS " FROM records r WHERE r.app_id = $1 AND r.id = $2 AND r.deleted_at IS NULL"
 #define REC_SQL_GET_FOR_UPDATE_PG REC_SQL_GET " FOR UPDATE"
 #define REC_SQL_INSERT                                                                             \
-    "INSERT INTO records (app_id, id, revision, data, creator, created_at, modifier, updated_at) " \
-    "VALUES ($1, $2, 1, $3, $4, $5, $6, $7)"
+    "INSERT INTO records (app_id, id, revision, data, creator, created_at, modifier, updated_at, " \
+    "wire, wire_rev) VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9)"
 #define REC_SQL_UPDATE                                                                             \
-    "UPDATE records SET revision = $3, data = $4, modifier = $5, updated_at = $6 "                \
-    "WHERE app_id = $1 AND id = $2"
+    "UPDATE records SET revision = $3, data = $4, modifier = $5, updated_at = $6, wire = $7, "    \
+    "wire_rev = $8 WHERE app_id = $1 AND id = $2"
 #define REC_SQL_SOFT_DELETE                                                                        \
     "UPDATE records SET deleted_at = $3, revision = revision + 1, modifier = $4 "                 \
     "WHERE app_id = $1 AND id = $2 AND deleted_at IS NULL"

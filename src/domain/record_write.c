@@ -186,10 +186,11 @@ rec_create(struct ctx *c, const struct app_def *d, const json_t *in, const char 
     int64_t created = privileged && sys.has_created_at ? sys.created_at : c->now;
     int64_t updated = privileged && sys.has_updated_at ? sys.updated_at : created;
     char *text = dump(c, data);
+    const char *wire = rec_render(c, d, id, 1, creator, created, modifier, updated, data);
     struct db_param p[] = { DBP_INT(d->id),       DBP_INT(id),      DBP_TEXT(text),
                             DBP_TEXT(creator),    DBP_INT(created), DBP_TEXT(modifier),
-                            DBP_INT(updated) };
-    int rc = db_exec(c->db, REC_SQL_INSERT, p, 7, NULL);
+                            DBP_INT(updated),     DBP_TEXT(wire),   DBP_INT(d->revision) };
+    int rc = db_exec(c->db, REC_SQL_INSERT, p, 9, NULL);
     if (rc != DB_OK)
         return app_db_fail(c, rc);
     e = snapshot(c, d->id, id, 1, "create", text);
@@ -343,11 +344,14 @@ rec_update(struct ctx *c, const struct app_def *d, const struct rec_target *t, c
     if (rc != DB_OK)
         return app_db_fail(c, rc);
     rc = db_step(res);
-    int64_t cur_rev = 0;
+    int64_t cur_rev = 0, created_at = 0;
     json_t *current = NULL;
+    const char *creator = NULL;
     if (rc == 1) {
         cur_rev = db_col_int(res, 1);
         current = json_loadb(db_col_text(res, 4), db_col_len(res, 4), 0, NULL);
+        creator = arena_strdup(c->arena, db_col_text(res, 5));
+        created_at = db_col_int(res, 6);
     }
     db_res_free(res);
     if (rc < 0)
@@ -391,9 +395,12 @@ rec_update(struct ctx *c, const struct app_def *d, const struct rec_target *t, c
         return e;
     char *text = dump(c, data);
     int64_t new_rev = cur_rev + 1;
-    struct db_param u[] = { DBP_INT(d->id),      DBP_INT(id), DBP_INT(new_rev), DBP_TEXT(text),
-                            DBP_TEXT(c->who.login), DBP_INT(c->now) };
-    rc = db_exec(c->db, REC_SQL_UPDATE, u, 6, NULL);
+    const char *wire =
+        rec_render(c, d, id, new_rev, creator, created_at, c->who.login, c->now, data);
+    struct db_param u[] = { DBP_INT(d->id),         DBP_INT(id),     DBP_INT(new_rev),
+                            DBP_TEXT(text),         DBP_TEXT(c->who.login), DBP_INT(c->now),
+                            DBP_TEXT(wire),         DBP_INT(d->revision) };
+    rc = db_exec(c->db, REC_SQL_UPDATE, u, 8, NULL);
     if (rc != DB_OK)
         return app_db_fail(c, rc);
     e = snapshot(c, d->id, id, new_rev, "update", text);

@@ -9,18 +9,38 @@
 #include "domain/ctx.h"
 #include "domain/field.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+/* Decimal text of an int64 without printf (ids and integers are on every record read). */
+static const char *
+i64_text(int64_t v, char *buf, size_t n)
+{
+    char tmp[24];
+    size_t k = sizeof(tmp);
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    tmp[--k] = '\0';
+    do {
+        tmp[--k] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        tmp[--k] = '-';
+    size_t len = sizeof(tmp) - k; /* with the NUL */
+    if (len > n)
+        return "";
+    memcpy(buf, tmp + k, len);
+    return buf;
+}
 
 const char *
 value_scalar_text(const json_t *v, char *buf, size_t n)
 {
     if (json_is_string(v))
         return json_string_value(v);
-    if (json_is_integer(v)) {
-        snprintf(buf, n, "%lld", (long long)json_integer_value(v));
-        return buf;
-    }
+    if (json_is_integer(v))
+        return i64_text(json_integer_value(v), buf, n);
     if (json_is_real(v)) {
         calc_format_number(json_real_value(v), buf, n);
         return buf;
@@ -41,8 +61,7 @@ static json_t *
 id_string(int64_t id)
 {
     char buf[24];
-    snprintf(buf, sizeof(buf), "%lld", (long long)id);
-    return json_string_nocheck(buf);
+    return json_string_nocheck(i64_text(id, buf, sizeof(buf)));
 }
 
 static json_t *

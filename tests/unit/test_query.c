@@ -68,6 +68,10 @@ static const char *props_json =
     "  \"relatedApp\":{\"app\":\"2\",\"code\":\"\"},"
     "  \"condition\":{\"field\":\"レコード番号\",\"relatedField\":\"参照番号\"},"
     "  \"filterCond\":\"\",\"displayFields\":[\"名前\"],\"sort\":\"\",\"size\":\"5\"}},"
+    "\"入れ子関連\":{\"type\":\"REFERENCE_TABLE\",\"code\":\"入れ子関連\",\"referenceTable\":{"
+    "  \"relatedApp\":{\"app\":2},"
+    "  \"condition\":{\"field\":\"文字列\",\"relatedField\":\"キー\"},"
+    "  \"filterCond\":\"逆関連.名前 in (\\\"x\\\")\"}},"
     "\"壊れた関連\":{\"type\":\"REFERENCE_TABLE\",\"code\":\"壊れた関連\",\"referenceTable\":{"
     "  \"relatedApp\":{\"app\":\"99\",\"code\":\"\"},"
     "  \"condition\":{\"field\":\"文字列\",\"relatedField\":\"キー\"}}},"
@@ -80,14 +84,18 @@ static const char *props_json =
     "}";
 
 /* App 2, the related app of 関連レコード (records 101-105). */
-static const char *props2_json = "{"
-                                 "\"キー\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"キー\"},"
-                                 "\"数値\":{\"type\":\"NUMBER\",\"code\":\"数値\"},"
-                                 "\"参照番号\":{\"type\":\"NUMBER\",\"code\":\"参照番号\"},"
-                                 "\"名前\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"名前\"},"
-                                 "\"表\":{\"type\":\"SUBTABLE\",\"code\":\"表\",\"fields\":{"
-                                 "  \"行\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"行\"}}}"
-                                 "}";
+static const char *props2_json =
+    "{"
+    "\"キー\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"キー\"},"
+    "\"数値\":{\"type\":\"NUMBER\",\"code\":\"数値\"},"
+    "\"参照番号\":{\"type\":\"NUMBER\",\"code\":\"参照番号\"},"
+    "\"名前\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"名前\"},"
+    "\"逆関連\":{\"type\":\"REFERENCE_TABLE\",\"code\":\"逆関連\",\"referenceTable\":{"
+    "  \"relatedApp\":{\"app\":\"2\"},"
+    "  \"condition\":{\"field\":\"名前\",\"relatedField\":\"名前\"}}},"
+    "\"表\":{\"type\":\"SUBTABLE\",\"code\":\"表\",\"fields\":{"
+    "  \"行\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"行\"}}}"
+    "}";
 
 #define NREC 30
 
@@ -795,8 +803,9 @@ test_field_errors(void **state)
     ERR("ない.名前 in (\"x\")", ERR_QUERY_FIELD);
     ERR("文字列.名前 in (\"x\")", ERR_QUERY_FIELD);
     ERR("壊れた関連.名前 in (\"x\")", ERR_QUERY_FIELD); /* related app not found */
+    ERR("入れ子関連.名前 in (\"x\")", ERR_QUERY_FIELD); /* filterCond names a related list */
     ERR("関連レコード.名前 > \"x\"", ERR_QUERY_OP);
-    ERR("order by 関連レコード.数値 asc", ERR_QUERY_FIELD);
+    ERR("order by 関連レコード.数値 asc", ERR_QUERY_OP);
     ERR("日付 = FROM_TODAY(1)", ERR_QUERY_FUNC);
     ERR("日付 = FROM_TODAY(x, DAYS)", ERR_QUERY_FUNC);
     ERR("日付 = FROM_TODAY(1, HOURS)", ERR_QUERY_FUNC);
@@ -811,6 +820,8 @@ test_field_errors(void **state)
     struct query_plan p;
     assert_int_equal(compile_kind(f, "ない = 1", DB_SQLITE, 0, &p), ERR_QUERY_FIELD);
     assert_non_null(strstr(f->fail.message, "ない"));
+    assert_int_equal(compile_kind(f, "関連レコード.名前 > \"x\"", DB_SQLITE, 0, &p), ERR_QUERY_OP);
+    assert_non_null(strstr(f->fail.message, "関連レコード.名前"));
 }
 
 static void
