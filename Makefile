@@ -79,7 +79,7 @@ check-api: $(API_BIN)
 check-compat: build/madoguchi-asan build/madoguchi
 	@scripts/check-compat.sh
 
-check-pg: $(API_BIN) build/madoguchi-asan
+check-pg: $(API_BIN) $(UNIT_BIN) build/madoguchi-asan
 	@scripts/check-pg.sh $(API_BIN)
 
 check-long: check

@@ -127,9 +127,9 @@ cmd_serve(int argc, char **argv)
     /* Requests allocate and free a lot of short-lived memory (JSON trees, response bodies):
      * keep freed memory in the heap instead of trimming and re-mapping it each time, and cap
      * the number of malloc arenas so resident memory stays small. */
-    mallopt(M_MMAP_THRESHOLD, 8 * 1024 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 32 * 1024 * 1024);
-    mallopt(M_ARENA_MAX, 4);
+    mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 4 * 1024 * 1024);
+    mallopt(M_ARENA_MAX, 2);
     db_close(rt.db); /* workers open their own connections */
     rt.db = NULL;
     db_url = rt.db_url;

@@ -52,8 +52,11 @@ db_migrate(struct db *db, char **errmsg)
     if (rc != DB_OK)
         goto fail;
     if (db_kind(db) == DB_PG) {
-        /* several nodes may start at once: only one migrates */
-        rc = db_exec(db, "SELECT pg_advisory_xact_lock(4242001)", NULL, 0, NULL);
+        /* several nodes may start at once: only one migrates, the others wait for it
+         * (without the 30 s statement timeout of ordinary work) */
+        rc = db_exec(db, "SET LOCAL statement_timeout = 0", NULL, 0, NULL);
+        if (rc == DB_OK)
+            rc = db_exec(db, "SELECT pg_advisory_xact_lock(4242001)", NULL, 0, NULL);
         if (rc != DB_OK)
             goto fail;
     }

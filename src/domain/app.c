@@ -213,6 +213,10 @@ app_create(struct ctx *c, const char *name, const char *code, const char *descri
                             DBP_INT(c->now) };
     bool found;
     int rc = db_query_int(c->db, APP_SQL_INSERT, p, 6, id, &found);
+    if (rc == DB_OK) {
+        struct db_param ps[] = { DBP_INT(*id) };
+        rc = db_exec(c->db, APP_SQL_SEQ_INSERT, ps, 1, NULL);
+    }
     if (rc != DB_OK)
         return app_db_fail(c, rc);
     *revision = 1;

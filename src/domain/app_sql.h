@@ -28,13 +28,12 @@
 #define APP_SQL_LIST                                                                               \
     "SELECT id, code, name, description, creator, created_at, modifier, modified_at FROM apps "   \
     "WHERE deleted_at IS NULL ORDER BY id LIMIT $1 OFFSET $2"
+#define APP_SQL_SEQ_INSERT "INSERT INTO app_seq (app_id) VALUES ($1)"
 #define APP_SQL_NEXT_RECORD_IDS                                                                    \
-    "UPDATE apps SET next_record_id = next_record_id + $2 WHERE id = $1 "                         \
+    "UPDATE app_seq SET next_record_id = next_record_id + $2 WHERE app_id = $1 "                  \
     "RETURNING next_record_id - $2"
-#define APP_SQL_BUMP_RECORD_ID                                                                     \
-    "UPDATE apps SET next_record_id = $2 WHERE id = $1 AND next_record_id < $2"
 #define APP_SQL_NEXT_ROW_ID                                                                        \
-    "UPDATE apps SET next_row_id = next_row_id + 1 WHERE id = $1 RETURNING next_row_id - 1"
+    "UPDATE app_seq SET next_row_id = next_row_id + 1 WHERE app_id = $1 RETURNING next_row_id - 1"
 #define APP_SQL_DEPLOY_STATUS "SELECT deploy_status FROM apps WHERE id = $1 AND deleted_at IS NULL"
 #define APP_SQL_UNIQUE_CLEAR "DELETE FROM record_unique WHERE app_id = $1"
 #define APP_SQL_RECORDS_DATA                                                                       \

@@ -14,12 +14,32 @@
 #include <string.h>
 #include <strings.h>
 
-#define CALC_MAX_DEPTH 64
-#define CALC_MAX_ARGS 255
+#define CALC_MAX_DEPTH   64
+#define CALC_MAX_ARGS    255
 #define CALC_MAX_SECONDS 253402300800.0 /* 10000-01-01: dates beyond are errors */
 
-enum node_kind { N_NUM, N_STR, N_REF, N_NEG, N_BIN, N_CALL };
-enum bin_op { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_POW, OP_CAT, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
+enum node_kind {
+    N_NUM,
+    N_STR,
+    N_REF,
+    N_NEG,
+    N_BIN,
+    N_CALL
+};
+enum bin_op {
+    OP_ADD,
+    OP_SUB,
+    OP_MUL,
+    OP_DIV,
+    OP_POW,
+    OP_CAT,
+    OP_EQ,
+    OP_NE,
+    OP_LT,
+    OP_LE,
+    OP_GT,
+    OP_GE
+};
 enum fn_id {
     FN_SUM,
     FN_IF,
@@ -64,7 +84,13 @@ struct calc_expr {
 
 /* ---- messages ---------------------------------------------------------------------- */
 
-enum cmsg { CM_SYNTAX, CM_FUNC, CM_NARGS, CM_FULLWIDTH, CM_DEPTH };
+enum cmsg {
+    CM_SYNTAX,
+    CM_FUNC,
+    CM_NARGS,
+    CM_FULLWIDTH,
+    CM_DEPTH
+};
 
 static const char *const cmsg_text[][2] = {
     [CM_SYNTAX] = { "計算式の文法が正しくありません。", "The formula syntax is incorrect." },
@@ -78,7 +104,16 @@ static const char *const cmsg_text[][2] = {
 
 /* ---- lexer --------------------------------------------------------------------------- */
 
-enum tok { T_END, T_NUM, T_STR, T_IDENT, T_OP, T_LP, T_RP, T_COMMA };
+enum tok {
+    T_END,
+    T_NUM,
+    T_STR,
+    T_IDENT,
+    T_OP,
+    T_LP,
+    T_RP,
+    T_COMMA
+};
 
 struct parser {
     struct arena *a;
@@ -110,8 +145,7 @@ perr(struct parser *p, enum cmsg m, const char *a1, const char *a2)
         }
     }
     const char *at = strstr(tpl, "%s");
-    p->err = at ? arena_printf(p->a, "%.*s%s%s", (int)(at - tpl), tpl, a1 ? a1 : "", at + 2)
-                : tpl;
+    p->err = at ? arena_printf(p->a, "%.*s%s%s", (int)(at - tpl), tpl, a1 ? a1 : "", at + 2) : tpl;
 }
 
 /* Decodes one UTF-8 code point; returns its length (1 for invalid bytes). */
@@ -153,21 +187,27 @@ halfwidth_symbol(unsigned cp)
         return code_char ? 0 : c;
     }
     switch (cp) {
-    case 0x3001: return ',';
+    case 0x3001:
+        return ',';
     case 0x201C:
-    case 0x201D: return '"';
-    case 0x2212: return '-';
-    case 0x00D7: return '*';
-    case 0x00F7: return '/';
-    default: return 0;
+    case 0x201D:
+        return '"';
+    case 0x2212:
+        return '-';
+    case 0x00D7:
+        return '*';
+    case 0x00F7:
+        return '/';
+    default:
+        return 0;
     }
 }
 
 static bool
 ascii_code_char(char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-           c == '_' || c == '$';
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
+           c == '$';
 }
 
 static void
@@ -280,16 +320,27 @@ next(struct parser *p)
     p->op[1] = p->op[2] = '\0';
     p->op[0] = c;
     switch (c) {
-    case '(': p->t = T_LP; p->i++; return;
-    case ')': p->t = T_RP; p->i++; return;
-    case ',': p->t = T_COMMA; p->i++; return;
+    case '(':
+        p->t = T_LP;
+        p->i++;
+        return;
+    case ')':
+        p->t = T_RP;
+        p->i++;
+        return;
+    case ',':
+        p->t = T_COMMA;
+        p->i++;
+        return;
     case '+':
     case '-':
     case '*':
     case '/':
     case '^':
     case '&':
-    case '=': p->i++; return;
+    case '=':
+        p->i++;
+        return;
     case '<':
         if (c1 == '=' || c1 == '>') {
             p->op[1] = c1;
@@ -311,7 +362,8 @@ next(struct parser *p)
             return;
         }
         break;
-    default: break;
+    default:
+        break;
     }
     if (ascii_code_char(c) || (unsigned char)c >= 0x80) {
         unsigned cp;
@@ -435,7 +487,9 @@ parse_primary(struct parser *p)
         e->str = name;
         return e;
     }
-    default: perr(p, CM_SYNTAX, NULL, NULL); return NULL;
+    default:
+        perr(p, CM_SYNTAX, NULL, NULL);
+        return NULL;
     }
 }
 
@@ -705,8 +759,8 @@ calc_round(double x, int n, int mode)
 bool
 calc_format_valid(const char *f)
 {
-    static const char *const formats[] = { "NUMBER", "NUMBER_DIGIT",   "DATETIME", "DATE",
-                                           "TIME",   "HOUR_MINUTE", "DAY_HOUR_MINUTE" };
+    static const char *const formats[] = { "NUMBER", "NUMBER_DIGIT", "DATETIME",       "DATE",
+                                           "TIME",   "HOUR_MINUTE",  "DAY_HOUR_MINUTE" };
     for (size_t k = 0; f && k < sizeof(formats) / sizeof(formats[0]); k++) {
         if (strcmp(f, formats[k]) == 0)
             return true;
@@ -717,22 +771,28 @@ calc_format_valid(const char *f)
 bool
 calc_format_is_time(const char *f)
 {
-    return f && calc_format_valid(f) && strcmp(f, "NUMBER") != 0 &&
-           strcmp(f, "NUMBER_DIGIT") != 0;
+    return f && calc_format_valid(f) && strcmp(f, "NUMBER") != 0 && strcmp(f, "NUMBER_DIGIT") != 0;
 }
 
 /* ---- evaluation ------------------------------------------------------------------------ */
 
-enum vt { V_NUM, V_STR, V_EMPTY, V_ERR, V_LIST, V_COLUMN };
+enum vt {
+    V_NUM,
+    V_STR,
+    V_EMPTY,
+    V_ERR,
+    V_LIST,
+    V_COLUMN
+};
 
 struct val {
     enum vt t;
     bool blank; /* V_NUM / V_STR from an empty field (ISBLANK) */
     double n;
     const char *s;
-    const json_t *list;       /* V_LIST: array of strings; V_COLUMN: subtable rows */
-    const json_t *def;        /* V_COLUMN: inner field definition */
-    const char *code;         /* V_COLUMN: inner code */
+    const json_t *list; /* V_LIST: array of strings; V_COLUMN: subtable rows */
+    const json_t *def;  /* V_COLUMN: inner field definition */
+    const char *code;   /* V_COLUMN: inner code */
 };
 
 struct ev {
@@ -857,13 +917,14 @@ field_value(const json_t *def, const json_t *v)
         }
         if (t == FT_CALC && calc_format_is_time(field_str(def, "format")))
             return v_empty;
-    blank:
+blank:
         r = num(0);
         r.blank = true;
         return r;
     case FT_DATE:
     case FT_TIME:
-    case FT_DATETIME: return time_text(json_string_value(v), t);
+    case FT_DATETIME:
+        return time_text(json_string_value(v), t);
     case FT_SINGLE_LINE_TEXT:
     case FT_RADIO_BUTTON:
     case FT_DROP_DOWN:
@@ -877,7 +938,8 @@ field_value(const json_t *def, const json_t *v)
         r.list = v;
         r.blank = json_array_size(v) == 0;
         return r;
-    default: return v_err;
+    default:
+        return v_err;
     }
 }
 
@@ -891,11 +953,16 @@ ref_value(const struct ev *ev, const char *code, bool in_sum)
     def = json_object_get(env->props, code);
     if (def) {
         switch (field_def_type(def)) {
-        case FT_CREATED_TIME: return env->has_created_at ? num((double)env->created_at) : v_empty;
-        case FT_UPDATED_TIME: return env->has_updated_at ? num((double)env->updated_at) : v_empty;
-        case FT_CREATOR: return env->creator ? str(env->creator) : v_empty;
-        case FT_MODIFIER: return env->modifier ? str(env->modifier) : v_empty;
-        default: return field_value(def, json_object_get(env->data, code));
+        case FT_CREATED_TIME:
+            return env->has_created_at ? num((double)env->created_at) : v_empty;
+        case FT_UPDATED_TIME:
+            return env->has_updated_at ? num((double)env->updated_at) : v_empty;
+        case FT_CREATOR:
+            return env->creator ? str(env->creator) : v_empty;
+        case FT_MODIFIER:
+            return env->modifier ? str(env->modifier) : v_empty;
+        default:
+            return field_value(def, json_object_get(env->data, code));
         }
     }
     const char *table = NULL;
@@ -914,13 +981,16 @@ to_num(struct val v)
 {
     double d;
     switch (v.t) {
-    case V_NUM: return v;
+    case V_NUM:
+        return v;
     case V_STR:
         if (!*v.s)
             return num(0);
         return calc_parse_number(v.s, &d) ? num(d) : v_err;
-    case V_EMPTY: return v_empty;
-    default: return v_err;
+    case V_EMPTY:
+        return v_empty;
+    default:
+        return v_err;
     }
 }
 
@@ -930,14 +1000,17 @@ to_str(const struct ev *ev, struct val v)
 {
     char buf[CALC_NUMBUF];
     switch (v.t) {
-    case V_STR: return v.s;
-    case V_EMPTY: return "";
+    case V_STR:
+        return v.s;
+    case V_EMPTY:
+        return "";
     case V_NUM:
         if (v.blank)
             return "";
         calc_format_number(v.n, buf, sizeof(buf));
         return arena_strdup(ev->a, buf);
-    default: return NULL;
+    default:
+        return NULL;
     }
 }
 
@@ -946,14 +1019,18 @@ truthy(struct val v)
 {
     double d;
     switch (v.t) {
-    case V_NUM: return v.n != 0;
+    case V_NUM:
+        return v.n != 0;
     case V_STR:
         if (calc_parse_number(v.s, &d))
             return d != 0;
         return *v.s != '\0';
-    case V_EMPTY: return 0;
-    case V_LIST: return json_array_size(v.list) > 0;
-    default: return -1;
+    case V_EMPTY:
+        return 0;
+    case V_LIST:
+        return json_array_size(v.list) > 0;
+    default:
+        return -1;
     }
 }
 
@@ -967,8 +1044,7 @@ compare(const struct ev *ev, int op, struct val l, struct val r)
     struct val ln = to_num(l), rn = to_num(r);
     bool l_empty = l.t == V_EMPTY || l.blank || (l.t == V_STR && !*l.s);
     bool r_empty = r.t == V_EMPTY || r.blank || (r.t == V_STR && !*r.s);
-    if ((l.t == V_EMPTY || r.t == V_EMPTY) || (l.t == V_STR && !*l.s) ||
-        (r.t == V_STR && !*r.s)) {
+    if ((l.t == V_EMPTY || r.t == V_EMPTY) || (l.t == V_STR && !*l.s) || (r.t == V_STR && !*r.s)) {
         /* comparing with "" asks whether a field is empty */
         if (l_empty || r_empty)
             c = l_empty == r_empty ? 0 : (l_empty ? -1 : 1);
@@ -985,12 +1061,24 @@ compare(const struct ev *ev, int op, struct val l, struct val r)
     }
     bool res;
     switch (op) {
-    case OP_EQ: res = c == 0; break;
-    case OP_NE: res = c != 0; break;
-    case OP_LT: res = c < 0; break;
-    case OP_LE: res = c <= 0; break;
-    case OP_GT: res = c > 0; break;
-    default: res = c >= 0; break;
+    case OP_EQ:
+        res = c == 0;
+        break;
+    case OP_NE:
+        res = c != 0;
+        break;
+    case OP_LT:
+        res = c < 0;
+        break;
+    case OP_LE:
+        res = c <= 0;
+        break;
+    case OP_GT:
+        res = c > 0;
+        break;
+    default:
+        res = c >= 0;
+        break;
     }
     return num(res);
 }
@@ -1015,9 +1103,12 @@ eval_bin(const struct ev *ev, const struct calc_expr *e)
     if (l.t == V_EMPTY || r.t == V_EMPTY)
         return v_empty;
     switch (e->op) {
-    case OP_ADD: return num(l.n + r.n);
-    case OP_SUB: return num(l.n - r.n);
-    case OP_MUL: return num(l.n * r.n);
+    case OP_ADD:
+        return num(l.n + r.n);
+    case OP_SUB:
+        return num(l.n - r.n);
+    case OP_MUL:
+        return num(l.n * r.n);
     case OP_DIV:
         if (r.n == 0)
             return v_err;
@@ -1039,8 +1130,8 @@ sum_value(struct val v, double *acc)
         const json_t *row;
         json_array_foreach(v.list, k, row)
         {
-            struct val x = to_num(field_value(v.def, json_object_get(json_object_get(row, "value"),
-                                                                     v.code)));
+            struct val x =
+                to_num(field_value(v.def, json_object_get(json_object_get(row, "value"), v.code)));
             if (x.t == V_ERR)
                 return v_err;
             if (x.t == V_NUM)
@@ -1085,9 +1176,9 @@ date_format(const struct ev *ev, double secs, const char *fmt, int off)
 {
     static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-    static const char *const monl[] = { "January", "February", "March",     "April",
-                                        "May",     "June",     "July",      "August",
-                                        "September", "October", "November", "December" };
+    static const char *const monl[] = { "January",   "February", "March",    "April",
+                                        "May",       "June",     "July",     "August",
+                                        "September", "October",  "November", "December" };
     static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
     static const char *const wdl[] = { "Sunday",   "Monday", "Tuesday", "Wednesday",
                                        "Thursday", "Friday", "Saturday" };
@@ -1142,13 +1233,26 @@ date_format(const struct ev *ev, double secs, const char *fmt, int off)
             else
                 strbuf_addf(&sb, "%0*d", n, mo);
             break;
-        case 'd': strbuf_addf(&sb, "%0*d", n > 2 ? 2 : n, d); break;
-        case 'H': strbuf_addf(&sb, "%0*d", n > 2 ? 2 : n, hh); break;
-        case 'h': strbuf_addf(&sb, "%0*d", n > 2 ? 2 : n, hh % 12 ? hh % 12 : 12); break;
-        case 'm': strbuf_addf(&sb, "%0*d", n > 2 ? 2 : n, mi); break;
-        case 's': strbuf_addf(&sb, "%0*d", n > 2 ? 2 : n, ss); break;
-        case 'a': strbuf_adds(&sb, hh < 12 ? "AM" : "PM"); break;
-        default: strbuf_adds(&sb, n >= 4 ? wdl[clock_weekday(days)] : wd[clock_weekday(days)]);
+        case 'd':
+            strbuf_addf(&sb, "%0*d", n > 2 ? 2 : n, d);
+            break;
+        case 'H':
+            strbuf_addf(&sb, "%0*d", n > 2 ? 2 : n, hh);
+            break;
+        case 'h':
+            strbuf_addf(&sb, "%0*d", n > 2 ? 2 : n, hh % 12 ? hh % 12 : 12);
+            break;
+        case 'm':
+            strbuf_addf(&sb, "%0*d", n > 2 ? 2 : n, mi);
+            break;
+        case 's':
+            strbuf_addf(&sb, "%0*d", n > 2 ? 2 : n, ss);
+            break;
+        case 'a':
+            strbuf_adds(&sb, hh < 12 ? "AM" : "PM");
+            break;
+        default:
+            strbuf_adds(&sb, n >= 4 ? wdl[clock_weekday(days)] : wd[clock_weekday(days)]);
         }
     }
     return strbuf_ok(&sb) ? sb.buf : NULL;
@@ -1279,16 +1383,20 @@ eval(const struct ev *ev, const struct calc_expr *e)
 {
     struct val v;
     switch (e->kind) {
-    case N_NUM: return num(e->num);
-    case N_STR: return str(e->str);
+    case N_NUM:
+        return num(e->num);
+    case N_STR:
+        return str(e->str);
     case N_REF:
         v = ref_value(ev, e->str, false);
         return v.t == V_COLUMN ? v_err : v;
     case N_NEG:
         v = to_num(eval(ev, e->args[0]));
         return v.t == V_NUM ? num(-v.n) : v;
-    case N_BIN: return eval_bin(ev, e);
-    default: return eval_call(ev, e);
+    case N_BIN:
+        return eval_bin(ev, e);
+    default:
+        return eval_call(ev, e);
     }
 }
 

@@ -25,11 +25,12 @@ struct arena;
 struct calc_expr;
 
 /* Parses expr. ERR_OK and *out, or ERR_INVALID with *errmsg = a localized reason
- * (kintone's wording, e.g. "計算式の文法が正しくありません。"). calc_parse() answers in Japanese. */
+ * (kintone's wording, e.g. "計算式の文法が正しくありません。"). calc_parse() answers in Japanese.
+ */
 enum err calc_parse(struct arena *a, const char *expr, struct calc_expr **out,
                     const char **errmsg) MUST_CHECK;
-enum err calc_parse_lang(struct arena *a, const char *expr, enum lang lang,
-                         struct calc_expr **out, const char **errmsg) MUST_CHECK;
+enum err calc_parse_lang(struct arena *a, const char *expr, enum lang lang, struct calc_expr **out,
+                         const char **errmsg) MUST_CHECK;
 
 /* Calls fn for every field reference of e, in order (duplicates included). in_sum is true
  * when the reference is a direct argument of SUM (where subtable columns are allowed). */

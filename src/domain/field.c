@@ -20,7 +20,7 @@
 #define F_SYS 1u /* system field */
 #define F_VAL 2u /* has a record value */
 #define F_NEW 4u /* may be created through the form API */
-#define F_IN 8u  /* allowed inside a SUBTABLE */
+#define F_IN  8u /* allowed inside a SUBTABLE */
 #define F_UNQ 16u
 #define F_REF 32u /* usable in formulas */
 
@@ -281,7 +281,8 @@ enum ftext {
 };
 
 static const char *const ftext[][2] = {
-    [FX_CODE_CHARS] = { "先頭に数字が使用されているか、使用できない記号、またはスペースが含まれているため保存できません。",
+    [FX_CODE_CHARS] = { "先頭に数字が使用されているか、使用できない記号、またはスペースが含まれてい"
+                        "るため保存できません。",
                         "The field code cannot start with a number or contain symbols other "
                         "than \"_\", \"・\", \"$\", \"￥\", or spaces." },
     [FX_CODE_LEN] = { "フィールドコードは1文字以上128文字以下で指定してください。",
@@ -292,7 +293,8 @@ static const char *const ftext[][2] = {
                            "The field code does not match the property name." },
     [FX_TYPE] = { "フィールドの種類「%s」は指定できません。",
                   "The field type \"%s\" cannot be specified." },
-    [FX_TYPE_CHANGE] = { "フィールドの種類は変更できません。", "The field type cannot be changed." },
+    [FX_TYPE_CHANGE] = { "フィールドの種類は変更できません。",
+                         "The field type cannot be changed." },
     [FX_SYSTEM] = { "このフィールドは削除できません。", "This field cannot be deleted." },
     [FX_ENUM] = { "Enum値のいずれかでなければなりません。", "must be one of the enum value" },
     [FX_MINMAX] = { "最小値が最大値を超えています。", "The minimum exceeds the maximum." },
@@ -310,7 +312,8 @@ static const char *const ftext[][2] = {
                        "A field of type %s cannot be used in a formula." },
     [FX_CALC_ARRAY] = { "配列型の値に対して適切な関数が利用されていません。",
                         "A table field must be used inside an aggregate function (SUM)." },
-    [FX_CALC_CYCLE] = { "フィールドの参照が循環しています。", "The field references are circular." },
+    [FX_CALC_CYCLE] = { "フィールドの参照が循環しています。",
+                        "The field references are circular." },
     [FX_LAYOUT_DUP] = { "フィールド「%s」がレイアウトに複数回含まれています。",
                         "The field \"%s\" appears more than once in the layout." },
     [FX_LAYOUT_TYPE] = { "レイアウトの要素の種類が正しくありません。",
@@ -336,9 +339,9 @@ ferr(struct apply *st, const char *key, enum ftext m, const char *arg)
 {
     const char *tpl = ftext[m][st->c->fail->lang == LANG_EN];
     const char *at = strstr(tpl, "%s");
-    const char *text = at ? arena_printf(st->c->arena, "%.*s%s%s", (int)(at - tpl), tpl,
-                                         arg ? arg : "", at + 2)
-                          : tpl;
+    const char *text =
+        at ? arena_printf(st->c->arena, "%.*s%s%s", (int)(at - tpl), tpl, arg ? arg : "", at + 2)
+           : tpl;
     fail_field(st->c->fail, key, MSG_TEXT, text);
     st->nerr++;
 }
@@ -413,8 +416,7 @@ n_enum(struct norm *n, const char *k, const char *const *vals, const char *def)
  * as a string (kintone's GET shape). integer: whole numbers in [lo, hi] only. Returns false
  * on error; *out (if not NULL) gets the value and *set whether one was given. */
 static bool
-n_number(struct norm *n, const char *k, bool integer, double lo, double hi, double *out,
-         bool *set)
+n_number(struct norm *n, const char *k, bool integer, double lo, double hi, double *out, bool *set)
 {
     const json_t *v = json_object_get(n->src, k);
     char buf[CALC_NUMBUF];
@@ -636,16 +638,15 @@ n_entities(struct norm *n, const char *k, bool is_default)
         const char *ik = arena_printf(n->st->c->arena, "%s[%zu]", ek, i);
         bool ok = code && *code && type;
         if (ok && n->t == FT_ORGANIZATION_SELECT)
-            ok = strcmp(type, "ORGANIZATION") == 0 ||
-                 (is_default && strcmp(type, "FUNCTION") == 0 &&
-                  strcmp(code, "PRIMARY_ORGANIZATION()") == 0);
+            ok =
+                strcmp(type, "ORGANIZATION") == 0 || (is_default && strcmp(type, "FUNCTION") == 0 &&
+                                                      strcmp(code, "PRIMARY_ORGANIZATION()") == 0);
         else if (ok && n->t == FT_GROUP_SELECT)
             ok = strcmp(type, "GROUP") == 0;
         else if (ok)
             ok = strcmp(type, "USER") == 0 || strcmp(type, "GROUP") == 0 ||
                  strcmp(type, "ORGANIZATION") == 0 ||
-                 (is_default && strcmp(type, "FUNCTION") == 0 &&
-                  strcmp(code, "LOGINUSER()") == 0);
+                 (is_default && strcmp(type, "FUNCTION") == 0 && strcmp(code, "LOGINUSER()") == 0);
         if (!ok) {
             merr(n->st, ik, MSG_BAD_PARAM, NULL);
             continue;
@@ -667,7 +668,8 @@ n_lookup(struct norm *n)
     const json_t *ra = json_object_get(l, "relatedApp");
     const json_t *app = json_object_get(ra, "app");
     const json_t *maps = json_object_get(l, "fieldMappings");
-    if (!json_is_object(l) || !json_is_object(ra) || !(json_is_string(app) || json_is_integer(app))) {
+    if (!json_is_object(l) || !json_is_object(ra) ||
+        !(json_is_string(app) || json_is_integer(app))) {
         merr(n->st, key2(n->st, lk, "relatedApp"), MSG_REQUIRED, NULL);
         return;
     }
@@ -687,8 +689,7 @@ n_lookup(struct norm *n)
     json_t *out = json_object();
     json_object_set_new(out, "relatedApp",
                         json_pack("{s:s,s:s}", "app", appbuf, "code", field_str(ra, "code")));
-    json_object_set_new(out, "relatedKeyField",
-                        json_string(field_str(l, "relatedKeyField")));
+    json_object_set_new(out, "relatedKeyField", json_string(field_str(l, "relatedKeyField")));
     json_object_set_new(out, "fieldMappings", maps ? json_deep_copy(maps) : json_array());
     const json_t *pick = json_object_get(l, "lookupPickerFields");
     json_object_set_new(out, "lookupPickerFields",
@@ -714,9 +715,8 @@ n_reference_table(struct norm *n)
 static const char *const unit_positions[] = { "BEFORE", "AFTER", NULL };
 static const char *const aligns[] = { "HORIZONTAL", "VERTICAL", NULL };
 static const char *const protocols[] = { "WEB", "CALL", "MAIL", NULL };
-static const char *const calc_formats[] = {
-    "NUMBER", "NUMBER_DIGIT", "DATETIME", "DATE", "TIME", "HOUR_MINUTE", "DAY_HOUR_MINUTE", NULL
-};
+static const char *const calc_formats[] = { "NUMBER", "NUMBER_DIGIT", "DATETIME",        "DATE",
+                                            "TIME",   "HOUR_MINUTE",  "DAY_HOUR_MINUTE", NULL };
 static const char *const thumbs[] = { "50", "150", "250", "500", NULL };
 
 static void
@@ -766,7 +766,9 @@ n_type(struct norm *n)
         n_enum(n, "unitPosition", unit_positions, "BEFORE");
         break;
     case FT_MULTI_LINE_TEXT:
-    case FT_RICH_TEXT: n_default_text(n); break;
+    case FT_RICH_TEXT:
+        n_default_text(n);
+        break;
     case FT_LINK:
         n_minmax(n, "minLength", "maxLength", true);
         n_default_text(n);
@@ -808,16 +810,23 @@ n_type(struct norm *n)
         n_default_time(n);
         n_unique(n);
         break;
-    case FT_TIME: n_default_time(n); break;
+    case FT_TIME:
+        n_default_time(n);
+        break;
     case FT_USER_SELECT:
     case FT_ORGANIZATION_SELECT:
     case FT_GROUP_SELECT:
         n_entities(n, "entities", false);
         n_entities(n, "defaultValue", true);
         break;
-    case FT_GROUP: n_bool(n, "openGroup", false); break;
-    case FT_REFERENCE_TABLE: n_reference_table(n); break;
-    default: break;
+    case FT_GROUP:
+        n_bool(n, "openGroup", false);
+        break;
+    case FT_REFERENCE_TABLE:
+        n_reference_table(n);
+        break;
+    default:
+        break;
     }
 }
 
@@ -827,8 +836,9 @@ static json_t *
 normalize(struct apply *st, const char *key, const char *code, enum ftype t, const json_t *src,
           bool inner, json_t *fields)
 {
-    struct norm n = { .st = st, .src = src, .dst = json_object(), .key = key, .t = t,
-                      .inner = inner };
+    struct norm n = {
+        .st = st, .src = src, .dst = json_object(), .key = key, .t = t, .inner = inner
+    };
     json_object_set_new(n.dst, "type", json_string(field_type_name(t)));
     json_object_set_new(n.dst, "code", json_string(code));
     n_str(&n, "label", code);
@@ -837,8 +847,7 @@ normalize(struct apply *st, const char *key, const char *code, enum ftype t, con
         return n.dst;
     }
     n_bool(&n, "noLabel", false);
-    if (field_type_is_system(t) || t == FT_SUBTABLE || t == FT_GROUP ||
-        t == FT_REFERENCE_TABLE) {
+    if (field_type_is_system(t) || t == FT_SUBTABLE || t == FT_GROUP || t == FT_REFERENCE_TABLE) {
         if (t == FT_SUBTABLE) {
             if (!fields) {
                 fields = json_object();
@@ -1104,8 +1113,7 @@ is_formula(const json_t *def)
 }
 
 static void
-graph_add(struct cgraph *g, const char *code, const char *table, const json_t *def,
-          const char *key)
+graph_add(struct cgraph *g, const char *code, const char *table, const json_t *def, const char *key)
 {
     struct apply *st = g->st;
     const char *msg;
@@ -1160,8 +1168,7 @@ check_ref(void *arg, const char *code, bool in_sum)
         ferr(g->st, k, FX_CALC_ARRAY, NULL);
 }
 
-static void
-visit(struct cgraph *g, struct cnode *n);
+static void visit(struct cgraph *g, struct cnode *n);
 
 static void
 visit_ref(void *arg, const char *code, bool in_sum)
@@ -1274,8 +1281,7 @@ field_props_apply(struct ctx *c, const json_t *existing, const json_t *changes, 
         json_object_foreach((json_t *)changes, name, def)
         {
             if (!json_object_get(existing, name))
-                merr(&st, arena_printf(c->arena, "properties.%s", name), MSG_UNKNOWN_FIELD,
-                     name);
+                merr(&st, arena_printf(c->arena, "properties.%s", name), MSG_UNKNOWN_FIELD, name);
         }
         if (st.nerr)
             goto fail;
@@ -1413,8 +1419,7 @@ field_props_delete(struct ctx *c, const json_t *existing, const json_t *codes, j
                 last = json_object_get(gone, in);
         }
         if (last && json_object_size(fields) == 0)
-            ferr(&st,
-                 arena_printf(c->arena, "fields[%lld]", (long long)json_integer_value(last)),
+            ferr(&st, arena_printf(c->arena, "fields[%lld]", (long long)json_integer_value(last)),
                  FX_EMPTY_TABLE, NULL);
         json_object_set_new(copy, "fields", fields);
         json_object_set_new(res, name, copy);
@@ -1539,15 +1544,14 @@ field_layout_sync(const json_t *layout, const json_t *props)
             const json_t *inner = json_object_get(def, "fields");
             json_t *f = sync_elems(json_object_get(b, "fields"), inner, props, seen);
             append_missing_inner(f, inner, seen);
-            json_array_append_new(out, json_pack("{s:s,s:s,s:o}", "type", "SUBTABLE", "code",
-                                                 code, "fields", f));
+            json_array_append_new(
+                out, json_pack("{s:s,s:s,s:o}", "type", "SUBTABLE", "code", code, "fields", f));
         } else if (strcmp(type, "GROUP") == 0 && field_def_type(def) == FT_GROUP &&
                    !json_object_get(seen, code)) {
             json_object_set_new(seen, code, json_true());
-            json_array_append_new(out,
-                                  json_pack("{s:s,s:s,s:o}", "type", "GROUP", "code", code,
-                                            "layout",
-                                            sync_rows(json_object_get(b, "layout"), props, seen)));
+            json_array_append_new(
+                out, json_pack("{s:s,s:s,s:o}", "type", "GROUP", "code", code, "layout",
+                               sync_rows(json_object_get(b, "layout"), props, seen)));
         }
     }
     const char *code;
@@ -1561,14 +1565,14 @@ field_layout_sync(const json_t *layout, const json_t *props)
         if (t == FT_SUBTABLE) {
             json_t *f = json_array();
             append_missing_inner(f, json_object_get(def, "fields"), seen);
-            json_array_append_new(out, json_pack("{s:s,s:s,s:o}", "type", "SUBTABLE", "code",
-                                                 code, "fields", f));
+            json_array_append_new(
+                out, json_pack("{s:s,s:s,s:o}", "type", "SUBTABLE", "code", code, "fields", f));
         } else if (t == FT_GROUP) {
-            json_array_append_new(out, json_pack("{s:s,s:s,s:[]}", "type", "GROUP", "code",
-                                                 code, "layout"));
+            json_array_append_new(
+                out, json_pack("{s:s,s:s,s:[]}", "type", "GROUP", "code", code, "layout"));
         } else {
-            json_array_append_new(out, json_pack("{s:s,s:[o]}", "type", "ROW", "fields",
-                                                 layout_elem(code, t)));
+            json_array_append_new(
+                out, json_pack("{s:s,s:[o]}", "type", "ROW", "fields", layout_elem(code, t)));
         }
     }
     json_decref(seen);
@@ -1580,8 +1584,8 @@ size_ok(const json_t *v)
 {
     double d;
     return !v || json_is_number(v) ||
-           (json_is_string(v) && (!*json_string_value(v) ||
-                                  calc_parse_number(json_string_value(v), &d)));
+           (json_is_string(v) &&
+            (!*json_string_value(v) || calc_parse_number(json_string_value(v), &d)));
 }
 
 /* Elements of a ROW (fields = props, table = NULL) or of a SUBTABLE block. */
@@ -1666,8 +1670,8 @@ validate_block(struct apply *st, const json_t *props, const json_t *b, const cha
             merr(st, key2(st, key, "layout"), MSG_BAD_TYPE, NULL);
         json_array_foreach(rows, i, r)
         {
-            validate_block(st, props, r, arena_printf(st->c->arena, "%s.layout[%zu]", key, i),
-                           seen, true);
+            validate_block(st, props, r, arena_printf(st->c->arena, "%s.layout[%zu]", key, i), seen,
+                           true);
         }
     } else {
         ferr(st, key2(st, key, "type"), FX_LAYOUT_TYPE, NULL);

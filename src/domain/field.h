@@ -54,7 +54,8 @@ enum ftype {
 /* "SINGLE_LINE_TEXT" → FT_SINGLE_LINE_TEXT; NULL or unknown → FT_UNKNOWN. */
 enum ftype field_type(const char *name);
 const char *field_type_name(enum ftype t); /* "" for FT_UNKNOWN */
-/* RECORD_NUMBER, CREATOR, CREATED_TIME, MODIFIER, UPDATED_TIME, STATUS, STATUS_ASSIGNEE, CATEGORY */
+/* RECORD_NUMBER, CREATOR, CREATED_TIME, MODIFIER, UPDATED_TIME, STATUS, STATUS_ASSIGNEE, CATEGORY
+ */
 bool field_type_is_system(enum ftype t);
 /* Has a value in record JSON (GET record); false for GROUP, REFERENCE_TABLE, LABEL, SPACER, HR. */
 bool field_type_has_value(enum ftype t);
@@ -105,8 +106,7 @@ json_t *field_layout_sync(const json_t *layout, const json_t *props);
 /* Validates a layout sent to PUT preview/app/form/layout.json against props: element shapes,
  * known codes with matching types, each field at most once, subtable inner fields only in their
  * SUBTABLE block, GROUP blocks holding ROWs only. */
-enum err field_layout_validate(struct ctx *c, const json_t *props,
-                               const json_t *layout) MUST_CHECK;
+enum err field_layout_validate(struct ctx *c, const json_t *props, const json_t *layout) MUST_CHECK;
 
 /* Finds a field by code (borrowed): top level or inside a subtable; *table (if not NULL) is set
  * to the subtable code then, else to NULL. NULL if not found. */

@@ -32,7 +32,10 @@ struct value_hooks {
     int64_t (*next_row_id)(void *arg);
 };
 
-enum value_mode { VALUE_CREATE, VALUE_UPDATE };
+enum value_mode {
+    VALUE_CREATE,
+    VALUE_UPDATE
+};
 
 /* CREATE: out-parameter, reset by value_apply and filled from the record's CREATOR / MODIFIER
  * ({code}) and CREATED_TIME / UPDATED_TIME (ISO) values (import with admin rights).

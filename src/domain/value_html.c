@@ -12,26 +12,27 @@
 #include <strings.h>
 
 static const char *const ok_tags[] = {
-    "a",      "abbr",   "b",    "big",  "blockquote", "br",      "caption", "center", "cite",
-    "code",   "col",    "colgroup", "dd", "del",      "div",     "dl",      "dt",     "em",
-    "figcaption", "figure", "font", "h1", "h2",      "h3",      "h4",      "h5",     "h6",
-    "hr",     "i",      "img",  "ins",  "li",         "mark",    "ol",      "p",      "pre",
-    "q",      "s",      "small", "span", "strike",    "strong",  "sub",     "sup",    "table",
-    "tbody",  "td",     "tfoot", "th",  "thead",      "tr",      "tt",      "u",      "ul",
-    "wbr",    "section", "article", "header", "footer",
+    "a",       "abbr",   "b",          "big",      "blockquote", "br",    "caption", "center",
+    "cite",    "code",   "col",        "colgroup", "dd",         "del",   "div",     "dl",
+    "dt",      "em",     "figcaption", "figure",   "font",       "h1",    "h2",      "h3",
+    "h4",      "h5",     "h6",         "hr",       "i",          "img",   "ins",     "li",
+    "mark",    "ol",     "p",          "pre",      "q",          "s",     "small",   "span",
+    "strike",  "strong", "sub",        "sup",      "table",      "tbody", "td",      "tfoot",
+    "th",      "thead",  "tr",         "tt",       "u",          "ul",    "wbr",     "section",
+    "article", "header", "footer",
 };
 static const char *const void_tags[] = { "br", "col", "hr", "img", "wbr" };
 /* Dropped together with their content. */
 static const char *const drop_tags[] = {
-    "script", "style",  "iframe",   "object", "embed",  "noscript", "template", "textarea",
-    "title",  "xmp",    "plaintext", "noembed", "noframes", "frameset", "frame", "applet",
-    "svg",    "math",   "select",   "head",
+    "script",   "style",  "iframe", "object",    "embed",   "noscript", "template",
+    "textarea", "title",  "xmp",    "plaintext", "noembed", "noframes", "frameset",
+    "frame",    "applet", "svg",    "math",      "select",  "head",
 };
 static const char *const ok_attrs[] = {
-    "align", "alt",   "bgcolor", "border", "cellpadding", "cellspacing", "class", "color",
-    "colspan", "dir", "face",    "height", "href",        "lang",        "rowspan", "size",
-    "span",  "src",   "start",   "style",  "target",      "title",       "type",  "valign",
-    "width",
+    "align",   "alt",     "bgcolor", "border", "cellpadding", "cellspacing", "class",
+    "color",   "colspan", "dir",     "face",   "height",      "href",        "lang",
+    "rowspan", "size",    "span",    "src",    "start",       "style",       "target",
+    "title",   "type",    "valign",  "width",
 };
 
 static bool
@@ -100,7 +101,7 @@ canonical(struct arena *a, const char *s)
                 static const struct {
                     const char *name;
                     char c;
-                } ents[] = { { "&colon;", ':' }, { "&tab;", '\t' }, { "&newline;", '\n' },
+                } ents[] = { { "&colon;", ':' }, { "&tab;", '\t' },  { "&newline;", '\n' },
                              { "&lpar;", '(' },  { "&rpar;", ')' },  { "&amp;", '&' },
                              { "&sol;", '/' },   { "&bsol;", '\\' }, { "&lt;", '<' } };
                 for (size_t k = 0; k < sizeof(ents) / sizeof(ents[0]); k++) {
@@ -134,8 +135,8 @@ url_ok(struct arena *a, const char *raw, bool image)
             return true;
     }
     if (image && n == 4 && strncmp(u, "data", 4) == 0) {
-        static const char *const types[] = { "data:image/png", "data:image/gif",
-                                             "data:image/jpeg", "data:image/webp" };
+        static const char *const types[] = { "data:image/png", "data:image/gif", "data:image/jpeg",
+                                             "data:image/webp" };
         for (size_t k = 0; k < sizeof(types) / sizeof(types[0]); k++) {
             size_t m = strlen(types[k]);
             if (strncmp(u, types[k], m) == 0 && (u[m] == ';' || u[m] == ','))
@@ -162,7 +163,7 @@ style_ok(struct arena *a, const char *raw)
         }
     }
     *w = '\0';
-    static const char *const bad[] = { "expression", "javascript:", "vbscript:", "url(",
+    static const char *const bad[] = { "expression", "javascript:",  "vbscript:", "url(",
                                        "behavior",   "-moz-binding", "@import",   "<" };
     for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
         if (strstr(s, bad[k]))
@@ -176,10 +177,17 @@ add_attr_value(struct strbuf *out, const char *v, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
         switch (v[k]) {
-        case '"': strbuf_adds(out, "&quot;"); break;
-        case '<': strbuf_adds(out, "&lt;"); break;
-        case '>': strbuf_adds(out, "&gt;"); break;
-        default: strbuf_addc(out, v[k]);
+        case '"':
+            strbuf_adds(out, "&quot;");
+            break;
+        case '<':
+            strbuf_adds(out, "&lt;");
+            break;
+        case '>':
+            strbuf_adds(out, "&gt;");
+            break;
+        default:
+            strbuf_addc(out, v[k]);
         }
     }
 }

@@ -27,7 +27,7 @@ struct vin {
     enum value_mode mode;
     const char *prefix;
     int nerr;
-    enum err fatal;   /* a hook's hard error */
+    enum err fatal; /* a hook's hard error */
     const char *fatal_arg;
     int64_t next_row; /* fallback row ids */
 };
@@ -58,15 +58,18 @@ empty_value(enum ftype t)
     case FT_SINGLE_LINE_TEXT:
     case FT_MULTI_LINE_TEXT:
     case FT_RICH_TEXT:
-    case FT_LINK: return json_string("");
+    case FT_LINK:
+        return json_string("");
     case FT_CHECK_BOX:
     case FT_MULTI_SELECT:
     case FT_USER_SELECT:
     case FT_ORGANIZATION_SELECT:
     case FT_GROUP_SELECT:
     case FT_FILE:
-    case FT_SUBTABLE: return json_array();
-    default: return json_null();
+    case FT_SUBTABLE:
+        return json_array();
+    default:
+        return json_null();
     }
 }
 
@@ -201,8 +204,8 @@ conv_number(struct vin *v, const json_t *def, const json_t *x, const char *base,
             return json_null();
         if (!calc_parse_number(s, &d)) {
             if (!in_table)
-                verr(v, arena_printf(v->c->arena, "%s[%s].value", v->prefix, code),
-                     MSG_NOT_NUMBER, NULL);
+                verr(v, arena_printf(v->c->arena, "%s[%s].value", v->prefix, code), MSG_NOT_NUMBER,
+                     NULL);
             return json_null();
         }
         char *end;
@@ -420,8 +423,8 @@ conv_files(struct vin *v, const json_t *x, const char *base, const json_t *cur)
             json_array_append(out, (json_t *)kept);
             continue;
         }
-        enum err e = v->h && v->h->resolve_file ? v->h->resolve_file(v->h->arg, fk, &obj)
-                                                : ERR_INVALID;
+        enum err e =
+            v->h && v->h->resolve_file ? v->h->resolve_file(v->h->arg, fk, &obj) : ERR_INVALID;
         if (e == ERR_OK && json_is_object(obj)) {
             json_array_append_new(out, obj);
         } else if (e == ERR_OK || e == ERR_INVALID) {
@@ -449,20 +452,28 @@ convert(struct vin *v, const json_t *def, enum ftype t, const json_t *x, const c
     case FT_SINGLE_LINE_TEXT:
     case FT_MULTI_LINE_TEXT:
     case FT_RICH_TEXT:
-    case FT_LINK: return conv_text(v, def, t, x, base);
-    case FT_NUMBER: return conv_number(v, def, x, base, in_table, code);
+    case FT_LINK:
+        return conv_text(v, def, t, x, base);
+    case FT_NUMBER:
+        return conv_number(v, def, x, base, in_table, code);
     case FT_RADIO_BUTTON:
-    case FT_DROP_DOWN: return conv_choice(v, def, x, base);
+    case FT_DROP_DOWN:
+        return conv_choice(v, def, x, base);
     case FT_CHECK_BOX:
-    case FT_MULTI_SELECT: return conv_multi(v, def, x, base);
+    case FT_MULTI_SELECT:
+        return conv_multi(v, def, x, base);
     case FT_DATE:
     case FT_TIME:
-    case FT_DATETIME: return conv_date(v, t, x, base);
+    case FT_DATETIME:
+        return conv_date(v, t, x, base);
     case FT_USER_SELECT:
     case FT_ORGANIZATION_SELECT:
-    case FT_GROUP_SELECT: return conv_entities(v, t, x, base);
-    case FT_FILE: return conv_files(v, x, base, cur);
-    default: return json_null();
+    case FT_GROUP_SELECT:
+        return conv_entities(v, t, x, base);
+    case FT_FILE:
+        return conv_files(v, x, base, cur);
+    default:
+        return json_null();
     }
 }
 
@@ -501,10 +512,13 @@ default_value(struct vin *v, const json_t *def, enum ftype t)
     case FT_SINGLE_LINE_TEXT:
     case FT_MULTI_LINE_TEXT:
     case FT_RICH_TEXT:
-    case FT_LINK: return json_string(s ? s : "");
-    case FT_NUMBER: return s && calc_parse_number(s, &d) ? calc_number_json(d) : json_null();
+    case FT_LINK:
+        return json_string(s ? s : "");
+    case FT_NUMBER:
+        return s && calc_parse_number(s, &d) ? calc_number_json(d) : json_null();
     case FT_RADIO_BUTTON:
-    case FT_DROP_DOWN: return s && *s ? json_string(s) : json_null();
+    case FT_DROP_DOWN:
+        return s && *s ? json_string(s) : json_null();
     case FT_CHECK_BOX:
     case FT_MULTI_SELECT: {
         json_t *out = json_array();
@@ -545,16 +559,17 @@ default_value(struct vin *v, const json_t *def, enum ftype t)
     }
     case FT_USER_SELECT:
     case FT_ORGANIZATION_SELECT:
-    case FT_GROUP_SELECT: return default_entities(v, t, def);
-    default: return empty_value(t);
+    case FT_GROUP_SELECT:
+        return default_entities(v, t, def);
+    default:
+        return empty_value(t);
     }
 }
 
 /* ---- required ------------------------------------------------------------------------------ */
 
 static void
-check_required(struct vin *v, const json_t *def, enum ftype t, const json_t *val,
-               const char *base)
+check_required(struct vin *v, const json_t *def, enum ftype t, const json_t *val, const char *base)
 {
     /* kintone accepts "required" on CALC and RADIO_BUTTON without enforcing it */
     if (!field_bool(def, "required") || is_formula(def, t) || t == FT_RADIO_BUTTON ||
@@ -639,6 +654,10 @@ table_row(struct vin *v, const json_t *fields, const char *tcode, size_t i, cons
         const json_t *c = json_object_get(cur, code);
         const char *base = arena_printf(v->c->arena, "%s.%s", rbase, code);
         json_t *val;
+        if (w && !json_is_object(w)) {
+            verr(v, kcat(v, base, ".value"), MSG_BAD_TYPE, NULL);
+            w = NULL;
+        }
         if (is_formula(def, t))
             val = json_null();
         else if (w)
@@ -653,8 +672,7 @@ table_row(struct vin *v, const json_t *fields, const char *tcode, size_t i, cons
 }
 
 static json_t *
-apply_table(struct vin *v, const json_t *def, const char *tcode, const json_t *w,
-            const json_t *cur)
+apply_table(struct vin *v, const json_t *def, const char *tcode, const json_t *w, const json_t *cur)
 {
     const json_t *fields = json_object_get(def, "fields");
     const json_t *rows = json_object_get(w, "value");
@@ -700,9 +718,9 @@ check_table_required(struct vin *v, const json_t *def, const char *tcode, const 
         json_t *idef;
         json_object_foreach((json_t *)fields, code, idef)
         {
-            check_required(v, idef, field_def_type(idef), json_object_get(vals, code),
-                           arena_printf(v->c->arena, "%s.%s.value[%zu].value.%s", v->prefix,
-                                        tcode, i, code));
+            check_required(
+                v, idef, field_def_type(idef), json_object_get(vals, code),
+                arena_printf(v->c->arena, "%s.%s.value[%zu].value.%s", v->prefix, tcode, i, code));
         }
     }
 }
@@ -847,8 +865,9 @@ compute_formulas(struct vin *v, json_t *data, const struct calc_env *base_env)
         struct calc_env env = *base_env;
         env.data = data;
         if (!n->table) {
-            json_object_set_new(data, n->code, n->e ? calc_eval_env(n->e, &env, fmt)
-                                                    : (fmt ? json_null() : json_string("")));
+            json_object_set_new(data, n->code,
+                                n->e ? calc_eval_env(n->e, &env, fmt)
+                                     : (fmt ? json_null() : json_string("")));
             continue;
         }
         env.table = json_object_get(json_object_get(v->props, n->table), "fields");
@@ -858,8 +877,9 @@ compute_formulas(struct vin *v, json_t *data, const struct calc_env *base_env)
         {
             json_t *vals = json_object_get(r, "value");
             env.row = vals;
-            json_object_set_new(vals, n->code, n->e ? calc_eval_env(n->e, &env, fmt)
-                                                    : (fmt ? json_null() : json_string("")));
+            json_object_set_new(vals, n->code,
+                                n->e ? calc_eval_env(n->e, &env, fmt)
+                                     : (fmt ? json_null() : json_string("")));
         }
     }
 }
@@ -881,11 +901,10 @@ scan_input(struct vin *v, const json_t *in, struct value_sys *sys)
             continue;
         }
         enum ftype t = field_def_type(def);
-        bool sysval = t == FT_CREATOR || t == FT_MODIFIER || t == FT_CREATED_TIME ||
-                      t == FT_UPDATED_TIME;
+        bool sysval =
+            t == FT_CREATOR || t == FT_MODIFIER || t == FT_CREATED_TIME || t == FT_UPDATED_TIME;
         if (!json_is_object(w) && field_type_has_value(t) && !field_type_is_system(t)) {
-            verr(v, arena_printf(v->c->arena, "%s.%s.value", v->prefix, code), MSG_BAD_TYPE,
-                 NULL);
+            verr(v, arena_printf(v->c->arena, "%s.%s.value", v->prefix, code), MSG_BAD_TYPE, NULL);
             continue;
         }
         if (sysval && sys && v->mode == VALUE_CREATE && json_is_object(w))
@@ -921,8 +940,9 @@ value_apply(struct ctx *c, const json_t *props, const json_t *in, const json_t *
             enum value_mode mode, const char *prefix, const struct value_hooks *h, json_t **out,
             struct value_sys *sys)
 {
-    struct vin v = { .c = c, .props = props, .h = h, .mode = mode,
-                     .prefix = prefix ? prefix : "record" };
+    struct vin v = {
+        .c = c, .props = props, .h = h, .mode = mode, .prefix = prefix ? prefix : "record"
+    };
     const char *code;
     json_t *def;
     *out = NULL;
@@ -953,8 +973,9 @@ value_apply(struct ctx *c, const json_t *props, const json_t *in, const json_t *
         /* keeps a message the hook set; fills one for a bare code */
         return fail_set(c->fail, v.fatal, v.fatal == ERR_FILE_NOT_FOUND ? v.fatal_arg : NULL);
     }
-    struct calc_env env = { .props = props, .tz_offset = c->tz_offset, .has_created_at = true,
-                            .has_updated_at = true };
+    struct calc_env env = {
+        .props = props, .tz_offset = c->tz_offset, .has_created_at = true, .has_updated_at = true
+    };
     env.created_at = env.updated_at = c->now;
     env.creator = env.modifier = c->who.login;
     if (mode == VALUE_CREATE && sys) {

@@ -98,12 +98,12 @@ files(const json_t *stored)
     json_array_foreach(stored, k, f)
     {
         json_t *o = json_object();
-        json_object_set_new_nocheck(o, "contentType",
-                                    json_string(field_str(f, "contentType")));
+        json_object_set_new_nocheck(o, "contentType", json_string(field_str(f, "contentType")));
         json_object_set_new_nocheck(o, "fileKey", json_string(field_str(f, "fileKey")));
         json_object_set_new_nocheck(o, "name", json_string(field_str(f, "name")));
         json_object_set_new_nocheck(
-            o, "size", json_string(value_scalar_text(json_object_get(f, "size"), buf, sizeof(buf))));
+            o, "size",
+            json_string(value_scalar_text(json_object_get(f, "size"), buf, sizeof(buf))));
         json_array_append_new(out, o);
     }
     return out;
@@ -129,8 +129,10 @@ wire_value(const json_t *def, enum ftype t, const json_t *v, value_name_fn *name
     case FT_RICH_TEXT:
     case FT_LINK:
     case FT_NUMBER:
-    case FT_CALC: return json_string_nocheck(value_scalar_text(v, buf, sizeof(buf)));
-    case FT_DATETIME: return json_string_nocheck(json_is_string(v) ? json_string_value(v) : "");
+    case FT_CALC:
+        return json_string_nocheck(value_scalar_text(v, buf, sizeof(buf)));
+    case FT_DATETIME:
+        return json_string_nocheck(json_is_string(v) ? json_string_value(v) : "");
     case FT_RADIO_BUTTON:
     case FT_DROP_DOWN:
     case FT_DATE:
@@ -140,13 +142,20 @@ wire_value(const json_t *def, enum ftype t, const json_t *v, value_name_fn *name
                    : json_null();
     case FT_CHECK_BOX:
     case FT_MULTI_SELECT:
-    case FT_CATEGORY: return strings(v);
-    case FT_USER_SELECT: return entities(v, "USER", name, arg);
-    case FT_ORGANIZATION_SELECT: return entities(v, "ORGANIZATION", name, arg);
-    case FT_GROUP_SELECT: return entities(v, "GROUP", name, arg);
-    case FT_FILE: return files(v);
-    case FT_SUBTABLE: return wire_table(def, v, name, arg);
-    default: return json_null();
+    case FT_CATEGORY:
+        return strings(v);
+    case FT_USER_SELECT:
+        return entities(v, "USER", name, arg);
+    case FT_ORGANIZATION_SELECT:
+        return entities(v, "ORGANIZATION", name, arg);
+    case FT_GROUP_SELECT:
+        return entities(v, "GROUP", name, arg);
+    case FT_FILE:
+        return files(v);
+    case FT_SUBTABLE:
+        return wire_table(def, v, name, arg);
+    default:
+        return json_null();
     }
 }
 
@@ -168,9 +177,8 @@ wire_table(const json_t *def, const json_t *rows, value_name_fn *name, void *arg
         json_object_foreach((json_t *)fields, code, idef)
         {
             enum ftype t = field_def_type(idef);
-            json_object_set_new(wv, code,
-                                typed(t, wire_value(idef, t, json_object_get(vals, code), name,
-                                                    arg)));
+            json_object_set_new(
+                wv, code, typed(t, wire_value(idef, t, json_object_get(vals, code), name, arg)));
         }
         json_object_set_new_nocheck(row, "id",
                                     json_string(value_scalar_text(id, buf, sizeof(buf))));
@@ -203,9 +211,12 @@ wire_system(const json_t *def, enum ftype t, const struct value_row *row, value_
 {
     char buf[32];
     switch (t) {
-    case FT_RECORD_NUMBER: return id_string(row->id);
-    case FT_CREATOR: return entity(row->creator, "USER", name, arg);
-    case FT_MODIFIER: return entity(row->modifier, "USER", name, arg);
+    case FT_RECORD_NUMBER:
+        return id_string(row->id);
+    case FT_CREATOR:
+        return entity(row->creator, "USER", name, arg);
+    case FT_MODIFIER:
+        return entity(row->modifier, "USER", name, arg);
     case FT_CREATED_TIME:
         clock_format_utc_min(row->created_at, buf);
         return json_string_nocheck(buf);
@@ -228,8 +239,8 @@ wire_system(const json_t *def, enum ftype t, const struct value_row *row, value_
 }
 
 json_t *
-value_to_wire(struct ctx *c, const json_t *props, const struct value_row *row,
-              const json_t *fields, value_name_fn *name, void *arg)
+value_to_wire(struct ctx *c, const json_t *props, const struct value_row *row, const json_t *fields,
+              value_name_fn *name, void *arg)
 {
     (void)c;
     json_t *out = json_object();

@@ -105,8 +105,11 @@ parse_err(struct env *e, const char *expr, enum lang lang)
 static const char *
 evalf(struct env *e, const char *expr, const char *format)
 {
-    struct calc_env env = { .props = e->props, .data = e->data, .tz_offset = 540,
-                            .has_created_at = true, .created_at = 1710520200,
+    struct calc_env env = { .props = e->props,
+                            .data = e->data,
+                            .tz_offset = 540,
+                            .has_created_at = true,
+                            .created_at = 1710520200,
                             .creator = "alice" };
     json_t *r = calc_eval_env(parse_ok(e, expr), &env, format);
     char *s = json_dumps(r, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(15));
@@ -117,8 +120,8 @@ evalf(struct env *e, const char *expr, const char *format)
 }
 
 #define EVAL(expr, format, want) assert_string_equal(evalf(e, expr, format), want)
-#define NUM(expr, want) EVAL(expr, "NUMBER", want)
-#define TXT(expr, want) EVAL(expr, NULL, "\"" want "\"")
+#define NUM(expr, want)          EVAL(expr, "NUMBER", want)
+#define TXT(expr, want)          EVAL(expr, NULL, "\"" want "\"")
 
 static void
 test_parse_errors(void **state)
@@ -138,8 +141,7 @@ test_parse_errors(void **state)
     assert_string_equal(parse_err(e, "FOO(1)", LANG_JA), "FOO関数は使用できません。");
     assert_string_equal(parse_err(e, "FOO(1)", LANG_EN), "The function FOO cannot be used.");
     assert_string_equal(parse_err(e, "IF(1,2)", LANG_JA), "IF関数の引数の数が正しくありません。");
-    assert_string_equal(parse_err(e, "NOT(1,2)", LANG_JA),
-                        "NOT関数の引数の数が正しくありません。");
+    assert_string_equal(parse_err(e, "NOT(1,2)", LANG_JA), "NOT関数の引数の数が正しくありません。");
     assert_string_equal(parse_err(e, "SUM()", LANG_JA), "SUM関数の引数の数が正しくありません。");
     assert_string_equal(parse_err(e, "a＋b", LANG_JA),
                         "全角記号「＋」が入力されています。半角記号「+」を入力してください。");
@@ -201,9 +203,9 @@ test_arithmetic(void **state)
     NUM("10-3", "7");
     NUM("-5+3", "-2");
     NUM("2^3", "8");
-    NUM("2^3^2", "64");  /* left associative, as Excel */
-    NUM("-2^2", "4");    /* unary minus binds tighter, as Excel */
-    NUM("4^1.5", "4");   /* fraction of the exponent dropped */
+    NUM("2^3^2", "64"); /* left associative, as Excel */
+    NUM("-2^2", "4");   /* unary minus binds tighter, as Excel */
+    NUM("4^1.5", "4");  /* fraction of the exponent dropped */
     NUM("4^-2", "0.0625");
     NUM("2^101", "null");
     NUM("0^-1", "null");
@@ -225,9 +227,9 @@ test_fields(void **state)
 {
     struct env *e = *state;
     NUM("a+b", "8");
-    NUM("a*e", "0");   /* empty NUMBER counts as 0 */
+    NUM("a*e", "0"); /* empty NUMBER counts as 0 */
     NUM("e+e", "0");
-    NUM("e", "null");  /* but an empty field alone stays empty */
+    NUM("e", "null"); /* but an empty field alone stays empty */
     NUM("c1*2", "20");
     NUM("nope+1", "null");
     NUM("t+1", "null"); /* text in arithmetic */
@@ -375,10 +377,16 @@ test_number_format(void **state)
         double d;
         const char *want;
     } cases[] = {
-        { 0, "0" },           { -0.0, "0" },        { 15, "15" },
-        { -2.5, "-2.5" },     { 1e20, "100000000000000000000" },
-        { 1e-7, "0.0000001" }, { 0.1 + 0.2, "0.3" }, { 123456789.123, "123456789.123" },
-        { 1.0 / 3, "0.333333333333333" }, { -1234.5678, "-1234.5678" },
+        { 0, "0" },
+        { -0.0, "0" },
+        { 15, "15" },
+        { -2.5, "-2.5" },
+        { 1e20, "100000000000000000000" },
+        { 1e-7, "0.0000001" },
+        { 0.1 + 0.2, "0.3" },
+        { 123456789.123, "123456789.123" },
+        { 1.0 / 3, "0.333333333333333" },
+        { -1234.5678, "-1234.5678" },
         { 9007199254740993.0, "9007199254740990" },
     };
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {

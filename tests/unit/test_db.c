@@ -665,10 +665,11 @@ test_returning(void **state)
     /* UPDATE ... RETURNING hands out the new value: the record-number allocator pattern */
     struct db_param p[] = { DBP_INT(a) };
     struct db_res *r = NULL;
+    assert_int_equal(db_exec(db, "INSERT INTO app_seq (app_id) VALUES ($1)", p, 1, NULL), DB_OK);
     for (int k = 1; k <= 3; k++) {
         assert_int_equal(db_query(db,
-                                  "UPDATE apps SET next_record_id = next_record_id + 1"
-                                  " WHERE id = $1 RETURNING next_record_id - 1",
+                                  "UPDATE app_seq SET next_record_id = next_record_id + 1"
+                                  " WHERE app_id = $1 RETURNING next_record_id - 1",
                                   p, 1, &r),
                          DB_OK);
         assert_int_equal(db_step(r), 1);

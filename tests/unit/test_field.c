@@ -90,16 +90,17 @@ setup(void **state)
     *state = e;
     json_t *sys = field_props_new_app(LANG_JA);
     arena_defer(e->a, (void (*)(void *))json_decref, sys);
-    e->base = apply_ok(e, sys,
-                       "{\"title\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"title\",\"label\":\"件名\"},"
-                       "\"num\":{\"type\":\"NUMBER\",\"code\":\"num\",\"label\":\"数\"},"
-                       "\"memo\":{\"type\":\"MULTI_LINE_TEXT\",\"code\":\"memo\",\"label\":\"メモ\"},"
-                       "\"tbl\":{\"type\":\"SUBTABLE\",\"code\":\"tbl\",\"fields\":{"
-                       "  \"qty\":{\"type\":\"NUMBER\",\"code\":\"qty\",\"label\":\"qty\"},"
-                       "  \"price\":{\"type\":\"NUMBER\",\"code\":\"price\",\"label\":\"price\"}}},"
-                       "\"total\":{\"type\":\"CALC\",\"code\":\"total\",\"label\":\"合計\","
-                       "  \"expression\":\"SUM(qty) + num\"}}",
-                       true);
+    e->base =
+        apply_ok(e, sys,
+                 "{\"title\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"title\",\"label\":\"件名\"},"
+                 "\"num\":{\"type\":\"NUMBER\",\"code\":\"num\",\"label\":\"数\"},"
+                 "\"memo\":{\"type\":\"MULTI_LINE_TEXT\",\"code\":\"memo\",\"label\":\"メモ\"},"
+                 "\"tbl\":{\"type\":\"SUBTABLE\",\"code\":\"tbl\",\"fields\":{"
+                 "  \"qty\":{\"type\":\"NUMBER\",\"code\":\"qty\",\"label\":\"qty\"},"
+                 "  \"price\":{\"type\":\"NUMBER\",\"code\":\"price\",\"label\":\"price\"}}},"
+                 "\"total\":{\"type\":\"CALC\",\"code\":\"total\",\"label\":\"合計\","
+                 "  \"expression\":\"SUM(qty) + num\"}}",
+                 true);
     return 0;
 }
 
@@ -145,10 +146,10 @@ static void
 test_codes(void **state)
 {
     (void)state;
-    const char *good[] = { "abc", "日本語", "a_b", "コード・1", "$x", "￥金額", "ｆｕｌｌ",
-                           "＿x", "Ａ１", "レコード番号", "x1", "々ー" };
-    const char *bad[] = { "", "1abc", "１abc", "a b", "a\"b", "a'b", "a\\b", "a-b", "a\tb",
-                          "a（b", "a　b", "a.b", "a@b", "a,b", "a\nb" };
+    const char *good[] = { "abc",      "日本語", "a_b",  "コード・1",    "$x", "￥金額",
+                           "ｆｕｌｌ", "＿x",    "Ａ１", "レコード番号", "x1", "々ー" };
+    const char *bad[] = { "",     "1abc", "１abc", "a b", "a\"b", "a'b", "a\\b", "a-b",
+                          "a\tb", "a（b", "a　b",  "a.b", "a@b",  "a,b", "a\nb" };
     for (size_t k = 0; k < sizeof(good) / sizeof(good[0]); k++) {
         if (!field_code_valid(good[k]))
             fail_msg("code '%s' should be valid", good[k]);
@@ -193,15 +194,16 @@ static void
 test_add_normalizes(void **state)
 {
     struct env *e = *state;
-    json_t *p = apply_ok(e, e->base,
-                         "{\"s\":{\"type\":\"SINGLE_LINE_TEXT\",\"maxLength\":64,\"minLength\":\"2\","
-                         "\"unique\":\"true\",\"required\":true},"
-                         "\"n\":{\"type\":\"NUMBER\",\"code\":\"n\",\"minValue\":-1.5,\"maxValue\":\"100\","
-                         "\"defaultValue\":5,\"displayScale\":\"2\",\"unitPosition\":\"AFTER\"},"
-                         "\"m\":{\"type\":\"MULTI_LINE_TEXT\",\"unique\":true,\"bogus\":1},"
-                         "\"f\":{\"type\":\"FILE\",\"thumbnailSize\":250},"
-                         "\"c\":{\"type\":\"CALC\",\"expression\":\"num*2\",\"format\":\"NUMBER_DIGIT\"}}",
-                         true);
+    json_t *p =
+        apply_ok(e, e->base,
+                 "{\"s\":{\"type\":\"SINGLE_LINE_TEXT\",\"maxLength\":64,\"minLength\":\"2\","
+                 "\"unique\":\"true\",\"required\":true},"
+                 "\"n\":{\"type\":\"NUMBER\",\"code\":\"n\",\"minValue\":-1.5,\"maxValue\":\"100\","
+                 "\"defaultValue\":5,\"displayScale\":\"2\",\"unitPosition\":\"AFTER\"},"
+                 "\"m\":{\"type\":\"MULTI_LINE_TEXT\",\"unique\":true,\"bogus\":1},"
+                 "\"f\":{\"type\":\"FILE\",\"thumbnailSize\":250},"
+                 "\"c\":{\"type\":\"CALC\",\"expression\":\"num*2\",\"format\":\"NUMBER_DIGIT\"}}",
+                 true);
     json_t *s = json_object_get(p, "s");
     assert_string_equal(field_str(s, "code"), "s");
     assert_string_equal(field_str(s, "label"), "s");
@@ -247,24 +249,27 @@ static void
 test_add_code_errors(void **state)
 {
     struct env *e = *state;
-    assert_string_equal(apply_err(e, e->base, "{\"title\":{\"type\":\"NUMBER\"}}", true,
-                                  "properties.title"),
-                        "フィールドコード「title」が重複しています。");
+    assert_string_equal(
+        apply_err(e, e->base, "{\"title\":{\"type\":\"NUMBER\"}}", true, "properties.title"),
+        "フィールドコード「title」が重複しています。");
     apply_err(e, e->base, "{\"qty\":{\"type\":\"NUMBER\"}}", true, "properties.qty");
     apply_err(e, e->base, "{\"作成者\":{\"type\":\"NUMBER\"}}", true, "properties.作成者");
     apply_err(e, e->base, "{\"x\":{\"type\":\"NUMBER\",\"code\":\"y\"}}", true,
               "properties.x.code");
-    assert_string_equal(apply_err(e, e->base, "{\"1a\":{\"type\":\"NUMBER\"}}", true,
-                                  "properties.1a.code"),
-                        "先頭に数字が使用されているか、使用できない記号、またはスペースが含まれているため保存できません。");
+    assert_string_equal(
+        apply_err(e, e->base, "{\"1a\":{\"type\":\"NUMBER\"}}", true, "properties.1a.code"),
+        "先頭に数字が使用されているか、使用できない記号、またはスペースが含まれているため保存できま"
+        "せん。");
     apply_err(e, e->base, "{\"a b\":{\"type\":\"NUMBER\"}}", true, "properties.a b.code");
     apply_err(e, e->base, "{\"x\":{\"type\":\"NUMBER\",\"code\":5}}", true, "properties.x.code");
     apply_err(e, e->base, "{\"x\":[]}", true, "properties.x");
-    apply_err(e, e->base, "{\"t\":{\"type\":\"SUBTABLE\",\"fields\":{"
-                          "\"title\":{\"type\":\"NUMBER\"}}}}",
+    apply_err(e, e->base,
+              "{\"t\":{\"type\":\"SUBTABLE\",\"fields\":{"
+              "\"title\":{\"type\":\"NUMBER\"}}}}",
               true, "properties.t.fields.title");
-    apply_err(e, e->base, "{\"t\":{\"type\":\"SUBTABLE\",\"fields\":{"
-                          "\"t\":{\"type\":\"NUMBER\"}}}}",
+    apply_err(e, e->base,
+              "{\"t\":{\"type\":\"SUBTABLE\",\"fields\":{"
+              "\"t\":{\"type\":\"NUMBER\"}}}}",
               true, "properties.t.fields.t");
     json_t *out = (json_t *)1;
     reset_fail(e, LANG_JA);
@@ -276,24 +281,27 @@ static void
 test_add_type_errors(void **state)
 {
     struct env *e = *state;
-    assert_string_equal(apply_err(e, e->base, "{\"x\":{\"type\":\"FOO\"}}", true,
-                                  "properties.x.type"),
-                        "フィールドの種類「FOO」は指定できません。");
+    assert_string_equal(
+        apply_err(e, e->base, "{\"x\":{\"type\":\"FOO\"}}", true, "properties.x.type"),
+        "フィールドの種類「FOO」は指定できません。");
     apply_err(e, e->base, "{\"x\":{}}", true, "properties.x.type");
     apply_err(e, e->base, "{\"x\":{\"type\":\"RECORD_NUMBER\"}}", true, "properties.x.type");
     apply_err(e, e->base, "{\"x\":{\"type\":\"STATUS\"}}", true, "properties.x.type");
     apply_err(e, e->base, "{\"x\":{\"type\":\"LABEL\"}}", true, "properties.x.type");
-    apply_err(e, e->base, "{\"t\":{\"type\":\"SUBTABLE\",\"fields\":{"
-                          "\"in\":{\"type\":\"SUBTABLE\",\"fields\":{}}}}}",
+    apply_err(e, e->base,
+              "{\"t\":{\"type\":\"SUBTABLE\",\"fields\":{"
+              "\"in\":{\"type\":\"SUBTABLE\",\"fields\":{}}}}}",
               true, "properties.t.fields.in.type");
-    apply_err(e, e->base, "{\"t\":{\"type\":\"SUBTABLE\",\"fields\":{"
-                          "\"in\":{\"type\":\"GROUP\"}}}}",
+    apply_err(e, e->base,
+              "{\"t\":{\"type\":\"SUBTABLE\",\"fields\":{"
+              "\"in\":{\"type\":\"GROUP\"}}}}",
               true, "properties.t.fields.in.type");
-    apply_err(e, e->base, "{\"t\":{\"type\":\"SUBTABLE\",\"fields\":{"
-                          "\"in\":{\"type\":\"CREATOR\"}}}}",
+    apply_err(e, e->base,
+              "{\"t\":{\"type\":\"SUBTABLE\",\"fields\":{"
+              "\"in\":{\"type\":\"CREATOR\"}}}}",
               true, "properties.t.fields.in.type");
-    assert_string_equal(apply_err(e, e->base, "{\"t\":{\"type\":\"SUBTABLE\",\"fields\":{}}}",
-                                  true, "properties.t.fields"),
+    assert_string_equal(apply_err(e, e->base, "{\"t\":{\"type\":\"SUBTABLE\",\"fields\":{}}}", true,
+                                  "properties.t.fields"),
                         "テーブルには1つ以上のフィールドが必要です。");
     apply_err(e, e->base, "{\"t\":{\"type\":\"SUBTABLE\"}}", true, "properties.t.fields");
     /* GROUP / REFERENCE_TABLE are creatable */
@@ -320,9 +328,8 @@ test_add_numbers(void **state)
               "properties.x.maxLength");
     apply_err(e, e->base, "{\"x\":{\"type\":\"SINGLE_LINE_TEXT\",\"maxLength\":-1}}", true,
               "properties.x.maxLength");
-    assert_string_equal(apply_err(e, e->base,
-                                  "{\"x\":{\"type\":\"LINK\",\"maxLength\":\"2.5\"}}", true,
-                                  "properties.x.maxLength"),
+    assert_string_equal(apply_err(e, e->base, "{\"x\":{\"type\":\"LINK\",\"maxLength\":\"2.5\"}}",
+                                  true, "properties.x.maxLength"),
                         "整数でなければなりません。");
     assert_string_equal(apply_err(e, e->base,
                                   "{\"x\":{\"type\":\"SINGLE_LINE_TEXT\",\"minLength\":10,"
@@ -335,9 +342,8 @@ test_add_numbers(void **state)
               "properties.x.displayScale");
     apply_err(e, e->base, "{\"x\":{\"type\":\"NUMBER\",\"defaultValue\":\"abc\"}}", true,
               "properties.x.defaultValue");
-    apply_err(e, e->base,
-              "{\"x\":{\"type\":\"NUMBER\",\"defaultValue\":\"200\",\"maxValue\":100}}", true,
-              "properties.x.defaultValue");
+    apply_err(e, e->base, "{\"x\":{\"type\":\"NUMBER\",\"defaultValue\":\"200\",\"maxValue\":100}}",
+              true, "properties.x.defaultValue");
     apply_err(e, e->base,
               "{\"x\":{\"type\":\"SINGLE_LINE_TEXT\",\"defaultValue\":\"abcdef\",\"maxLength\":3}}",
               true, "properties.x.defaultValue");
@@ -357,13 +363,14 @@ static void
 test_add_options(void **state)
 {
     struct env *e = *state;
-    json_t *p = apply_ok(
-        e, e->base,
-        "{\"cb\":{\"type\":\"CHECK_BOX\",\"options\":{\"A\":{\"label\":\"A\",\"index\":0},"
-        "\"B\":{\"index\":\"1\"}},\"defaultValue\":[\"B\"],\"align\":\"VERTICAL\"},"
-        "\"dd\":{\"type\":\"DROP_DOWN\",\"options\":{\"x\":{\"label\":\"x\"}},\"defaultValue\":\"x\"},"
-        "\"rb\":{\"type\":\"RADIO_BUTTON\",\"options\":{\"x\":{}}}}",
-        true);
+    json_t *p =
+        apply_ok(e, e->base,
+                 "{\"cb\":{\"type\":\"CHECK_BOX\",\"options\":{\"A\":{\"label\":\"A\",\"index\":0},"
+                 "\"B\":{\"index\":\"1\"}},\"defaultValue\":[\"B\"],\"align\":\"VERTICAL\"},"
+                 "\"dd\":{\"type\":\"DROP_DOWN\",\"options\":{\"x\":{\"label\":\"x\"}},"
+                 "\"defaultValue\":\"x\"},"
+                 "\"rb\":{\"type\":\"RADIO_BUTTON\",\"options\":{\"x\":{}}}}",
+                 true);
     json_t *cb = json_object_get(p, "cb");
     assert_string_equal(field_str(json_object_get(json_object_get(cb, "options"), "A"), "index"),
                         "0");
@@ -374,21 +381,19 @@ test_add_options(void **state)
     assert_string_equal(field_str(cb, "align"), "VERTICAL");
     assert_string_equal(field_str(json_object_get(p, "rb"), "align"), "HORIZONTAL");
     assert_string_equal(field_str(json_object_get(p, "rb"), "defaultValue"), "");
-    apply_err(e, e->base,
-              "{\"cb\":{\"type\":\"CHECK_BOX\",\"options\":{\"A\":{\"label\":\"B\"}}}}", true,
-              "properties.cb.options.A.label");
+    apply_err(e, e->base, "{\"cb\":{\"type\":\"CHECK_BOX\",\"options\":{\"A\":{\"label\":\"B\"}}}}",
+              true, "properties.cb.options.A.label");
     apply_err(e, e->base, "{\"cb\":{\"type\":\"CHECK_BOX\",\"options\":[\"A\"]}}", true,
               "properties.cb.options");
     apply_err(e, e->base, "{\"cb\":{\"type\":\"CHECK_BOX\",\"options\":{\"A\":\"A\"}}}", true,
               "properties.cb.options.A");
-    apply_err(e, e->base,
-              "{\"cb\":{\"type\":\"CHECK_BOX\",\"options\":{\"A\":{\"index\":\"x\"}}}}", true,
-              "properties.cb.options.A.index");
-    assert_string_equal(
-        apply_err(e, e->base,
-                  "{\"cb\":{\"type\":\"CHECK_BOX\",\"options\":{\"A\":{}},\"defaultValue\":[\"A\",\"Z\"]}}",
-                  true, "properties.cb.defaultValue[1]"),
-        "\"Z\"は選択肢にありません。");
+    apply_err(e, e->base, "{\"cb\":{\"type\":\"CHECK_BOX\",\"options\":{\"A\":{\"index\":\"x\"}}}}",
+              true, "properties.cb.options.A.index");
+    assert_string_equal(apply_err(e, e->base,
+                                  "{\"cb\":{\"type\":\"CHECK_BOX\",\"options\":{\"A\":{}},"
+                                  "\"defaultValue\":[\"A\",\"Z\"]}}",
+                                  true, "properties.cb.defaultValue[1]"),
+                        "\"Z\"は選択肢にありません。");
     apply_err(e, e->base,
               "{\"cb\":{\"type\":\"MULTI_SELECT\",\"options\":{\"A\":{}},\"defaultValue\":\"A\"}}",
               true, "properties.cb.defaultValue");
@@ -411,7 +416,8 @@ test_add_dates_entities(void **state)
         "\"dt\":{\"type\":\"DATETIME\",\"defaultValue\":\"2012-07-19T09:00+09:00\"},"
         "\"u\":{\"type\":\"USER_SELECT\",\"entities\":[{\"code\":\"g1\",\"type\":\"GROUP\"}],"
         "  \"defaultValue\":[{\"code\":\"LOGINUSER()\",\"type\":\"FUNCTION\"}]},"
-        "\"o\":{\"type\":\"ORGANIZATION_SELECT\",\"defaultValue\":[{\"code\":\"PRIMARY_ORGANIZATION()\",\"type\":\"FUNCTION\"}]}}",
+        "\"o\":{\"type\":\"ORGANIZATION_SELECT\",\"defaultValue\":[{\"code\":\"PRIMARY_"
+        "ORGANIZATION()\",\"type\":\"FUNCTION\"}]}}",
         true);
     assert_string_equal(field_str(json_object_get(p, "d"), "defaultValue"), "2024-02-29");
     assert_true(field_bool(json_object_get(p, "d"), "unique"));
@@ -425,15 +431,17 @@ test_add_dates_entities(void **state)
               "properties.d.defaultValue");
     apply_err(e, e->base, "{\"d\":{\"type\":\"TIME\",\"defaultValue\":\"25:00\"}}", true,
               "properties.d.defaultValue");
-    apply_err(e, e->base, "{\"d\":{\"type\":\"DATETIME\",\"defaultValue\":\"yesterday\"}}",
-              true, "properties.d.defaultValue");
+    apply_err(e, e->base, "{\"d\":{\"type\":\"DATETIME\",\"defaultValue\":\"yesterday\"}}", true,
+              "properties.d.defaultValue");
     apply_err(e, e->base, "{\"d\":{\"type\":\"DATE\",\"defaultValue\":20240101}}", true,
               "properties.d.defaultValue");
+    apply_err(
+        e, e->base,
+        "{\"g\":{\"type\":\"GROUP_SELECT\",\"entities\":[{\"code\":\"u\",\"type\":\"USER\"}]}}",
+        true, "properties.g.entities[0]");
     apply_err(e, e->base,
-              "{\"g\":{\"type\":\"GROUP_SELECT\",\"entities\":[{\"code\":\"u\",\"type\":\"USER\"}]}}",
-              true, "properties.g.entities[0]");
-    apply_err(e, e->base,
-              "{\"u\":{\"type\":\"USER_SELECT\",\"entities\":[{\"code\":\"LOGINUSER()\",\"type\":\"FUNCTION\"}]}}",
+              "{\"u\":{\"type\":\"USER_SELECT\",\"entities\":[{\"code\":\"LOGINUSER()\",\"type\":"
+              "\"FUNCTION\"}]}}",
               true, "properties.u.entities[0]");
     apply_err(e, e->base, "{\"u\":{\"type\":\"USER_SELECT\",\"defaultValue\":[{\"code\":\"x\"}]}}",
               true, "properties.u.defaultValue[0]");
@@ -448,32 +456,38 @@ test_formulas(void **state)
 {
     struct env *e = *state;
     apply_err(e, e->base, "{\"c\":{\"type\":\"CALC\"}}", true, "properties.c.expression");
-    assert_string_equal(apply_err(e, e->base, "{\"c\":{\"type\":\"CALC\",\"expression\":\"num +\"}}",
-                                  true, "properties.c.expression"),
+    assert_string_equal(apply_err(e, e->base,
+                                  "{\"c\":{\"type\":\"CALC\",\"expression\":\"num +\"}}", true,
+                                  "properties.c.expression"),
                         "計算式の文法が正しくありません。");
-    assert_string_equal(apply_err(e, e->base, "{\"c\":{\"type\":\"CALC\",\"expression\":\"nope*2\"}}",
-                                  true, "properties.c.expression"),
+    assert_string_equal(apply_err(e, e->base,
+                                  "{\"c\":{\"type\":\"CALC\",\"expression\":\"nope*2\"}}", true,
+                                  "properties.c.expression"),
                         "計算式に含まれるフィールドコード（nope）が存在しません。");
-    assert_string_equal(apply_err(e, e->base, "{\"c\":{\"type\":\"CALC\",\"expression\":\"memo\"}}",
-                                  true, "properties.c.expression"),
-                        "計算式で利用できないフィールドタイプ(MULTI_LINE_TEXT)が指定されています。");
+    assert_string_equal(
+        apply_err(e, e->base, "{\"c\":{\"type\":\"CALC\",\"expression\":\"memo\"}}", true,
+                  "properties.c.expression"),
+        "計算式で利用できないフィールドタイプ(MULTI_LINE_TEXT)が指定されています。");
     apply_err(e, e->base, "{\"c\":{\"type\":\"CALC\",\"expression\":\"レコード番号+1\"}}", true,
               "properties.c.expression");
-    assert_string_equal(apply_err(e, e->base, "{\"c\":{\"type\":\"CALC\",\"expression\":\"qty*2\"}}",
-                                  true, "properties.c.expression"),
+    assert_string_equal(apply_err(e, e->base,
+                                  "{\"c\":{\"type\":\"CALC\",\"expression\":\"qty*2\"}}", true,
+                                  "properties.c.expression"),
                         "配列型の値に対して適切な関数が利用されていません。");
     apply_err(e, e->base, "{\"c\":{\"type\":\"CALC\",\"expression\":\"SUM(qty*2)\"}}", true,
               "properties.c.expression");
     apply_err(e, e->base, "{\"c\":{\"type\":\"CALC\",\"expression\":\"c+1\"}}", true,
               "properties.c.expression");
-    assert_string_equal(apply_err(e, e->base,
-                                  "{\"c1\":{\"type\":\"CALC\",\"expression\":\"c2+1\"},"
-                                  "\"c2\":{\"type\":\"CALC\",\"expression\":\"c3*2\"},"
-                                  "\"c3\":{\"type\":\"SINGLE_LINE_TEXT\",\"expression\":\"c1&\\\"x\\\"\"}}",
-                                  true, "properties.c1.expression"),
-                        "フィールドの参照が循環しています。");
-    apply_err(e, e->base, "{\"c\":{\"type\":\"CALC\",\"expression\":\"1\",\"format\":\"CURRENCY\"}}",
-              true, "properties.c.format");
+    assert_string_equal(
+        apply_err(e, e->base,
+                  "{\"c1\":{\"type\":\"CALC\",\"expression\":\"c2+1\"},"
+                  "\"c2\":{\"type\":\"CALC\",\"expression\":\"c3*2\"},"
+                  "\"c3\":{\"type\":\"SINGLE_LINE_TEXT\",\"expression\":\"c1&\\\"x\\\"\"}}",
+                  true, "properties.c1.expression"),
+        "フィールドの参照が循環しています。");
+    apply_err(e, e->base,
+              "{\"c\":{\"type\":\"CALC\",\"expression\":\"1\",\"format\":\"CURRENCY\"}}", true,
+              "properties.c.format");
     apply_err(e, e->base, "{\"s\":{\"type\":\"SINGLE_LINE_TEXT\",\"expression\":\"FOO()\"}}", true,
               "properties.s.expression");
     /* a formula inside a table may read its row and the top level */
@@ -495,22 +509,23 @@ test_formulas(void **state)
                                        J(e, "{\"c\":{\"type\":\"CALC\",\"expression\":\"1+\"}}"),
                                        true, &out),
                      ERR_INVALID);
-    assert_string_equal(json_string_value(json_array_get(
-                            json_object_get(json_object_get(e->f.errors, "properties.c.expression"),
-                                            "messages"),
-                            0)),
-                        "The formula syntax is incorrect.");
+    assert_string_equal(
+        json_string_value(json_array_get(
+            json_object_get(json_object_get(e->f.errors, "properties.c.expression"), "messages"),
+            0)),
+        "The formula syntax is incorrect.");
 }
 
 static void
 test_lookup(void **state)
 {
     struct env *e = *state;
-    json_t *p = apply_ok(e, e->base,
-                         "{\"k\":{\"type\":\"SINGLE_LINE_TEXT\",\"lookup\":{\"relatedApp\":{\"app\":7},"
-                         "\"relatedKeyField\":\"code\",\"fieldMappings\":[{\"field\":\"memo\","
-                         "\"relatedField\":\"name\"}]}}}",
-                         true);
+    json_t *p =
+        apply_ok(e, e->base,
+                 "{\"k\":{\"type\":\"SINGLE_LINE_TEXT\",\"lookup\":{\"relatedApp\":{\"app\":7},"
+                 "\"relatedKeyField\":\"code\",\"fieldMappings\":[{\"field\":\"memo\","
+                 "\"relatedField\":\"name\"}]}}}",
+                 true);
     json_t *l = json_object_get(json_object_get(p, "k"), "lookup");
     assert_string_equal(field_str(json_object_get(l, "relatedApp"), "app"), "7");
     assert_string_equal(field_str(l, "filterCond"), "");
@@ -558,7 +573,10 @@ test_update(void **state)
     int n = 0;
     const char *k;
     json_t *v;
-    json_object_foreach(p, k, v) order[n++] = k;
+    json_object_foreach(p, k, v)
+    {
+        order[n++] = k;
+    }
     int pos_amount = -1, pos_title = -1;
     for (int i = 0; i < n; i++) {
         if (strcmp(order[i], "amount") == 0)
@@ -575,13 +593,13 @@ static void
 test_update_errors(void **state)
 {
     struct env *e = *state;
-    assert_string_equal(apply_err(e, e->base, "{\"nope\":{\"label\":\"x\"}}", false,
-                                  "properties.nope"),
-                        "指定したフィールド（nope）が見つかりません。");
+    assert_string_equal(
+        apply_err(e, e->base, "{\"nope\":{\"label\":\"x\"}}", false, "properties.nope"),
+        "指定したフィールド（nope）が見つかりません。");
     apply_err(e, e->base, "{\"qty\":{\"label\":\"x\"}}", false, "properties.qty");
-    assert_string_equal(apply_err(e, e->base, "{\"title\":{\"type\":\"NUMBER\"}}", false,
-                                  "properties.title.type"),
-                        "フィールドの種類は変更できません。");
+    assert_string_equal(
+        apply_err(e, e->base, "{\"title\":{\"type\":\"NUMBER\"}}", false, "properties.title.type"),
+        "フィールドの種類は変更できません。");
     apply_err(e, e->base, "{\"title\":{\"code\":\"num\"}}", false, "properties.title");
     apply_err(e, e->base, "{\"title\":{\"code\":\"qty\"}}", false, "properties.title");
     apply_err(e, e->base, "{\"title\":{\"code\":\"bad code\"}}", false, "properties.title.code");
@@ -619,7 +637,8 @@ test_delete(void **state)
         { "[\"nope\"]", "fields[0]", "指定したフィールド（nope）が見つかりません。" },
         { "[\"memo\", 5]", "fields[1]", NULL },
         { "[\"作成者\"]", "fields[0]", "このフィールドは削除できません。" },
-        { "[\"num\"]", "fields[0]", "フィールド「total」の計算式で使用されているため削除できません。" },
+        { "[\"num\"]", "fields[0]",
+          "フィールド「total」の計算式で使用されているため削除できません。" },
         { "[\"qty\"]", "fields[0]", NULL },
         { "[\"tbl\"]", "fields[0]", NULL }, /* total reads SUM(qty) */
         { "[\"qty\", \"price\"]", "fields[1]", "テーブルには1つ以上のフィールドが必要です。" },
@@ -627,22 +646,19 @@ test_delete(void **state)
     for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
         out = (json_t *)1;
         reset_fail(e, LANG_JA);
-        assert_int_equal(field_props_delete(&e->c, e->base, J(e, bad[k].codes), &out),
-                         ERR_INVALID);
+        assert_int_equal(field_props_delete(&e->c, e->base, J(e, bad[k].codes), &out), ERR_INVALID);
         assert_null(out);
         json_t *ent = json_object_get(e->f.errors, bad[k].key);
         if (!ent)
             fail_msg("case %zu: no error at %s", k, bad[k].key);
         if (bad[k].msg)
             assert_string_equal(
-                json_string_value(json_array_get(json_object_get(ent, "messages"), 0)),
-                bad[k].msg);
+                json_string_value(json_array_get(json_object_get(ent, "messages"), 0)), bad[k].msg);
     }
     reset_fail(e, LANG_JA);
     assert_int_equal(field_props_delete(&e->c, e->base, J(e, "[]"), &out), ERR_INVALID);
     /* a formula deleted together with what it reads is fine */
-    assert_int_equal(field_props_delete(&e->c, e->base, J(e, "[\"tbl\",\"total\"]"), &out),
-                     ERR_OK);
+    assert_int_equal(field_props_delete(&e->c, e->base, J(e, "[\"tbl\",\"total\"]"), &out), ERR_OK);
     assert_null(field_find(out, "qty", NULL));
     json_decref(out);
 }
@@ -666,16 +682,16 @@ test_layout_sync(void **state)
     assert_int_equal(json_array_size(json_object_get(tb, "fields")), 2);
     json_decref(l);
 
-    json_t *layout = J(e,
-                       "[{\"type\":\"ROW\",\"fields\":["
-                       "  {\"type\":\"RECORD_NUMBER\",\"code\":\"old\",\"size\":{\"width\":\"100\"}},"
-                       "  {\"type\":\"LABEL\",\"label\":\"<b>x</b>\",\"size\":{\"width\":\"50\"}},"
-                       "  {\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"title\",\"size\":{\"width\":\"300\"}},"
-                       "  {\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"title\"}]},"
-                       " {\"type\":\"ROW\",\"fields\":[{\"type\":\"NUMBER\",\"code\":\"gone\"}]},"
-                       " {\"type\":\"SUBTABLE\",\"code\":\"tbl\",\"fields\":["
-                       "  {\"type\":\"NUMBER\",\"code\":\"price\"},{\"type\":\"NUMBER\",\"code\":\"x\"}]},"
-                       " {\"type\":\"GROUP\",\"code\":\"nogroup\",\"layout\":[]}]");
+    json_t *layout =
+        J(e, "[{\"type\":\"ROW\",\"fields\":["
+             "  {\"type\":\"RECORD_NUMBER\",\"code\":\"old\",\"size\":{\"width\":\"100\"}},"
+             "  {\"type\":\"LABEL\",\"label\":\"<b>x</b>\",\"size\":{\"width\":\"50\"}},"
+             "  {\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"title\",\"size\":{\"width\":\"300\"}},"
+             "  {\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"title\"}]},"
+             " {\"type\":\"ROW\",\"fields\":[{\"type\":\"NUMBER\",\"code\":\"gone\"}]},"
+             " {\"type\":\"SUBTABLE\",\"code\":\"tbl\",\"fields\":["
+             "  {\"type\":\"NUMBER\",\"code\":\"price\"},{\"type\":\"NUMBER\",\"code\":\"x\"}]},"
+             " {\"type\":\"GROUP\",\"code\":\"nogroup\",\"layout\":[]}]");
     l = field_layout_sync(layout, e->base);
     /* row 1 kept (system field followed by type, duplicate dropped), row 2 emptied → dropped,
      * table kept with qty appended, then num, memo, total appended */
@@ -707,16 +723,17 @@ test_layout_validate(void **state)
     struct env *e = *state;
     json_t *p = apply_ok(e, e->base, "{\"g\":{\"type\":\"GROUP\"}}", true);
     reset_fail(e, LANG_JA);
-    assert_int_equal(field_layout_validate(
-                         &e->c, p,
-                         J(e, "[{\"type\":\"ROW\",\"fields\":[{\"type\":\"SINGLE_LINE_TEXT\","
-                              "\"code\":\"title\",\"size\":{\"width\":200}},{\"type\":\"HR\"},"
-                              "{\"type\":\"RECORD_NUMBER\",\"code\":\"レコード番号\"}]},"
-                              "{\"type\":\"SUBTABLE\",\"code\":\"tbl\",\"fields\":[{\"type\":\"NUMBER\","
-                              "\"code\":\"qty\"}]},"
-                              "{\"type\":\"GROUP\",\"code\":\"g\",\"layout\":[{\"type\":\"ROW\","
-                              "\"fields\":[{\"type\":\"NUMBER\",\"code\":\"num\"}]}]}]")),
-                     ERR_OK);
+    assert_int_equal(
+        field_layout_validate(
+            &e->c, p,
+            J(e, "[{\"type\":\"ROW\",\"fields\":[{\"type\":\"SINGLE_LINE_TEXT\","
+                 "\"code\":\"title\",\"size\":{\"width\":200}},{\"type\":\"HR\"},"
+                 "{\"type\":\"RECORD_NUMBER\",\"code\":\"レコード番号\"}]},"
+                 "{\"type\":\"SUBTABLE\",\"code\":\"tbl\",\"fields\":[{\"type\":\"NUMBER\","
+                 "\"code\":\"qty\"}]},"
+                 "{\"type\":\"GROUP\",\"code\":\"g\",\"layout\":[{\"type\":\"ROW\","
+                 "\"fields\":[{\"type\":\"NUMBER\",\"code\":\"num\"}]}]}]")),
+        ERR_OK);
     struct {
         const char *layout, *key;
     } bad[] = {

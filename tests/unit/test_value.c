@@ -24,7 +24,8 @@
 
 static const char *fields_json =
     "{"
-    "\"title\":{\"type\":\"SINGLE_LINE_TEXT\",\"required\":true,\"minLength\":2,\"maxLength\":5,\"unique\":true},"
+    "\"title\":{\"type\":\"SINGLE_LINE_TEXT\",\"required\":true,\"minLength\":2,\"maxLength\":5,"
+    "\"unique\":true},"
     "\"def_text\":{\"type\":\"SINGLE_LINE_TEXT\",\"defaultValue\":\"デフォルト\"},"
     "\"req_def\":{\"type\":\"SINGLE_LINE_TEXT\",\"required\":true,\"defaultValue\":\"x\"},"
     "\"num\":{\"type\":\"NUMBER\",\"minValue\":0,\"maxValue\":100,\"unique\":true},"
@@ -34,16 +35,19 @@ static const char *fields_json =
     "\"rich\":{\"type\":\"RICH_TEXT\"},"
     "\"link\":{\"type\":\"LINK\",\"unique\":true},"
     "\"mail\":{\"type\":\"LINK\",\"protocol\":\"MAIL\"},"
-    "\"radio\":{\"type\":\"RADIO_BUTTON\",\"required\":true,\"options\":{\"A\":{},\"B\":{}},\"defaultValue\":\"A\"},"
+    "\"radio\":{\"type\":\"RADIO_BUTTON\",\"required\":true,\"options\":{\"A\":{},\"B\":{}},"
+    "\"defaultValue\":\"A\"},"
     "\"drop\":{\"type\":\"DROP_DOWN\",\"options\":{\"X\":{},\"Y\":{}}},"
-    "\"chk\":{\"type\":\"CHECK_BOX\",\"required\":true,\"options\":{\"A\":{},\"B\":{},\"C\":{}},\"defaultValue\":[\"A\"]},"
+    "\"chk\":{\"type\":\"CHECK_BOX\",\"required\":true,\"options\":{\"A\":{},\"B\":{},\"C\":{}},"
+    "\"defaultValue\":[\"A\"]},"
     "\"multi\":{\"type\":\"MULTI_SELECT\",\"options\":{\"P\":{},\"Q\":{}}},"
     "\"d\":{\"type\":\"DATE\",\"defaultNowValue\":true,\"unique\":true},"
     "\"d2\":{\"type\":\"DATE\",\"defaultValue\":\"2020-01-15\"},"
     "\"tm\":{\"type\":\"TIME\",\"defaultNowValue\":true},"
     "\"dt\":{\"type\":\"DATETIME\",\"defaultNowValue\":true},"
     "\"dt2\":{\"type\":\"DATETIME\"},"
-    "\"user\":{\"type\":\"USER_SELECT\",\"required\":true,\"defaultValue\":[{\"code\":\"LOGINUSER()\",\"type\":\"FUNCTION\"}]},"
+    "\"user\":{\"type\":\"USER_SELECT\",\"required\":true,\"defaultValue\":[{\"code\":\"LOGINUSER()"
+    "\",\"type\":\"FUNCTION\"}]},"
     "\"org\":{\"type\":\"ORGANIZATION_SELECT\"},"
     "\"file\":{\"type\":\"FILE\"},"
     "\"calc\":{\"type\":\"CALC\",\"expression\":\"num * 2\"},"
@@ -83,8 +87,8 @@ resolve_file(void *arg, const char *key, json_t **obj)
         return ERR_FILE_NOT_FOUND;
     if (strncmp(key, "up", 2) != 0)
         return ERR_INVALID;
-    *obj = json_pack("{s:s,s:s,s:s,s:i}", "fileKey", key[2] == '1' ? "dl1" : "dl2", "name",
-                     "a.txt", "contentType", "text/plain", "size", 12);
+    *obj = json_pack("{s:s,s:s,s:s,s:i}", "fileKey", key[2] == '1' ? "dl1" : "dl2", "name", "a.txt",
+                     "contentType", "text/plain", "size", 12);
     return ERR_OK;
 }
 
@@ -128,8 +132,10 @@ setup(void **state)
     e->c.who.kind = PRIN_USER;
     e->c.who.login = "alice";
     e->hs.next_id = 100;
-    e->h = (struct value_hooks){ .arg = &e->hs, .resolve_file = resolve_file,
-                                 .entity_exists = entity_exists, .next_row_id = next_row_id };
+    e->h = (struct value_hooks){ .arg = &e->hs,
+                                 .resolve_file = resolve_file,
+                                 .entity_exists = entity_exists,
+                                 .next_row_id = next_row_id };
     json_t *sys = field_props_new_app(LANG_JA);
     arena_defer(e->a, (void (*)(void *))json_decref, sys);
     enum err rc = field_props_apply(&e->c, sys, J(e, fields_json), true, &e->props);
@@ -163,8 +169,9 @@ reset(struct env *e, enum lang lang)
 static json_t *
 rec(struct env *e, const char *extra)
 {
-    char *s = arena_printf(e->a, "{\"title\":{\"value\":\"abc\"},\"req_num\":{\"value\":\"1\"}%s%s}",
-                           *extra ? "," : "", extra);
+    char *s =
+        arena_printf(e->a, "{\"title\":{\"value\":\"abc\"},\"req_num\":{\"value\":\"1\"}%s%s}",
+                     *extra ? "," : "", extra);
     return J(e, s);
 }
 
@@ -340,9 +347,9 @@ test_numbers(void **state)
                         "100以下である必要があります。");
     assert_string_equal(create_err(e, "\"num\":{\"value\":\"-1\"}", "record.num.value"),
                         "0以上である必要があります。");
-    assert_string_equal(
-        create_err(e, "\"big\":{\"value\":\"1234567890123456789012345678901\"}", "record.big.value"),
-        "桁数が多すぎます。");
+    assert_string_equal(create_err(e, "\"big\":{\"value\":\"1234567890123456789012345678901\"}",
+                                   "record.big.value"),
+                        "桁数が多すぎます。");
     create_err(e, "\"big\":{\"value\":true}", "record.big.value");
 }
 
@@ -353,9 +360,9 @@ test_options(void **state)
     assert_string_equal(create_err(e, "\"radio\":{\"value\":\"Z\"}", "record.radio.value"),
                         "\"Z\"は選択肢にありません。");
     create_err(e, "\"drop\":{\"value\":5}", "record.drop.value");
-    assert_string_equal(create_err(e, "\"chk\":{\"value\":[\"A\",\"X\"]}",
-                                   "record.chk.values[1].value"),
-                        "\"X\"は選択肢にありません。");
+    assert_string_equal(
+        create_err(e, "\"chk\":{\"value\":[\"A\",\"X\"]}", "record.chk.values[1].value"),
+        "\"X\"は選択肢にありません。");
     assert_null(msg_at(e, "record.chk.values"));
     create_err(e, "\"chk\":{\"value\":[\"X\"]}", "record.chk.values[0].value");
     assert_string_equal(msg_at(e, "record.chk.values"), "必須です。");
@@ -396,9 +403,9 @@ static void
 test_links(void **state)
 {
     struct env *e = *state;
-    assert_string_equal(create_err(e, "\"link\":{\"value\":\"javascript:alert(1)\"}",
-                                   "record.link.value"),
-                        "URLの形式が不正です。");
+    assert_string_equal(
+        create_err(e, "\"link\":{\"value\":\"javascript:alert(1)\"}", "record.link.value"),
+        "URLの形式が不正です。");
     create_err(e, "\"link\":{\"value\":\"data:text/html,x\"}", "record.link.value");
     create_err(e, "\"link\":{\"value\":\"https://a.example/\\nx\"}", "record.link.value");
     create_err(e, "\"mail\":{\"value\":\"nope\"}", "record.mail.value");
@@ -418,9 +425,9 @@ test_entities(void **state)
                              "{\"code\":\"bob\"}]},\"org\":{\"value\":[{\"code\":\"org1\"}]}");
     assert_string_equal(dump(e, json_object_get(d, "user")), "[\"bob\",\"alice\"]");
     assert_string_equal(dump(e, json_object_get(d, "org")), "[\"org1\"]");
-    assert_string_equal(create_err(e, "\"user\":{\"value\":[{\"code\":\"zed\"}]}",
-                                   "record.user.values[0].value"),
-                        "\"zed\"は存在しません。");
+    assert_string_equal(
+        create_err(e, "\"user\":{\"value\":[{\"code\":\"zed\"}]}", "record.user.values[0].value"),
+        "\"zed\"は存在しません。");
     assert_non_null(msg_at(e, "record.user.values.value"));
     create_err(e, "\"org\":{\"value\":[{\"code\":\"alice\"}]}", "record.org.values[0].value");
     create_err(e, "\"user\":{\"value\":\"alice\"}", "record.user.value");
@@ -449,10 +456,14 @@ test_files(void **state)
     /* update: a download key already attached is kept without the hook */
     e->hs.file_calls = 0;
     reset(e, LANG_JA);
-    json_t *cur = J(e, "{\"title\":\"abc\",\"req_def\":\"x\",\"req_num\":1,\"chk\":[\"A\"],\"user\":[\"alice\"],"
-                       "\"file\":[{\"fileKey\":\"dl1\",\"name\":\"a.txt\",\"contentType\":\"text/plain\",\"size\":12}]}");
-    d = apply(e, J(e, "{\"file\":{\"value\":[{\"fileKey\":\"dl1\"},{\"fileKey\":\"up2\"},"
-                      "{\"fileKey\":\"up2\"}]}}"),
+    json_t *cur =
+        J(e,
+          "{\"title\":\"abc\",\"req_def\":\"x\",\"req_num\":1,\"chk\":[\"A\"],\"user\":[\"alice\"],"
+          "\"file\":[{\"fileKey\":\"dl1\",\"name\":\"a.txt\",\"contentType\":\"text/"
+          "plain\",\"size\":12}]}");
+    d = apply(e,
+              J(e, "{\"file\":{\"value\":[{\"fileKey\":\"dl1\"},{\"fileKey\":\"up2\"},"
+                   "{\"fileKey\":\"up2\"}]}}"),
               cur, VALUE_UPDATE, ERR_OK, NULL);
     assert_int_equal(e->hs.file_calls, 1);
     assert_int_equal(json_array_size(json_object_get(d, "file")), 2);
@@ -494,16 +505,21 @@ test_subtable_create(void **state)
 
     create_err(e, "\"items\":{\"value\":[{\"value\":{\"qty\":{\"value\":1}}}]}",
                "record.items.value[0].value.name.value");
-    create_err(e, "\"items\":{\"value\":[{\"value\":{\"name\":{\"value\":\"a\"},"
-                  "\"cbx\":{\"value\":[\"X\",\"Q\"]}}}]}",
+    create_err(e,
+               "\"items\":{\"value\":[{\"value\":{\"name\":{\"value\":\"a\"},"
+               "\"cbx\":{\"value\":[\"X\",\"Q\"]}}}]}",
                "record.items.value[0].value.cbx.values[1].value");
-    create_err(e, "\"items\":{\"value\":[{\"value\":{\"name\":{\"value\":\"a\"},"
-                  "\"kind\":{\"value\":\"C\"}}}]}",
+    create_err(e,
+               "\"items\":{\"value\":[{\"value\":{\"name\":{\"value\":\"a\"},"
+               "\"kind\":{\"value\":\"C\"}}}]}",
                "record.items.value[0].value.kind.value");
-    create_err(e, "\"items\":{\"value\":[{\"value\":{\"name\":{\"value\":\"a\"},"
-                  "\"zzz\":{\"value\":1}}}]}",
+    create_err(e,
+               "\"items\":{\"value\":[{\"value\":{\"name\":{\"value\":\"a\"},"
+               "\"zzz\":{\"value\":1}}}]}",
                "record.items.value[0].value.zzz");
     create_err(e, "\"items\":{\"value\":[5]}", "record.items.value[0]");
+    create_err(e, "\"items\":{\"value\":[{\"value\":{\"name\":\"a\"}}]}",
+               "record.items.value[0].value.name.value");
     create_err(e, "\"items\":{\"value\":{}}", "record.items.value");
     create_err(e, "\"qty\":{\"value\":1}", "record.qty"); /* inner codes are not top-level */
 }
@@ -511,11 +527,15 @@ test_subtable_create(void **state)
 static json_t *
 current_with_rows(struct env *e)
 {
-    return J(e, "{\"title\":\"abc\",\"req_def\":\"x\",\"req_num\":1,\"num\":5,\"chk\":[\"A\"],\"user\":[\"alice\"],"
+    return J(e, "{\"title\":\"abc\",\"req_def\":\"x\",\"req_num\":1,\"num\":5,\"chk\":[\"A\"],"
+                "\"user\":[\"alice\"],"
                 "\"items\":["
-                "{\"id\":1,\"value\":{\"name\":\"a\",\"qty\":1,\"price\":2,\"kind\":\"A\",\"cbx\":[],\"sub\":2}},"
-                "{\"id\":2,\"value\":{\"name\":\"b\",\"qty\":3,\"price\":4,\"kind\":\"B\",\"cbx\":[],\"sub\":12}},"
-                "{\"id\":7,\"value\":{\"name\":\"c\",\"qty\":5,\"price\":6,\"kind\":\"A\",\"cbx\":[],\"sub\":30}}]}");
+                "{\"id\":1,\"value\":{\"name\":\"a\",\"qty\":1,\"price\":2,\"kind\":\"A\",\"cbx\":["
+                "],\"sub\":2}},"
+                "{\"id\":2,\"value\":{\"name\":\"b\",\"qty\":3,\"price\":4,\"kind\":\"B\",\"cbx\":["
+                "],\"sub\":12}},"
+                "{\"id\":7,\"value\":{\"name\":\"c\",\"qty\":5,\"price\":6,\"kind\":\"A\",\"cbx\":["
+                "],\"sub\":30}}]}");
 }
 
 static void
@@ -541,7 +561,8 @@ test_subtable_update(void **state)
     assert_int_equal(json_integer_value(json_object_get(v0, "sub")), 198);
     json_t *v1 = json_object_get(json_array_get(rows, 1), "value");
     assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 1), "id")), 100);
-    assert_int_equal(json_integer_value(json_object_get(v1, "price")), 10); /* defaults in new rows */
+    assert_int_equal(json_integer_value(json_object_get(v1, "price")),
+                     10); /* defaults in new rows */
     assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 2), "id")), 101);
     assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 3), "id")), 102);
     assert_int_equal(json_integer_value(json_object_get(d, "sumc")), 198);
@@ -561,8 +582,9 @@ test_subtable_update(void **state)
     /* no row id hook: after the highest id of the record */
     e->h.next_row_id = NULL;
     reset(e, LANG_JA);
-    d = apply(e, J(e, "{\"items\":{\"value\":[{\"value\":{\"name\":{\"value\":\"n\"}}},"
-                      "{\"value\":{\"name\":{\"value\":\"m\"}}}]}}"),
+    d = apply(e,
+              J(e, "{\"items\":{\"value\":[{\"value\":{\"name\":{\"value\":\"n\"}}},"
+                   "{\"value\":{\"name\":{\"value\":\"m\"}}}]}}"),
               cur, VALUE_UPDATE, ERR_OK, NULL);
     rows = json_object_get(d, "items");
     assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "id")), 8);
@@ -580,8 +602,9 @@ test_update_merge(void **state)
     struct env *e = *state;
     json_t *cur = current_with_rows(e);
     reset(e, LANG_JA);
-    json_t *d = apply(e, J(e, "{\"num\":{\"value\":\"7\"},\"calc\":{\"value\":\"1000\"},"
-                              "\"$id\":{\"value\":\"3\"},\"$revision\":{\"value\":\"2\"}}"),
+    json_t *d = apply(e,
+                      J(e, "{\"num\":{\"value\":\"7\"},\"calc\":{\"value\":\"1000\"},"
+                           "\"$id\":{\"value\":\"3\"},\"$revision\":{\"value\":\"2\"}}"),
                       cur, VALUE_UPDATE, ERR_OK, NULL);
     assert_string_equal(str(d, "title"), "abc");
     assert_int_equal(json_integer_value(json_object_get(d, "num")), 7);
@@ -638,9 +661,10 @@ test_sys_fields(void **state)
     struct env *e = *state;
     struct value_sys sys = { .has_creator = true, .creator = "stale" };
     reset(e, LANG_JA);
-    json_t *d = apply(e, rec(e, "\"作成者\":{\"value\":{\"code\":\"bob\"}},"
-                               "\"作成日時\":{\"value\":\"2020-01-02T03:04:59Z\"},"
-                               "\"更新日時\":{\"value\":\"2020-01-03T00:00:00+09:00\"}"),
+    json_t *d = apply(e,
+                      rec(e, "\"作成者\":{\"value\":{\"code\":\"bob\"}},"
+                             "\"作成日時\":{\"value\":\"2020-01-02T03:04:59Z\"},"
+                             "\"更新日時\":{\"value\":\"2020-01-03T00:00:00+09:00\"}"),
                       NULL, VALUE_CREATE, ERR_OK, &sys);
     assert_true(sys.has_creator);
     assert_string_equal(sys.creator, "bob");
@@ -651,8 +675,9 @@ test_sys_fields(void **state)
     assert_int_equal(sys.updated_at, 1577977200);
     assert_string_equal(str(d, "ctime"), "2020-01-02T03:04:00Z");
     reset(e, LANG_JA);
-    apply(e, rec(e, "\"更新者\":{\"value\":{\"code\":\"zed\"}},\"作成日時\":{\"value\":\"x\"},"
-                    "\"作成者\":{\"value\":\"bob\"}"),
+    apply(e,
+          rec(e, "\"更新者\":{\"value\":{\"code\":\"zed\"}},\"作成日時\":{\"value\":\"x\"},"
+                 "\"作成者\":{\"value\":\"bob\"}"),
           NULL, VALUE_CREATE, ERR_INVALID, &sys);
     assert_string_equal(msg_at(e, "record.更新者.value"), "\"zed\"は存在しません。");
     assert_string_equal(msg_at(e, "record.作成日時.value"), "日時の形式が不正です。");
@@ -739,9 +764,14 @@ names(void *arg, const char *kind, const char *code)
 static json_t *
 wire(struct env *e, const json_t *props, const json_t *data, const json_t *fields)
 {
-    struct value_row row = { .id = 12, .revision = 3, .created_at = NOW + 45,
-                             .updated_at = NOW + 125, .creator = "alice", .modifier = "bob",
-                             .status = "未処理", .assignees = J(e, "[\"alice\",\"bob\"]"),
+    struct value_row row = { .id = 12,
+                             .revision = 3,
+                             .created_at = NOW + 45,
+                             .updated_at = NOW + 125,
+                             .creator = "alice",
+                             .modifier = "bob",
+                             .status = "未処理",
+                             .assignees = J(e, "[\"alice\",\"bob\"]"),
                              .data = data };
     json_t *w = value_to_wire(&e->c, props, &row, fields, names, NULL);
     arena_defer(e->a, (void (*)(void *))json_decref, w);
@@ -755,10 +785,12 @@ test_wire(void **state)
 {
     struct env *e = *state;
     json_t *d = create_ok(
-        e, "\"num\":{\"value\":\"1.5e1\"},\"big\":{\"value\":1e20},\"user\":{\"value\":[{\"code\":\"alice\"},"
+        e, "\"num\":{\"value\":\"1.5e1\"},\"big\":{\"value\":1e20},\"user\":{\"value\":[{\"code\":"
+           "\"alice\"},"
            "{\"code\":\"bob\"}]},\"org\":{\"value\":[{\"code\":\"org1\"}]},"
            "\"file\":{\"value\":[{\"fileKey\":\"up1\"}]},\"rich\":{\"value\":\"<b>x</b>\"},"
-           "\"items\":{\"value\":[{\"value\":{\"name\":{\"value\":\"n\"},\"qty\":{\"value\":\"1.5\"}}}]}");
+           "\"items\":{\"value\":[{\"value\":{\"name\":{\"value\":\"n\"},\"qty\":{\"value\":\"1."
+           "5\"}}}]}");
     json_t *w = wire(e, e->props, d, NULL);
     WIRE(w, "$id", "{\"type\":\"__ID__\",\"value\":\"12\"}");
     WIRE(w, "$revision", "{\"type\":\"__REVISION__\",\"value\":\"3\"}");
@@ -786,11 +818,14 @@ test_wire(void **state)
     WIRE(w, "d", "{\"type\":\"DATE\",\"value\":\"2024-03-16\"}");
     WIRE(w, "dt2", "{\"type\":\"DATETIME\",\"value\":\"\"}");
     WIRE(w, "link", "{\"type\":\"LINK\",\"value\":\"\"}");
-    WIRE(w, "user", "{\"type\":\"USER_SELECT\",\"value\":[{\"code\":\"alice\",\"name\":\"Alice\"},"
-                    "{\"code\":\"bob\",\"name\":\"bob\"}]}");
-    WIRE(w, "org", "{\"type\":\"ORGANIZATION_SELECT\",\"value\":[{\"code\":\"org1\",\"name\":\"営業部\"}]}");
-    WIRE(w, "file", "{\"type\":\"FILE\",\"value\":[{\"contentType\":\"text/plain\",\"fileKey\":\"dl1\","
-                    "\"name\":\"a.txt\",\"size\":\"12\"}]}");
+    WIRE(w, "user",
+         "{\"type\":\"USER_SELECT\",\"value\":[{\"code\":\"alice\",\"name\":\"Alice\"},"
+         "{\"code\":\"bob\",\"name\":\"bob\"}]}");
+    WIRE(w, "org",
+         "{\"type\":\"ORGANIZATION_SELECT\",\"value\":[{\"code\":\"org1\",\"name\":\"営業部\"}]}");
+    WIRE(w, "file",
+         "{\"type\":\"FILE\",\"value\":[{\"contentType\":\"text/plain\",\"fileKey\":\"dl1\","
+         "\"name\":\"a.txt\",\"size\":\"12\"}]}");
     WIRE(w, "items",
          "{\"type\":\"SUBTABLE\",\"value\":[{\"id\":\"100\",\"value\":{"
          "\"name\":{\"type\":\"SINGLE_LINE_TEXT\",\"value\":\"n\"},"
@@ -824,8 +859,9 @@ test_wire(void **state)
     json_object_set_new(json_object_get(props, "カテゴリー"), "enabled", json_true());
     w = wire(e, props, d, NULL);
     WIRE(w, "ステータス", "{\"type\":\"STATUS\",\"value\":\"未処理\"}");
-    WIRE(w, "作業者", "{\"type\":\"STATUS_ASSIGNEE\",\"value\":[{\"code\":\"alice\",\"name\":\"Alice\"},"
-                      "{\"code\":\"bob\",\"name\":\"bob\"}]}");
+    WIRE(w, "作業者",
+         "{\"type\":\"STATUS_ASSIGNEE\",\"value\":[{\"code\":\"alice\",\"name\":\"Alice\"},"
+         "{\"code\":\"bob\",\"name\":\"bob\"}]}");
     WIRE(w, "カテゴリー", "{\"type\":\"CATEGORY\",\"value\":[]}");
 }
 
@@ -856,8 +892,7 @@ test_unique_each(void **state)
     assert_string_equal(u.buf, "");
     char buf[64];
     assert_string_equal(value_scalar_text(J(e, "15"), buf, sizeof(buf)), "15");
-    assert_string_equal(value_scalar_text(J(e, "1e20"), buf, sizeof(buf)),
-                        "100000000000000000000");
+    assert_string_equal(value_scalar_text(J(e, "1e20"), buf, sizeof(buf)), "100000000000000000000");
     assert_string_equal(value_scalar_text(J(e, "null"), buf, sizeof(buf)), "");
 }
 
@@ -866,15 +901,24 @@ main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_create_defaults), T(test_explicit_empty_and_required),
-        T(test_text_length),     T(test_numbers),
-        T(test_options),         T(test_dates),
-        T(test_links),           T(test_entities),
-        T(test_files),           T(test_subtable_create),
-        T(test_subtable_update), T(test_update_merge),
-        T(test_unknown_and_ignored), T(test_sys_fields),
-        T(test_rich_text),       T(test_sanitize),
-        T(test_wire),            T(test_unique_each),
+        T(test_create_defaults),
+        T(test_explicit_empty_and_required),
+        T(test_text_length),
+        T(test_numbers),
+        T(test_options),
+        T(test_dates),
+        T(test_links),
+        T(test_entities),
+        T(test_files),
+        T(test_subtable_create),
+        T(test_subtable_update),
+        T(test_update_merge),
+        T(test_unknown_and_ignored),
+        T(test_sys_fields),
+        T(test_rich_text),
+        T(test_sanitize),
+        T(test_wire),
+        T(test_unique_each),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

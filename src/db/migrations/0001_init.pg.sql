@@ -22,7 +22,6 @@ CREATE TABLE apps (
     revision BIGINT NOT NULL DEFAULT 1,
     live_revision BIGINT NOT NULL DEFAULT 1,
     deploy_status TEXT NOT NULL DEFAULT 'SUCCESS',
-    next_record_id BIGINT NOT NULL DEFAULT 1,
     creator TEXT NOT NULL,
     created_at BIGINT NOT NULL,
     modifier TEXT NOT NULL,

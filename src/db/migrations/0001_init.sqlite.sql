@@ -22,7 +22,6 @@ CREATE TABLE apps (
     revision INTEGER NOT NULL DEFAULT 1,
     live_revision INTEGER NOT NULL DEFAULT 1,
     deploy_status TEXT NOT NULL DEFAULT 'SUCCESS',
-    next_record_id INTEGER NOT NULL DEFAULT 1,
     creator TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     modifier TEXT NOT NULL,
