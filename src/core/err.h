@@ -84,8 +84,8 @@ enum err {
     X(MSG_BAD_TYPE, "値の型が正しくありません。", "The value type is invalid.")                    \
     X(MSG_NOT_NUMBER, "数字でなければなりません。", "Only numbers are allowed.")                   \
     X(MSG_BAD_OPTION, "\"%s\"は選択肢にありません。", "The value, \"%s\", is not in options.")     \
-    X(MSG_TOO_LONG, "%s文字以下で入力してください。", "Enter less than %s characters.")            \
-    X(MSG_TOO_SHORT, "%s文字以上で入力してください。", "Enter at least %s characters.")            \
+    X(MSG_TOO_LONG, "%s文字より短くなければなりません。", "Enter less than %s characters.")        \
+    X(MSG_TOO_SHORT, "%s文字より長くなければなりません。", "Enter more than %s characters.")       \
     X(MSG_TOO_BIG, "%s以下である必要があります。", "The value must be %s or less.")               \
     X(MSG_TOO_SMALL, "%s以上である必要があります。", "The value must be %s or more.")              \
     X(MSG_DIGITS, "桁数が多すぎます。", "Too many digits.")                                        \

@@ -57,7 +57,8 @@ hook_file(void *arg, const char *key, json_t **obj)
 {
     struct hook_arg *h = arg;
     enum err e = file_attach(h->c, key, h->app_id, h->record_id, obj);
-    return e;
+    /* an unknown or expired upload key is bad input: value_apply reports it on the field */
+    return e == ERR_FILE_NOT_FOUND ? ERR_INVALID : e;
 }
 
 static bool
@@ -139,6 +140,15 @@ snapshot(struct ctx *c, int64_t app_id, int64_t id, int64_t revision, const char
     return rc == DB_OK ? ERR_OK : app_db_fail(c, rc);
 }
 
+/* An empty record object owned by the request. */
+static json_t *
+empty_record(struct ctx *c)
+{
+    json_t *o = json_object();
+    arena_defer(c->arena, decref, o);
+    return o;
+}
+
 static char *
 dump(struct ctx *c, const json_t *data)
 {
@@ -166,10 +176,13 @@ rec_create(struct ctx *c, const struct app_def *d, const json_t *in, const char 
                                  .resolve_file = hook_file,
                                  .entity_exists = hook_entity,
                                  .next_row_id = hook_row_id };
+    /* creator and times may be carried over on import (as kintone allows with app rights) */
+    bool privileged = c->who.kind == PRIN_TOKEN || c->who.is_admin;
     struct value_sys sys;
     memset(&sys, 0, sizeof(sys));
     json_t *data = NULL;
-    e = value_apply(c, d->props, in, NULL, VALUE_CREATE, prefix, &hooks, &data, &sys);
+    e = value_apply(c, d->props, in, NULL, VALUE_CREATE, prefix, &hooks, &data,
+                    privileged ? &sys : NULL);
     if (data)
         arena_defer(c->arena, decref, data);
     if (e == ERR_OK && ha.err != ERR_OK)
@@ -179,8 +192,6 @@ rec_create(struct ctx *c, const struct app_def *d, const json_t *in, const char 
     e = write_unique(c, d, id, data, prefix, false);
     if (e != ERR_OK)
         return e;
-    /* creator and times may be carried over on import (as kintone allows with app rights) */
-    bool privileged = c->who.kind == PRIN_TOKEN || c->who.is_admin;
     const char *creator = privileged && sys.has_creator ? sys.creator : c->who.login;
     const char *modifier = privileged && sys.has_modifier ? sys.modifier : creator;
     int64_t created = privileged && sys.has_created_at ? sys.created_at : c->now;
@@ -305,7 +316,7 @@ static json_t *
 with_key(struct ctx *c, const json_t *in, const json_t *key)
 {
     const char *field = json_string_value(json_object_get(key, "field"));
-    json_t *copy = json_deep_copy(in ? in : json_object());
+    json_t *copy = json_deep_copy(in ? in : empty_record(c));
     arena_defer(c->arena, decref, copy);
     if (field && !json_object_get(copy, field))
         json_object_set_new(copy, field,
@@ -359,7 +370,7 @@ rec_update(struct ctx *c, const struct app_def *d, const struct rec_target *t, c
     if (rc == 0) {
         if (upsert && !t->update_key) {
             *inserted = true;
-            return rec_create(c, d, in ? in : json_object(), prefix, 0, out_id, revision);
+            return rec_create(c, d, in ? in : empty_record(c), prefix, 0, out_id, revision);
         }
         return rec_not_found(c, id);
     }
@@ -382,8 +393,14 @@ rec_update(struct ctx *c, const struct app_def *d, const struct rec_target *t, c
                                  .entity_exists = hook_entity,
                                  .next_row_id = hook_row_id };
     json_t *data = NULL;
-    e = value_apply(c, d->props, input ? input : json_object(), current, VALUE_UPDATE, prefix,
-                    &hooks, &data, NULL);
+    struct value_sys sys;
+    memset(&sys, 0, sizeof(sys));
+    sys.creator = creator; /* formulas may read 作成者 / 作成日時 */
+    sys.has_creator = creator != NULL;
+    sys.created_at = created_at;
+    sys.has_created_at = true;
+    e = value_apply(c, d->props, input ? input : empty_record(c), current, VALUE_UPDATE, prefix,
+                    &hooks, &data, &sys);
     if (data)
         arena_defer(c->arena, decref, data);
     if (e == ERR_OK && ha.err != ERR_OK)
