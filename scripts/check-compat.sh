@@ -84,7 +84,6 @@ log_tail() {
     say "---- server log tail ($1) ----"
     # the sanitizer report when there is one, else the last lines
     if grep -Eq "$SANITIZER_RE" "$1" 2>/dev/null; then
-        grep -En -m1 "$SANITIZER_RE" "$1" | head -1
         sed -n "$(grep -En -m1 "$SANITIZER_RE" "$1" | cut -d: -f1),+80p" "$1"
     else
         tail -n 60 "$1"

@@ -34,7 +34,7 @@ static const struct setting settings[] = {
       "master key file (32 bytes); default <data>/keys/master.key — keep it off the data disk"),
     S("server", "listen", "listen", listen, "127.0.0.1:8080", "HOST:PORT to listen on"),
     L("server", "workers", "workers", workers, "0", 0, 256, "handler threads (0 = 2 x cores)"),
-    L("server", "loops", "loops", loops, "0", 0, 64, "event loop threads (0 = cores)"),
+    L("server", "loops", "loops", loops, "0", 0, 64, "event loop threads (0 = cores / 2, at least 1)"),
     L("server", "max_body_mb", "max-body-mb", max_body_mb, "100", 1, 4096,
       "largest request body in MB (413 above)"),
     S("server", "tz", "tz", tz, "Asia/Tokyo", "time zone of TODAY() and friends"),

@@ -16,7 +16,7 @@ struct config {
     char *tz;        /* default time zone of callers */
     char *log_level; /* debug, info, warn, error */
     long workers;    /* 0 = 2 x cores */
-    long loops;      /* 0 = cores */
+    long loops;      /* 0 = cores / 2, at least 1 */
     long max_body_mb;
 };
 

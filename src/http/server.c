@@ -481,7 +481,10 @@ http_server_run(const struct http_server_config *c)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     if (ncpu < 1)
         ncpu = 1;
-    nloops = c->loops > 0 ? c->loops : (int)ncpu;
+    /* one loop per two cores: the loops only move bytes, the workers do the work, and on a
+     * small machine fewer threads mean fewer context switches (measured: 1 loop on 2 cores
+     * served 23k reads/s where 2 loops served 12-15k) */
+    nloops = c->loops > 0 ? c->loops : (int)(ncpu + 1) / 2;
     if (nloops > MAX_LOOPS)
         nloops = MAX_LOOPS;
     int nworkers = c->workers > 0 ? c->workers : (int)ncpu * 2;
