@@ -48,7 +48,8 @@ on_ready(const char *addresses)
     log_info("madoguchi listening on http://%s", addresses);
 }
 
-/* Purges unattached uploads older than 3 days, hourly. */
+/* Once a second: WAL checkpoint; hourly: planner statistics and the purge of unattached
+ * uploads older than 3 days. */
 static void *
 housekeeping(void *arg)
 {
@@ -59,9 +60,14 @@ housekeeping(void *arg)
         free(err);
         return NULL;
     }
-    int64_t next = 0;
+    int64_t next = 0, next_optimize = 0;
     while (!housekeeping_stop) {
         int64_t now = clock_now_ms() / 1000;
+        /* WAL checkpoints off the request path; planner statistics hourly */
+        if (db_maintain(db, now >= next_optimize) != DB_OK)
+            log_warn("housekeeping: %s", db_errmsg(db));
+        if (now >= next_optimize)
+            next_optimize = now + 3600;
         if (now >= next) {
             struct arena *a = arena_new();
             struct ctx c;

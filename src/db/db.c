@@ -154,3 +154,14 @@ db_query_int(struct db *db, const char *sql, const struct db_param *p, int n, in
     db_res_free(r);
     return rc < 0 ? rc : DB_OK;
 }
+
+int
+db_maintain(struct db *db, bool optimize)
+{
+    if (db->kind != DB_SQLITE)
+        return DB_OK;
+    int rc = db_exec_script(db, "PRAGMA wal_checkpoint(PASSIVE)");
+    if (rc == DB_OK && optimize)
+        rc = db_exec_script(db, "PRAGMA optimize");
+    return rc;
+}

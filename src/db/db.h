@@ -120,6 +120,11 @@ struct db_res {
 int db_sqlite_open(const char *path, struct db **out, char **errmsg);
 int db_pg_open(const char *conninfo, struct db **out, char **errmsg);
 
+/* Background upkeep, called periodically by one housekeeping thread: SQLite checkpoints the
+ * WAL (so request threads do not pay for it; they only checkpoint as a safety net when the
+ * WAL passes ~40 MB) and refreshes planner statistics; PostgreSQL does nothing (autovacuum). */
+int db_maintain(struct db *db, bool optimize);
+
 /* Migrations (migrate.c): applies every migration newer than schema_version, in one transaction. */
 int db_migrate(struct db *db, char **errmsg);
 int db_schema_version(struct db *db, int *version);
