@@ -63,6 +63,7 @@ build/tests/test_%: tests/api/test_%.c tests/api/harness.c tests/api/harness.h $
 
 export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS ?= suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 
 run: deps build/madoguchi
 	@mkdir -p data

@@ -166,6 +166,9 @@ worker_main(void *arg)
         detach_arena(j);
         h2o_multithread_send_message(&j->loop->receiver, &j->msg);
     }
+    /* on this thread: the state may hold thread-local caches */
+    if (cfg->worker_fini)
+        cfg->worker_fini(w->state);
     return NULL;
 }
 
@@ -535,11 +538,8 @@ http_server_run(const struct http_server_config *c)
     q_closed = true;
     pthread_cond_broadcast(&q_cond);
     pthread_mutex_unlock(&q_mutex);
-    for (int i = 0; i < nworkers; i++) {
+    for (int i = 0; i < nworkers; i++)
         pthread_join(workers[i].tid, NULL);
-        if (c->worker_fini)
-            c->worker_fini(workers[i].state);
-    }
     free(workers);
     log_info("server stopped");
     return 0;
