@@ -15,6 +15,7 @@ static const struct {
     { "migrate", cmd_migrate, "create or upgrade the database schema" },
     { "user", cmd_user, "add users, change passwords" },
     { "token", cmd_token, "create API tokens" },
+    { "record", cmd_record, "restore deleted records" },
 };
 
 static void

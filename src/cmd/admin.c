@@ -3,7 +3,9 @@
 
 #include "core/arena.h"
 #include "db/db.h"
+#include "domain/app.h"
 #include "domain/auth.h"
+#include "domain/record.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,6 +215,83 @@ cmd_token(int argc, char **argv)
                    perms & ACL_MANAGE ? " manage" : "", token);
         } else {
             fprintf(stderr, "madoguchi token: %s\n", f.message ? f.message : "failed");
+            rc = 1;
+        }
+        arena_free(a);
+    }
+    runtime_close(&rt);
+    return rc;
+}
+
+static void
+record_usage(FILE *out)
+{
+    fputs("usage: madoguchi record restore --data DIR --app N --id M\n\n"
+          "Brings back a deleted record (deletes only mark records). The record gets a new\n"
+          "revision and a \"restore\" entry in its history.\n",
+          out);
+}
+
+int
+cmd_record(int argc, char **argv)
+{
+    struct runtime rt;
+    char *rest[64];
+    int nrest;
+    memset(&rt, 0, sizeof(rt));
+    if (argc > 64)
+        return 2;
+    int rc = runtime_args(&rt, argc, argv, rest, &nrest);
+    if (rc)
+        return rc;
+    if (wants_help(nrest, rest)) {
+        record_usage(stdout);
+        config_release(&rt.cfg);
+        return 0;
+    }
+    long long app = 0, id = 0;
+    bool ok = nrest > 0 && !strcmp(rest[0], "restore");
+    for (int i = 1; i < nrest && ok; i++) {
+        char *end = NULL;
+        if (!strcmp(rest[i], "--app") && i + 1 < nrest)
+            app = strtoll(rest[++i], &end, 10);
+        else if (!strcmp(rest[i], "--id") && i + 1 < nrest)
+            id = strtoll(rest[++i], &end, 10);
+        else
+            ok = false;
+        if (ok && end && *end)
+            ok = false;
+    }
+    if (!ok || app <= 0 || id <= 0) {
+        record_usage(stderr);
+        config_release(&rt.cfg);
+        return 2;
+    }
+    rc = runtime_open(&rt);
+    if (rc == 0) {
+        struct arena *a = arena_new();
+        struct ctx c;
+        struct fail f;
+        runtime_ctx(&rt, &c, a, &f);
+        struct app_def d;
+        int64_t rev = 0;
+        enum err e = db_begin(rt.db, true) == DB_OK ? ERR_OK : ERR_UNAVAILABLE;
+        if (e == ERR_OK)
+            e = app_load(&c, app, false, &d);
+        if (e == ERR_OK)
+            e = rec_restore(&c, &d, id, &rev);
+        if (e == ERR_OK && db_commit(rt.db) != DB_OK)
+            e = ERR_INTERNAL;
+        if (e == ERR_OK) {
+            printf("record %lld of app %lld restored (revision %lld)\n", id, app, (long long)rev);
+        } else {
+            db_rollback(rt.db);
+            fprintf(stderr, "madoguchi record: %s\n", f.message ? f.message : "failed");
+            if (f.errors) {
+                char *s = json_dumps(f.errors, JSON_COMPACT);
+                fprintf(stderr, "%s\n", s);
+                free(s);
+            }
             rc = 1;
         }
         arena_free(a);

@@ -14,6 +14,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_record(int argc, char **argv);
 
 /* What every subcommand sets up: config (with the shared flags applied), the data directory,
  * the master key, the blob store, and one migrated database connection. */

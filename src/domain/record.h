@@ -43,6 +43,10 @@ enum err rec_update(struct ctx *c, const struct app_def *d, const struct rec_tar
 enum err rec_delete(struct ctx *c, const struct app_def *d, int64_t id, int64_t expected_revision,
                     const char *prefix) MUST_CHECK;
 
+/* Brings a soft-deleted record back (new revision, "restore" snapshot). Fails with a field
+ * error when a unique value was taken by another record meanwhile. */
+enum err rec_restore(struct ctx *c, const struct app_def *d, int64_t id, int64_t *revision) MUST_CHECK;
+
 /* Parses a revision parameter: null, "", -1 or missing = -1 (no check). */
 bool rec_parse_revision(const json_t *v, int64_t *out);
 

@@ -17,6 +17,12 @@
 #define REC_SQL_SOFT_DELETE                                                                        \
     "UPDATE records SET deleted_at = $3, revision = revision + 1, modifier = $4 "                 \
     "WHERE app_id = $1 AND id = $2 AND deleted_at IS NULL"
+#define REC_SQL_GET_DELETED                                                                        \
+    "SELECT revision, data, creator, created_at FROM records WHERE app_id = $1 AND id = $2 AND "   \
+    "deleted_at IS NOT NULL"
+#define REC_SQL_UNDELETE                                                                           \
+    "UPDATE records SET deleted_at = NULL, revision = $3, modifier = $4, updated_at = $5, "        \
+    "wire = $6, wire_rev = $7 WHERE app_id = $1 AND id = $2"
 #define REC_SQL_REVISION_INSERT                                                                    \
     "INSERT INTO record_revisions (app_id, record_id, revision, action, actor, at, data, reason) " \
     "VALUES ($1, $2, $3, $4, $5, $6, $7, '')"

@@ -467,3 +467,49 @@ rec_delete(struct ctx *c, const struct app_def *d, int64_t id, int64_t expected_
         e = search_delete_record(c, d->id, id);
     return e;
 }
+
+enum err
+rec_restore(struct ctx *c, const struct app_def *d, int64_t id, int64_t *revision)
+{
+    struct db_param p[] = { DBP_INT(d->id), DBP_INT(id) };
+    struct db_res *res = NULL;
+    int rc = db_query(c->db, REC_SQL_GET_DELETED, p, 2, &res);
+    if (rc != DB_OK)
+        return app_db_fail(c, rc);
+    rc = db_step(res);
+    int64_t rev = 0, created_at = 0;
+    const char *creator = NULL;
+    json_t *data = NULL;
+    if (rc == 1) {
+        rev = db_col_int(res, 0);
+        data = json_loadb(db_col_text(res, 1), db_col_len(res, 1), 0, NULL);
+        creator = arena_strdup(c->arena, db_col_text(res, 2));
+        created_at = db_col_int(res, 3);
+    }
+    db_res_free(res);
+    if (rc < 0)
+        return app_db_fail(c, rc);
+    if (rc == 0 || !data) {
+        json_decref(data);
+        return rec_not_found(c, id);
+    }
+    arena_defer(c->arena, decref, data);
+    enum err e = write_unique(c, d, id, data, "record", false);
+    if (e != ERR_OK)
+        return e;
+    int64_t new_rev = rev + 1;
+    const char *wire =
+        rec_render(c, d, id, new_rev, creator, created_at, c->who.login, c->now, data);
+    struct db_param u[] = { DBP_INT(d->id),         DBP_INT(id),     DBP_INT(new_rev),
+                            DBP_TEXT(c->who.login), DBP_INT(c->now), DBP_TEXT(wire),
+                            DBP_INT(d->revision) };
+    rc = db_exec(c->db, REC_SQL_UNDELETE, u, 7, NULL);
+    if (rc != DB_OK)
+        return app_db_fail(c, rc);
+    e = snapshot(c, d->id, id, new_rev, "restore", dump(c, data));
+    if (e == ERR_OK)
+        e = search_index_record(c, d->id, id, d->props, data);
+    if (e == ERR_OK)
+        *revision = new_rev;
+    return e;
+}

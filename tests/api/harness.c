@@ -25,6 +25,12 @@ static char blob_dir[256];
 static char tokenbuf[8][64];
 static int tokenslot;
 
+struct db *
+th_db(void)
+{
+    return db;
+}
+
 const char *
 th_backend(void)
 {

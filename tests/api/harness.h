@@ -38,5 +38,6 @@ long th_app(const char *fields_json);
 const char *th_token(long app, unsigned perms);
 const char *th_str(const json_t *obj, const char *path); /* "a.b.c" string lookup or NULL */
 const char *th_backend(void); /* "sqlite" or "postgresql" */
+struct db *th_db(void);        /* the database the requests run on */
 
 #endif

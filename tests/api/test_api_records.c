@@ -11,7 +11,12 @@
 #include <cmocka.h>
 
 #include "api/harness.h"
+#include "core/arena.h"
+#include "core/clock.h"
+#include "db/db.h"
+#include "domain/app.h"
 #include "domain/ctx.h"
+#include "domain/record.h"
 
 static long app;
 
@@ -285,6 +290,55 @@ test_delete_and_comments(void **state)
     assert_int_equal(th_get(url)->status, 404);
 }
 
+static void
+test_restore_deleted(void **state)
+{
+    (void)state;
+    const struct th_resp *r = add("復元対象", 3);
+    long id = strtol(th_str(r->json, "id"), NULL, 10);
+    r = th_send("DELETE", "/k/v1/records.json", "{\"app\":%ld,\"ids\":[%ld]}", app, id);
+    assert_int_equal(r->status, 200);
+    /* the title is free again while the record is deleted... */
+    r = add("復元対象", 4);
+    assert_int_equal(r->status, 200);
+    long other = strtol(th_str(r->json, "id"), NULL, 10);
+
+    struct arena *a = arena_new();
+    struct fail f;
+    struct ctx c;
+    memset(&c, 0, sizeof(c));
+    fail_init(&f, a, LANG_JA);
+    c.arena = a;
+    c.db = th_db();
+    c.fail = &f;
+    c.now = clock_now_ms() / 1000;
+    c.who.kind = PRIN_SYSTEM;
+    c.who.login = "system";
+    struct app_def d;
+    int64_t rev = 0;
+    assert_int_equal(app_load(&c, app, false, &d), ERR_OK);
+    /* ...so restoring collides with the unique value and changes nothing */
+    assert_int_equal(db_begin(th_db(), true), DB_OK);
+    assert_int_equal(rec_restore(&c, &d, id, &rev), ERR_INVALID);
+    db_rollback(th_db());
+    char body[128];
+    snprintf(body, sizeof(body), "{\"app\":%ld,\"ids\":[%ld]}", app, other);
+    r = th_send("DELETE", "/k/v1/records.json", "%s", body);
+    assert_int_equal(r->status, 200);
+    fail_init(&f, a, LANG_JA);
+    assert_int_equal(db_begin(th_db(), true), DB_OK);
+    assert_int_equal(rec_restore(&c, &d, id, &rev), ERR_OK);
+    assert_int_equal(db_commit(th_db()), DB_OK);
+    assert_int_equal(rev, 3); /* 1 create, 2 delete, 3 restore */
+    arena_free(a);
+    char url[128];
+    snprintf(url, sizeof(url), "/k/v1/record.json?app=%ld&id=%ld", app, id);
+    r = th_get(url);
+    assert_int_equal(r->status, 200);
+    assert_string_equal(th_str(r->json, "record.title.value"), "復元対象");
+    assert_string_equal(th_str(r->json, "record.$revision.value"), "3");
+}
+
 int
 main(void)
 {
@@ -299,6 +353,7 @@ main(void)
         cmocka_unit_test(test_bad_requests),
         cmocka_unit_test(test_tokens),
         cmocka_unit_test(test_delete_and_comments),
+        cmocka_unit_test(test_restore_deleted),
     };
     return cmocka_run_group_tests_name(th_backend(), tests, setup, th_teardown);
 }
