@@ -9,7 +9,7 @@
 # its log. Any failure → the server log tail, exit 1. Installs tests/compat/node_modules with
 # `npm ci` when missing. LONG=1 enables the bigger variants of some tests.
 #
-# Environment: MADOGUCHI_BIN, MADOGUCHI_TEST_DB, LONG, ASAN_OPTIONS, UBSAN_OPTIONS,
+# Environment: MADOGUCHI_BIN, MADOGUCHI_TEST_DB, LONG, ASAN_OPTIONS, UBSAN_OPTIONS, LSAN_OPTIONS,
 # CHECK_COMPAT_SUITES (default "compat e2e"), CHECK_COMPAT_KEEP=1 (keep temp dirs).
 set -u
 
@@ -20,6 +20,10 @@ BIN=${MADOGUCHI_BIN:-build/madoguchi-asan}
 case $BIN in /*) ;; *) BIN=$root/$BIN ;; esac
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# the Makefile exports the same; this is for direct runs of the script
+if [ -z "${LSAN_OPTIONS:-}" ] && [ -f "$root/tests/lsan.supp" ]; then
+    export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
+fi
 SUITES=${CHECK_COMPAT_SUITES:-compat e2e}
 SANITIZER_RE='ERROR: AddressSanitizer|runtime error:|LeakSanitizer'
 start_ts=$(date +%s)
@@ -161,7 +165,7 @@ run_suite() {
         MADOGUCHI_URL="http://localhost:$port" MADOGUCHI_USER="$login" MADOGUCHI_PASSWORD="$password" \
         MADOGUCHI_BIN="$BIN" MADOGUCHI_DATA="$data" MADOGUCHI_TEST_DB="${MADOGUCHI_TEST_DB:-}" \
         LONG="${LONG:-0}" \
-        timeout -k 10 900 node --test --test-reporter=tap --test-concurrency=1 "$dir"
+        timeout -k 10 600 node --test --test-reporter=tap --test-concurrency=1 "$dir"
     node_rc=$?
 
     # ---- 4. SIGTERM: exit 0 within 30 s, no sanitizer report

@@ -37,7 +37,31 @@ struct sq_res {
 };
 
 static const struct db_ops sq_ops;
+
+/* The writers' queue: a ticket lock, so writers get the database in arrival order. A plain
+ * mutex let some writers wait many turns, which showed as a p99 six times the mean. */
 static pthread_mutex_t write_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t write_cond = PTHREAD_COND_INITIALIZER;
+static unsigned long write_next_ticket, write_serving;
+
+static void
+writer_lock(void)
+{
+    pthread_mutex_lock(&write_mutex);
+    unsigned long ticket = write_next_ticket++;
+    while (ticket != write_serving)
+        pthread_cond_wait(&write_cond, &write_mutex);
+    pthread_mutex_unlock(&write_mutex);
+}
+
+static void
+writer_unlock(void)
+{
+    pthread_mutex_lock(&write_mutex);
+    write_serving++;
+    pthread_cond_broadcast(&write_cond);
+    pthread_mutex_unlock(&write_mutex);
+}
 
 static int
 map_rc(struct sq_db *d, int rc)
@@ -291,13 +315,13 @@ sq_begin(struct db *db, bool write)
 {
     struct sq_db *d = (struct sq_db *)db;
     if (write && !d->memory) {
-        pthread_mutex_lock(&write_mutex);
+        writer_lock();
         d->write_locked = true;
     }
     int rc = sq_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, 0, NULL);
     if (rc != DB_OK && d->write_locked) {
         d->write_locked = false;
-        pthread_mutex_unlock(&write_mutex);
+        writer_unlock();
     }
     return rc;
 }
@@ -307,7 +331,7 @@ unlock_writer(struct sq_db *d)
 {
     if (d->write_locked) {
         d->write_locked = false;
-        pthread_mutex_unlock(&write_mutex);
+        writer_unlock();
     }
 }
 

@@ -40,4 +40,27 @@ const char *th_str(const json_t *obj, const char *path); /* "a.b.c" string looku
 const char *th_backend(void); /* "sqlite" or "postgresql" */
 struct db *th_db(void);        /* the database the requests run on */
 
+/* ---- added for the app-settings, file and parameter suites ---- */
+
+/* th_request with an explicit body length (binary bodies, e.g. multipart uploads; NULs
+ * allowed). th_request(m, t, b, h, a) is th_request_n(m, t, b, b ? strlen(b) : 0, h, a). */
+const struct th_resp *th_request_n(const char *method, const char *target, const void *body,
+                                   size_t len, const char *const *headers, int auth);
+/* A response header of the last response (case-insensitive name), or NULL. Valid until the
+ * next request. */
+const char *th_resp_header(const char *name);
+/* Creates a (non-service) user account. */
+void th_user(const char *login, const char *password, int is_admin);
+/* "X-Cybozu-Authorization: base64(login:password)" for a headers array; rotating static
+ * buffers (the last 8 stay valid). */
+const char *th_auth_header(const char *login, const char *password);
+/* Any JSON value at a th_str-style path ("a.b.0.c"), borrowed; NULL if missing. */
+json_t *th_at(const json_t *obj, const char *path);
+/* Number of members (object) or elements (array) at path; -1 if neither. */
+long th_count(const json_t *obj, const char *path);
+/* true when the last response is a kintone error with this HTTP status and code. */
+int th_is_error(int status, const char *code);
+/* Field-error key present in the last response's "errors" object. */
+int th_has_error_key(const char *key);
+
 #endif
