@@ -233,13 +233,32 @@ start_pending(struct loop *l)
     }
 }
 
+static const char *
+reason_of(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Unknown";
+    }
+}
+
 static void
 send_response(struct job *j)
 {
     h2o_req_t *hr = j->h2o;
     static h2o_generator_t generator = { NULL, NULL };
     hr->res.status = j->r.status;
-    hr->res.reason = "OK";
+    hr->res.reason = reason_of(j->r.status);
     if (j->r.content_type) {
         size_t n = strlen(j->r.content_type);
         char *ct = h2o_mem_alloc_pool(&hr->pool, n + 1);
@@ -364,6 +383,64 @@ on_accept(h2o_socket_t *listener, const char *err)
         h2o_accept(&l->accept, sock);
 }
 
+/* h2o answers a body over max_request_entity_size itself, before reading it, with a text/plain
+ * 413. This filter (on the host's fallback path, where h2o routes such early errors) swaps that
+ * body for the kintone error JSON the API promises everywhere. */
+struct json413 {
+    h2o_ostream_t super;
+};
+
+static const char body_413[] =
+    "{\"code\":\"CB_IL02\",\"id\":\"413\",\"message\":\"リクエストのサイズが上限を超えています。"
+    "(The request is too large.)\"}";
+
+static void
+json413_send(h2o_ostream_t *self, h2o_req_t *req, h2o_iovec_t *bufs, size_t n, h2o_send_state_t st)
+{
+    (void)bufs;
+    (void)n;
+    if (h2o_send_state_is_in_progress(st)) {
+        h2o_ostream_send_next(self, req, NULL, 0, st);
+        return;
+    }
+    h2o_iovec_t b = h2o_iovec_init(body_413, sizeof(body_413) - 1);
+    h2o_ostream_send_next(self, req, &b, 1, st);
+}
+
+static void
+json413_setup(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
+{
+    (void)self;
+    if (req->res.status == 413) {
+        h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE,
+                       H2O_STRLIT("application/json; charset=utf-8"), 1);
+        req->res.content_length = sizeof(body_413) - 1;
+        struct json413 *o = (struct json413 *)h2o_add_ostream(req, sizeof(*o), slot);
+        o->super.do_send = json413_send;
+        slot = &o->super.next;
+    }
+    h2o_setup_next_ostream(req, slot);
+}
+
+/* Counts requests whose head has arrived but whose answer has not gone out (a body may still
+ * be uploading); idle keep-alive connections have no method yet and do not count. */
+static int
+count_active(h2o_req_t *req, void *data)
+{
+    if (req->input.method.len > 0)
+        ++*(int *)data;
+    return 0;
+}
+
+static int
+active_requests(struct loop *l)
+{
+    int n = 0;
+    l->ctx.globalconf->http1.callbacks.foreach_request(&l->ctx, count_active, &n);
+    l->ctx.globalconf->http2.callbacks.foreach_request(&l->ctx, count_active, &n);
+    return n;
+}
+
 static pthread_barrier_t loops_ready;
 
 static void *
@@ -400,8 +477,10 @@ loop_main(void *arg)
             l->nlisteners = 0;
             h2o_context_request_shutdown(&l->ctx);
         }
-        /* finish what is in flight (bounded: 30 s), then leave */
-        if (stopping && (l->inflight == 0 || now_ns() - stop_at > 30000000000LL))
+        /* finish what is in flight, including requests still sending their body (their
+         * connections stay open until answered), bounded by 30 s */
+        if (stopping && ((l->inflight == 0 && active_requests(l) == 0) ||
+                         now_ns() - stop_at > 30000000000LL))
             break;
     }
     return NULL;
@@ -509,6 +588,8 @@ http_server_run(const struct http_server_config *c)
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
     h2o_handler_t *handler = h2o_create_handler(path, sizeof(*handler));
     handler->on_req = on_req;
+    h2o_filter_t *filter = h2o_create_filter(&host->fallback_path, sizeof(*filter));
+    filter->on_setup_ostream = json413_setup;
 
     struct worker *workers = xcalloc((size_t)nworkers, sizeof(*workers));
     for (int i = 0; i < nworkers; i++) {

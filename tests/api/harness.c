@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 static struct db *db;
@@ -24,6 +25,8 @@ static struct th_resp last;
 static char blob_dir[256];
 static char tokenbuf[8][64];
 static int tokenslot;
+
+static void clear_last(void);
 
 struct db *
 th_db(void)
@@ -92,9 +95,7 @@ int
 th_teardown(void **state)
 {
     (void)state;
-    free(last.body);
-    json_decref(last.json);
-    memset(&last, 0, sizeof(last));
+    clear_last();
     app_cache_clear();
     file_shutdown();
     blob_shutdown();
@@ -109,13 +110,37 @@ th_teardown(void **state)
     return 0;
 }
 
-const struct th_resp *
-th_request(const char *method, const char *target, const char *body, const char *const *headers,
-           int auth)
+/* Response headers of the last response, copied out of the request arena. */
+static struct {
+    char *name, *value;
+} last_headers[REQ_MAX_RESP_HEADERS];
+static int nlast_headers;
+
+static void
+clear_last(void)
 {
     free(last.body);
     json_decref(last.json);
     memset(&last, 0, sizeof(last));
+    for (int i = 0; i < nlast_headers; i++) {
+        free(last_headers[i].name);
+        free(last_headers[i].value);
+    }
+    nlast_headers = 0;
+}
+
+const struct th_resp *
+th_request(const char *method, const char *target, const char *body, const char *const *headers,
+           int auth)
+{
+    return th_request_n(method, target, body, body ? strlen(body) : 0, headers, auth);
+}
+
+const struct th_resp *
+th_request_n(const char *method, const char *target, const void *body, size_t len,
+             const char *const *headers, int auth)
+{
+    clear_last();
 
     struct arena *a = arena_new();
     struct req r;
@@ -125,8 +150,17 @@ th_request(const char *method, const char *target, const char *body, const char 
     const char *q = strchr(target, '?');
     r.path = q ? arena_strndup(a, target, (size_t)(q - target)) : target;
     r.query = q ? q + 1 : "";
-    r.body = body ? body : "";
-    r.body_len = body ? strlen(body) : 0;
+    if (body) {
+        /* a copy with a NUL after it, as the server hands over (and ASan sees overreads) */
+        char *copy = arena_alloc(a, len + 1);
+        memcpy(copy, body, len);
+        copy[len] = '\0';
+        r.body = copy;
+        r.body_len = len;
+    } else {
+        r.body = "";
+        r.body_len = 0;
+    }
     size_t n = 0;
     while (headers && headers[n])
         n++;
@@ -155,6 +189,11 @@ th_request(const char *method, const char *target, const char *body, const char 
              r.content_type ? r.content_type : "");
     if (last.body && strstr(last.content_type, "json"))
         last.json = json_loadb(last.body, last.len, 0, NULL);
+    for (int i = 0; i < r.nresp_headers && i < REQ_MAX_RESP_HEADERS; i++) {
+        last_headers[i].name = strdup(r.resp_headers[i].name);
+        last_headers[i].value = strdup(r.resp_headers[i].value);
+        nlast_headers++;
+    }
     arena_free(a);
     return &last;
 }
@@ -230,4 +269,141 @@ th_str(const json_t *obj, const char *path)
         cur = json_is_array(cur) ? json_array_get(cur, strtoul(tok, NULL, 10))
                                  : json_object_get(cur, tok);
     return json_is_string(cur) ? json_string_value(cur) : NULL;
+}
+
+const char *
+th_resp_header(const char *name)
+{
+    for (int i = 0; i < nlast_headers; i++)
+        if (strcasecmp(last_headers[i].name, name) == 0)
+            return last_headers[i].value;
+    return NULL;
+}
+
+static struct ctx *
+system_ctx(struct ctx *c, struct fail *f, struct arena *a)
+{
+    memset(c, 0, sizeof(*c));
+    fail_init(f, a, LANG_JA);
+    c->arena = a;
+    c->db = db;
+    c->fail = f;
+    c->now = clock_now_ms() / 1000;
+    c->who.kind = PRIN_SYSTEM;
+    c->who.login = "system";
+    return c;
+}
+
+void
+th_user(const char *login, const char *password, int is_admin)
+{
+    struct arena *a = arena_new();
+    struct fail f;
+    struct ctx c;
+    int64_t id;
+    if (auth_user_add(system_ctx(&c, &f, a), login, login, password, is_admin != 0, false, &id) !=
+        ERR_OK)
+        fail_setup("user add", f.message);
+    arena_free(a);
+}
+
+const char *
+th_auth_header(const char *login, const char *password)
+{
+    static char bufs[8][300];
+    static int slot;
+    char raw[160], b64[220];
+    snprintf(raw, sizeof(raw), "%s:%s", login, password);
+    sodium_bin2base64(b64, sizeof(b64), (const unsigned char *)raw, strlen(raw),
+                      sodium_base64_VARIANT_ORIGINAL);
+    char *out = bufs[slot++ % 8];
+    snprintf(out, sizeof(bufs[0]), "X-Cybozu-Authorization: %s", b64);
+    return out;
+}
+
+json_t *
+th_at(const json_t *obj, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", path);
+    const json_t *cur = obj;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ".", &save); tok && cur; tok = strtok_r(NULL, ".", &save))
+        cur = json_is_array(cur) ? json_array_get(cur, strtoul(tok, NULL, 10))
+                                 : json_object_get(cur, tok);
+    return (json_t *)cur;
+}
+
+long
+th_count(const json_t *obj, const char *path)
+{
+    const json_t *v = th_at(obj, path);
+    if (json_is_object(v))
+        return (long)json_object_size(v);
+    if (json_is_array(v))
+        return (long)json_array_size(v);
+    return -1;
+}
+
+int
+th_is_error(int status, const char *code)
+{
+    const char *got = th_str(last.json, "code");
+    return last.status == status && got && strcmp(got, code) == 0;
+}
+
+int
+th_has_error_key(const char *name)
+{
+    const json_t *errors = json_object_get(last.json, "errors");
+    return json_is_object(json_object_get(errors, name));
+}
+
+const struct th_resp *
+th_getf(const char *fmt, ...)
+{
+    char *target = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&target, fmt, ap) < 0)
+        target = NULL;
+    va_end(ap);
+    if (!target)
+        fail_setup("th_getf", fmt);
+    const struct th_resp *res = th_get(target);
+    free(target);
+    return res;
+}
+
+const struct th_resp *
+th_sendq(const char *method, const char *target, const char *fmt, ...)
+{
+    char *body = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&body, fmt, ap) < 0)
+        body = NULL;
+    va_end(ap);
+    if (!body)
+        fail_setup("th_sendq", fmt);
+    for (char *p = body; *p; p++)
+        if (*p == '\'')
+            *p = '"';
+    static const char *const json_hdr[] = { "Content-Type: application/json", NULL };
+    const struct th_resp *res = th_request(method, target, body, json_hdr, 1);
+    free(body);
+    return res;
+}
+
+void
+th_dump(void)
+{
+    fprintf(stderr, "last response: %d %s\n%.*s\n", last.status, last.content_type,
+            (int)(last.len > 4000 ? 4000 : last.len), last.body ? last.body : "");
+}
+
+int
+th_last_status(void)
+{
+    return last.status;
 }

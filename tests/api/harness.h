@@ -62,5 +62,36 @@ long th_count(const json_t *obj, const char *path);
 int th_is_error(int status, const char *code);
 /* Field-error key present in the last response's "errors" object. */
 int th_has_error_key(const char *key);
+/* th_get with a printf-formatted target. */
+const struct th_resp *th_getf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* th_send whose formatted body has every single quote turned into a double quote, so that
+ * JSON reads {'app':%ld} in C (field codes and values used with it contain no quote). */
+const struct th_resp *th_sendq(const char *method, const char *target, const char *body_fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Prints the last response (status and body) to stderr: context for a failing assertion. */
+void th_dump(void);
+
+/* Assertions on the last response that print it when they fail (include after cmocka.h). */
+#define TH_EXPECT_STATUS(st)                                                                       \
+    do {                                                                                           \
+        if (th_last_status() != (st))                                                              \
+            th_dump();                                                                             \
+        assert_int_equal(th_last_status(), (st));                                                  \
+    } while (0)
+#define TH_EXPECT_ERROR(st, code)                                                                  \
+    do {                                                                                           \
+        if (!th_is_error((st), (code)))                                                            \
+            th_dump();                                                                             \
+        assert_true(th_is_error((st), (code)));                                                    \
+    } while (0)
+#define TH_EXPECT_KEY(k)                                                                           \
+    do {                                                                                           \
+        if (!th_has_error_key(k)) {                                                                \
+            fprintf(stderr, "expected error key: %s\n", (k));                                      \
+            th_dump();                                                                             \
+        }                                                                                          \
+        assert_true(th_has_error_key(k));                                                          \
+    } while (0)
+int th_last_status(void);
 
 #endif

@@ -122,10 +122,10 @@ test('record import (API token, --attachments-dir) into a second app; export mat
   writeFileSync(withAtt, csvAtt);
   // the attachments were written to disk byte-identically
   const idsA = (await client.record.getAllRecords({ app: appA, fields: ['$id', 'title'] }));
-  const idOf = (app, i) => idsA.find((r) => r.title.value === `r${String(i).padStart(4, '0')}`).$id.value;
+  const idOf = (i) => idsA.find((r) => r.title.value === `r${String(i).padStart(4, '0')}`).$id.value;
   for (const [i, list] of Object.entries(files)) {
     for (const f of list) {
-      const p = join(dirA, `attach-${idOf(appA, Number(i))}`, f.name);
+      const p = join(dirA, `attach-${idOf(Number(i))}`, f.name);
       assert.ok(existsSync(p), `exported attachment ${p}; dir has ${readdirSync(dirA).join(',')}`);
       assert.ok(readFileSync(p).equals(f.data), `bytes of ${p}`);
     }

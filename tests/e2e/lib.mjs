@@ -6,7 +6,7 @@
 // No npm dependencies: only Node's standard library.
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -263,7 +263,6 @@ export function assertCleanExit(res, what = 'server') {
   assert.equal(res.code, 0, `${what} exit code ${res.code}\n${tail}`);
 }
 
-export { existsSync, readFileSync };
 
 /* ---------- field definitions ---------- */
 
