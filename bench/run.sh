@@ -22,6 +22,8 @@ start() { $BIN serve --data "$DIR/data" --listen 127.0.0.1:$PORT 2>>"$DIR/server
   for _ in $(seq 100); do curl -fs $URL/readyz >/dev/null 2>&1 && return; sleep 0.1; done; echo "server did not start"; exit 1; }
 rss() { awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/$SERVER/status; }
 start
+sleep 1
+START_RSS=$(rss)
 echo "seeding $N records..."
 t0=$(date +%s)
 APP=$(node bench/seed.mjs $URL bench $PW $N | sed 's/.*"app":\([0-9]*\).*/\1/')
@@ -51,7 +53,7 @@ run() { # name, wrk args...
   echo
   echo "Machine: $(nproc) cores ($(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | xargs)), $(free -g | awk '/Mem/ {print $2}') GiB, $(uname -r)."
   echo "Server and wrk 4.1 on the same machine (wrk -t2 -c$CONN -d${DUR}s), loopback, SQLite (WAL), release build."
-  echo "App of 15 fields, $N records seeded through bulkRequest in $((t1 - t0)) s. Idle RSS after seeding: $IDLE_RSS MB."
+  echo "App of 15 fields, $N records seeded through bulkRequest in $((t1 - t0)) s. RSS idle at start: $START_RSS MB; idle after seeding: $IDLE_RSS MB; after the runs: \$AFTER_RSS."
   echo
   echo "| scenario | req/s | p50 | p99 | non-2xx | peak RSS |"
   echo "|---|---|---|---|---|---|"
@@ -59,8 +61,12 @@ run() { # name, wrk args...
 run healthz $URL/healthz
 run get_record_by_id -s bench/get_record.lua $URL
 run get_records_query_100 -s bench/get_records.lua $URL
+run get_records_like -s bench/get_records_like.lua $URL
 run post_record -s bench/post_record.lua $URL
 
+sleep 3
+AFTER_RSS="$(rss) MB"
+sed -i "s/\\\$AFTER_RSS/$AFTER_RSS/" "$OUT"
 # durability: acknowledged writes survive kill -9
 node bench/durability.mjs $URL $APP "$TOKEN" 1000000 > "$DIR/acked.json" &
 DW=$!

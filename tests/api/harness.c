@@ -301,7 +301,7 @@ th_user(const char *login, const char *password, int is_admin)
     struct fail f;
     struct ctx c;
     int64_t id;
-    if (auth_user_add(system_ctx(&c, &f, a), login, login, password, is_admin != 0, false, &id) !=
+    if (auth_user_add(system_ctx(&c, &f, a), login, login, password, is_admin != 0, true, &id) !=
         ERR_OK)
         fail_setup("user add", f.message);
     arena_free(a);

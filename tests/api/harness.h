@@ -49,7 +49,7 @@ const struct th_resp *th_request_n(const char *method, const char *target, const
 /* A response header of the last response (case-insensitive name), or NULL. Valid until the
  * next request. */
 const char *th_resp_header(const char *name);
-/* Creates a (non-service) user account. */
+/* Creates a service account (the only kind that may use X-Cybozu-Authorization). */
 void th_user(const char *login, const char *password, int is_admin);
 /* "X-Cybozu-Authorization: base64(login:password)" for a headers array; rotating static
  * buffers (the last 8 stay valid). */
