@@ -17,7 +17,7 @@
 #include "domain/ctx.h"
 
 #define BOUNDARY "----madoguchiFormBoundary7MA4YWxkTrZu0gW"
-#define MP_TYPE "Content-Type: multipart/form-data; boundary=" BOUNDARY
+#define MP_TYPE  "Content-Type: multipart/form-data; boundary=" BOUNDARY
 
 static long app;
 
@@ -40,13 +40,14 @@ setup(void **state)
 /* One multipart/form-data body: an optional text part, then a part `name` with optional
  * filename and Content-Type. *len = its size; free() it. */
 static char *
-multipart(size_t *len, const char *name, const char *filename, const char *ctype,
-          const void *data, size_t n)
+multipart(size_t *len, const char *name, const char *filename, const char *ctype, const void *data,
+          size_t n)
 {
     char *buf = NULL;
     FILE *f = open_memstream(&buf, len);
-    fprintf(f, "--%s\r\nContent-Disposition: form-data; name=\"__REQUEST_TOKEN__\"\r\n\r\n"
-               "ignored\r\n",
+    fprintf(f,
+            "--%s\r\nContent-Disposition: form-data; name=\"__REQUEST_TOKEN__\"\r\n\r\n"
+            "ignored\r\n",
             BOUNDARY);
     fprintf(f, "--%s\r\nContent-Disposition: form-data; name=\"%s\"", BOUNDARY, name);
     if (filename)
@@ -96,10 +97,10 @@ upload(const char *filename, const void *data, size_t n)
 static long
 add_record_with(const char *upload_key)
 {
-    const struct th_resp *r =
-        th_sendq("POST", "/k/v1/record.json",
-                 "{'app':%ld,'record':{'title':{'value':'添付あり'},'att':{'value':[{'fileKey':'%s'}]}}}",
-                 app, upload_key);
+    const struct th_resp *r = th_sendq(
+        "POST", "/k/v1/record.json",
+        "{'app':%ld,'record':{'title':{'value':'添付あり'},'att':{'value':[{'fileKey':'%s'}]}}}",
+        app, upload_key);
     TH_EXPECT_STATUS(200);
     return strtol(th_str(r->json, "id"), NULL, 10);
 }
@@ -256,8 +257,9 @@ test_upload_errors(void **state)
     TH_EXPECT_ERROR(400, "CB_VA01");
     /* a header block with a bare LF */
     {
-        static const char bad[] = "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; "
-                                  "filename=\"a.txt\"\nX: y\r\n\r\nabc\r\n--" BOUNDARY "--\r\n";
+        static const char bad[] =
+            "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; "
+            "filename=\"a.txt\"\nX: y\r\n\r\nabc\r\n--" BOUNDARY "--\r\n";
         post_body(bad, sizeof(bad) - 1, MP_TYPE);
         TH_EXPECT_ERROR(400, "CB_VA01");
     }
@@ -325,9 +327,9 @@ test_upload_names_and_types(void **state)
     assert_int_equal(r->len, 0);
 
     /* no usable client type: the content decides (a PNG signature) */
-    static const unsigned char png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
-                                         0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0, 1,
-                                         0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89 };
+    static const unsigned char png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0,   0, 0, 13,
+                                         'I',  'H', 'D', 'R', 0,    0,    0,    1,    0,   0, 0, 1,
+                                         8,    6,   0,   0,   0,    0x1f, 0x15, 0xc4, 0x89 };
     buf = multipart(&len, "file", "image", "application/octet-stream", png, sizeof(png));
     r = post_body(buf, len, MP_TYPE);
     free(buf);
@@ -460,21 +462,25 @@ test_record_file_updates(void **state)
     char foreign[80];
     snprintf(foreign, sizeof(foreign), "%s", download_key(other, 0));
     th_sendq("PUT", "/k/v1/record.json",
-             "{'app':%ld,'id':%ld,'record':{'att':{'value':[{'fileKey':'%s'}]}}}", app, id, foreign);
+             "{'app':%ld,'id':%ld,'record':{'att':{'value':[{'fileKey':'%s'}]}}}", app, id,
+             foreign);
     TH_EXPECT_ERROR(400, "CB_VA01");
     TH_EXPECT_KEY("record.att.value[0].fileKey");
     /* nor is an unknown key; nothing changed */
-    th_sendq("PUT", "/k/v1/record.json",
-             "{'app':%ld,'id':%ld,'record':{'att':{'value':[{'fileKey':'%s'},{'fileKey':'nosuch'}]}}}",
-             app, id, second);
+    th_sendq(
+        "PUT", "/k/v1/record.json",
+        "{'app':%ld,'id':%ld,'record':{'att':{'value':[{'fileKey':'%s'},{'fileKey':'nosuch'}]}}}",
+        app, id, second);
     TH_EXPECT_ERROR(400, "CB_VA01");
     TH_EXPECT_KEY("record.att.value[1].fileKey");
     th_sendq("POST", "/k/v1/record.json",
-             "{'app':%ld,'record':{'att':{'value':[{'fileKey':'00000000-0000-4000-8000-000000000000'}]}}}",
+             "{'app':%ld,'record':{'att':{'value':[{'fileKey':'00000000-0000-4000-8000-"
+             "000000000000'}]}}}",
              app);
     TH_EXPECT_ERROR(400, "CB_VA01");
     TH_EXPECT_KEY("record.att.value[0].fileKey");
-    th_sendq("POST", "/k/v1/record.json", "{'app':%ld,'record':{'att':{'value':'%s'}}}", app, first);
+    th_sendq("POST", "/k/v1/record.json", "{'app':%ld,'record':{'att':{'value':'%s'}}}", app,
+             first);
     TH_EXPECT_ERROR(400, "CB_VA01");
     TH_EXPECT_KEY("record.att.value");
     assert_int_equal(file_count(id), 2);
@@ -516,9 +522,10 @@ test_file_in_subtable(void **state)
     r = th_getf("/k/v1/record.json?app=%ld&id=%ld", app, id);
     assert_string_equal(th_str(r->json, "record.tbl.value.0.value.doc.value.0.fileKey"), dl);
     assert_string_equal(th_str(r->json, "record.tbl.value.0.value.note.value"), "改");
-    th_sendq("POST", "/k/v1/record.json",
-             "{'app':%ld,'record':{'tbl':{'value':[{'value':{'doc':{'value':[{'fileKey':'x'}]}}}]}}}",
-             app);
+    th_sendq(
+        "POST", "/k/v1/record.json",
+        "{'app':%ld,'record':{'tbl':{'value':[{'value':{'doc':{'value':[{'fileKey':'x'}]}}}]}}}",
+        app);
     TH_EXPECT_ERROR(400, "CB_VA01");
 }
 
@@ -526,12 +533,9 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_upload_attach_download),
-        cmocka_unit_test(test_upload_errors),
-        cmocka_unit_test(test_upload_names_and_types),
-        cmocka_unit_test(test_download_errors),
-        cmocka_unit_test(test_record_file_updates),
-        cmocka_unit_test(test_file_in_subtable),
+        cmocka_unit_test(test_upload_attach_download), cmocka_unit_test(test_upload_errors),
+        cmocka_unit_test(test_upload_names_and_types), cmocka_unit_test(test_download_errors),
+        cmocka_unit_test(test_record_file_updates),    cmocka_unit_test(test_file_in_subtable),
     };
     return cmocka_run_group_tests_name(th_backend(), tests, setup, th_teardown);
 }

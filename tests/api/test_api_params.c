@@ -275,8 +275,8 @@ test_ids_numbers_or_strings(void **state)
     (void)state;
     const struct th_resp *r;
     /* app and id as JSON numbers, numeric strings, and an integral real */
-    r = th_sendq("PUT", "/k/v1/record.json",
-                 "{'app':%ld,'id':%ld,'record':{'qty':{'value':7}}}", app, rec_b);
+    r = th_sendq("PUT", "/k/v1/record.json", "{'app':%ld,'id':%ld,'record':{'qty':{'value':7}}}",
+                 app, rec_b);
     TH_EXPECT_STATUS(200);
     r = th_sendq("PUT", "/k/v1/record.json",
                  "{'app':'%ld','id':'%ld','record':{'qty':{'value':'8'}}}", app, rec_b);
@@ -346,8 +346,8 @@ test_revision_no_check(void **state)
                  none[i], i + 2);
         TH_EXPECT_STATUS(200);
     }
-    th_sendq("PUT", "/k/v1/record.json", "{'app':%ld,'id':%ld,'record':{'qty':{'value':'9'}}}",
-             app, id); /* omitted */
+    th_sendq("PUT", "/k/v1/record.json", "{'app':%ld,'id':%ld,'record':{'qty':{'value':'9'}}}", app,
+             id); /* omitted */
     TH_EXPECT_STATUS(200);
     assert_int_equal(current_revision(id), 6);
     /* the current one as a number and as a string; then a stale one */
@@ -389,7 +389,8 @@ test_request_token_ignored(void **state)
     (void)state;
     const struct th_resp *r = th_sendq(
         "POST", "/k/v1/record.json",
-        "{'app':%ld,'record':{'title':{'value':'トークン付き'}},'__REQUEST_TOKEN__':'abc-123'}", app);
+        "{'app':%ld,'record':{'title':{'value':'トークン付き'}},'__REQUEST_TOKEN__':'abc-123'}",
+        app);
     TH_EXPECT_STATUS(200);
     long id = strtol(th_str(r->json, "id"), NULL, 10);
     r = th_getf("/k/v1/record.json?app=%ld&id=%ld&__REQUEST_TOKEN__=abc-123", app, id);
@@ -456,8 +457,9 @@ test_accept_language(void **state)
     assert_string_equal(th_str(r->json, "message"),
                         "The app (ID: 99999) not found. The app may have been deleted.");
     r = th_request("GET", "/k/v1/app.json?id=99999", NULL, ja, 1);
-    assert_string_equal(th_str(r->json, "message"),
-                        "指定したアプリ（id: 99999）が見つかりません。削除されている可能性があります。");
+    assert_string_equal(
+        th_str(r->json, "message"),
+        "指定したアプリ（id: 99999）が見つかりません。削除されている可能性があります。");
     r = th_request("GET", "/k/v1/nothing.json", NULL, en, 1);
     assert_string_equal(th_str(r->json, "message"), "The specified API does not exist.");
 }
@@ -467,9 +469,15 @@ test_unknown_route_and_method(void **state)
 {
     (void)state;
     static const char *const unknown[] = {
-        "/k/v1/nothing.json",     "/k/v1/record",         "/k/v2/record.json",
-        "/k/v1/preview/record.json", "/k/v1/",            "/foo",
-        "/k/v1/app/form/nothing.json", "/k/v1/Record.json", "/k/guest/v1/record.json",
+        "/k/v1/nothing.json",
+        "/k/v1/record",
+        "/k/v2/record.json",
+        "/k/v1/preview/record.json",
+        "/k/v1/",
+        "/foo",
+        "/k/v1/app/form/nothing.json",
+        "/k/v1/Record.json",
+        "/k/guest/v1/record.json",
     };
     for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
         th_get(unknown[i]);
@@ -485,9 +493,12 @@ test_unknown_route_and_method(void **state)
     struct {
         const char *method, *path;
     } wrong[] = {
-        { "PATCH", "/k/v1/record.json" },   { "DELETE", "/k/v1/record.json" },
-        { "PUT", "/k/v1/records/cursor.json" }, { "GET", "/k/v1/bulkRequest.json" },
-        { "DELETE", "/k/v1/file.json" },    { "HEAD", "/k/v1/records.json" },
+        { "PATCH", "/k/v1/record.json" },
+        { "DELETE", "/k/v1/record.json" },
+        { "PUT", "/k/v1/records/cursor.json" },
+        { "GET", "/k/v1/bulkRequest.json" },
+        { "DELETE", "/k/v1/file.json" },
+        { "HEAD", "/k/v1/records.json" },
         { "PUT", "/k/v1/app.json" },
     };
     for (size_t i = 0; i < sizeof(wrong) / sizeof(wrong[0]); i++) {
@@ -510,8 +521,8 @@ test_guest_space_paths(void **state)
     const struct th_resp *r = th_getf("/k/guest/1/v1/record.json?app=%ld&id=%ld", app, rec_a);
     TH_EXPECT_STATUS(200);
     assert_string_equal(th_str(r->json, "record.title.value"), "a b");
-    r = th_sendq("POST", "/k/guest/12/v1/record.json", "{'app':%ld,'record':{'title':{'value':'ゲスト'}}}",
-                 app);
+    r = th_sendq("POST", "/k/guest/12/v1/record.json",
+                 "{'app':%ld,'record':{'title':{'value':'ゲスト'}}}", app);
     TH_EXPECT_STATUS(200);
     r = th_getf("/k/guest/1/v1/preview/app/form/fields.json?app=%ld", app);
     TH_EXPECT_STATUS(200);
@@ -559,8 +570,8 @@ test_malformed_json_bodies(void **state)
              app);
     th_request("POST", "/k/v1/record.json", body, json, 1);
     TH_EXPECT_ERROR(400, "CB_IJ01");
-    snprintf(body, sizeof(body), "{\"app\":%ld,\"record\":{\"title\":{\"value\":\"x\",\"value\":\"y\"}}}",
-             app);
+    snprintf(body, sizeof(body),
+             "{\"app\":%ld,\"record\":{\"title\":{\"value\":\"x\",\"value\":\"y\"}}}", app);
     th_request("POST", "/k/v1/record.json", body, json, 1);
     TH_EXPECT_ERROR(400, "CB_IJ01");
     /* not an object */
@@ -572,8 +583,9 @@ test_malformed_json_bodies(void **state)
         TH_EXPECT_ERROR(400, "CB_IJ01");
     }
     /* broken JSON */
-    static const char *const broken[] = { "{", "{\"app\":1,}", "{'app':1}", "{\"app\":1} x",
-                                          "{\"app\":1}{}", "{\"a\":\"\\u00\"}" };
+    static const char *const broken[] = {
+        "{", "{\"app\":1,}", "{'app':1}", "{\"app\":1} x", "{\"app\":1}{}", "{\"a\":\"\\u00\"}"
+    };
     for (size_t i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
         th_request("POST", "/k/v1/record.json", broken[i], json, 1);
         if (!th_is_error(400, "CB_IJ01"))
