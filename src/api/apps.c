@@ -6,11 +6,20 @@
 #include "api/common.h"
 #include "api/params.h"
 #include "core/arena.h"
+#include "core/text.h"
 #include "domain/acl.h"
 #include "domain/field.h"
 #include "domain/query.h"
 
 #include <string.h>
+
+/* Reading pre-live settings needs app management rights (they may hold unpublished changes);
+ * the live ones only record viewing. */
+static unsigned
+read_perm(struct req *r)
+{
+    return r->ctx.preview ? ACL_MANAGE : ACL_VIEW;
+}
 
 static enum err
 reply_revision(struct req *r, int64_t rev)
@@ -52,22 +61,33 @@ api_apps_get(struct req *r, json_t *p)
         json_object_set_new(p, "codes", json_pack("[O]", codes));
         codes = json_object_get(p, "codes");
     }
+    /* API tokens see only their own apps: narrow the id filter before paging */
+    json_t *mine = NULL;
+    if (r->ctx.who.kind == PRIN_TOKEN) {
+        mine = json_array();
+        for (int k = 0; k < r->ctx.who.ntokens; k++) {
+            int64_t id = r->ctx.who.tokens[k].app_id;
+            bool asked = !json_array_size(ids);
+            size_t i;
+            json_t *v;
+            json_array_foreach(ids, i, v)
+            {
+                int64_t x;
+                asked |= jx_to_int(v, &x) && x == id;
+            }
+            if (asked)
+                json_array_append_new(mine, json_integer(id));
+        }
+        if (!json_array_size(mine)) {
+            json_decref(mine);
+            return api_json(r, json_pack("{s:[]}", "apps"));
+        }
+        ids = mine;
+    }
     enum err e = app_list(&r->ctx, ids, codes, params_str(p, "name"), limit, offset, &out);
+    json_decref(mine);
     if (e != ERR_OK)
         return e;
-    /* API tokens see only their own apps */
-    if (r->ctx.who.kind == PRIN_TOKEN) {
-        json_t *apps = json_object_get(out, "apps");
-        for (size_t i = json_array_size(apps); i-- > 0;) {
-            int64_t id = 0;
-            params_int(json_array_get(apps, i), "appId", &id);
-            bool mine = false;
-            for (int k = 0; k < r->ctx.who.ntokens; k++)
-                mine |= r->ctx.who.tokens[k].app_id == id;
-            if (!mine)
-                json_array_remove(apps, i);
-        }
-    }
     return api_json(r, out);
 }
 
@@ -81,8 +101,11 @@ api_app_post(struct req *r, json_t *p)
         return e;
     if (!name || !*name)
         return api_param_error(r, "name", MSG_REQUIRED, NULL);
-    if (strlen(name) > 64 * 4)
-        return api_param_error(r, "name", MSG_TOO_LONG, "64");
+    if (text_length(name, strlen(name)) > 64)
+        return api_param_error(r, "name", MSG_TOO_LONG, "65");
+    const char *code = params_str(p, "code");
+    if (code && (text_length(code, strlen(code)) > 64 || !field_code_valid(code)))
+        return api_param_error(r, "code", MSG_BAD_PARAM, NULL);
     e = app_create(&r->ctx, name, params_str(p, "code"), params_str(p, "description"), &id, &rev);
     if (e != ERR_OK)
         return e;
@@ -93,11 +116,121 @@ enum err
 api_fields_get(struct req *r, json_t *p)
 {
     struct app_def d;
-    enum err e = api_load_app(r, p, "app", ACL_VIEW, &d);
+    enum err e = api_load_app(r, p, "app", read_perm(r), &d);
     if (e != ERR_OK)
         return e;
     return api_json(r, json_pack("{s:O, s:s}", "properties", d.props, "revision",
                                  api_i64(r, d.revision)));
+}
+
+/* Replaces every layout reference to field `from` by `to` (layout elements are objects with a
+ * "code", nested in "fields" and "layout" arrays). */
+static void
+layout_rename(json_t *node, const char *from, const char *to)
+{
+    size_t i;
+    json_t *v;
+    if (json_is_array(node)) {
+        json_array_foreach(node, i, v) layout_rename(v, from, to);
+        return;
+    }
+    if (!json_is_object(node))
+        return;
+    const char *code = json_string_value(json_object_get(node, "code"));
+    if (code && strcmp(code, from) == 0)
+        json_object_set_new(node, "code", json_string(to));
+    layout_rename(json_object_get(node, "fields"), from, to);
+    layout_rename(json_object_get(node, "layout"), from, to);
+}
+
+/* PUT fields renames a field when the "code" inside differs from the key. The data follows at
+ * deploy (app.c), so the preview remembers {original code: current code}. */
+static void
+record_renames(struct app_def *d, const json_t *changes)
+{
+    const char *key;
+    json_t *def;
+    json_t *renames = json_object_get(d->root, "renames");
+    json_object_foreach((json_t *)changes, key, def)
+    {
+        const char *to = json_string_value(json_object_get(def, "code"));
+        if (!to || strcmp(to, key) == 0)
+            continue;
+        if (!renames) {
+            renames = json_object();
+            json_object_set_new(d->root, "renames", renames);
+        }
+        /* a → key earlier, key → to now: a → to */
+        const char *orig = key;
+        const char *k2;
+        json_t *v2;
+        json_object_foreach(renames, k2, v2)
+        {
+            if (strcmp(json_string_value(v2), key) == 0)
+                orig = k2;
+        }
+        json_object_set_new(renames, orig, json_string(to));
+        layout_rename(d->layout, key, to);
+        size_t i;
+        json_t *view;
+        const char *vn;
+        json_object_foreach(d->views, vn, view)
+        {
+            json_t *vf = json_object_get(view, "fields");
+            json_array_foreach(vf, i, v2)
+            {
+                if (json_is_string(v2) && strcmp(json_string_value(v2), key) == 0)
+                    json_array_set_new(vf, i, json_string(to));
+            }
+        }
+    }
+}
+
+/* A field that a view filters or sorts on cannot be deleted (the view would break at deploy);
+ * a field a view only shows is removed from the view. */
+static enum err
+check_views_after_delete(struct req *r, struct app_def *d, const json_t *codes,
+                         const json_t *new_props)
+{
+    const char *vn;
+    json_t *view;
+    enum err e = ERR_OK;
+    json_object_foreach(d->views, vn, view)
+    {
+        const char *filter = json_string_value(json_object_get(view, "filterCond"));
+        const char *sort = json_string_value(json_object_get(view, "sort"));
+        char *q = arena_printf(r->arena, "%s%s%s", filter && *filter ? filter : "",
+                               sort && *sort ? " order by " : "", sort && *sort ? sort : "");
+        struct fail scratch;
+        fail_init(&scratch, r->arena, r->ctx.lang);
+        struct ctx probe = r->ctx;
+        probe.fail = &scratch;
+        struct query_plan plan;
+        if (*q &&
+            query_compile(&probe, d->id, new_props, q, db_kind(r->db), 0, &plan) != ERR_OK) {
+            size_t i;
+            json_t *c;
+            json_array_foreach(codes, i, c)
+            {
+                if (json_is_string(c) && strstr(q, json_string_value(c)))
+                    fail_field(&r->fail, arena_printf(r->arena, "fields[%zu]", i),
+                               MSG_TEXT,
+                               arena_printf(r->arena, r->ctx.lang == LANG_EN
+                                                          ? "The view \"%s\" uses this field."
+                                                          : "一覧「%s」で使われています。",
+                                            vn));
+            }
+            e = ERR_INVALID;
+            continue;
+        }
+        json_t *vf = json_object_get(view, "fields");
+        for (size_t i = json_array_size(vf); i-- > 0;)
+            if (!field_find(new_props, json_string_value(json_array_get(vf, i)), NULL))
+                json_array_remove(vf, i);
+    }
+    if (e != ERR_OK && !fail_has_fields(&r->fail))
+        fail_field(&r->fail, "fields", MSG_BAD_PARAM, NULL);
+    return e;
 }
 
 static enum err
@@ -110,20 +243,29 @@ change_fields(struct req *r, json_t *p, int mode /* 0 add, 1 update, 2 delete */
     if (e != ERR_OK)
         return e;
     app_def_copy(&r->ctx, &d);
+    e = app_check_revision(&r->ctx, json_object_get(p, "revision"), d.revision);
+    if (e != ERR_OK)
+        return e;
+    json_t *changes = json_object_get(p, "properties");
     if (mode == 2) {
         json_t *codes = json_object_get(p, "fields");
         if (!json_is_array(codes) || !json_array_size(codes))
             return api_param_error(r, "fields", MSG_REQUIRED, NULL);
         e = field_props_delete(&r->ctx, d.props, codes, &props);
+        if (e == ERR_OK)
+            e = check_views_after_delete(r, &d, codes, props);
     } else {
-        json_t *changes = json_object_get(p, "properties");
         if (!json_is_object(changes))
             return api_param_error(r, "properties", MSG_REQUIRED, NULL);
         e = field_props_apply(&r->ctx, d.props, changes, mode == 0, &props);
     }
-    if (e != ERR_OK)
+    if (e != ERR_OK) {
+        json_decref(props);
         return e;
+    }
     json_object_set_new(d.root, "properties", props);
+    if (mode == 1)
+        record_renames(&d, changes);
     json_object_set_new(d.root, "layout", field_layout_sync(d.layout, props));
     e = app_save_preview(&r->ctx, &d, json_object_get(p, "revision"), &rev);
     if (e != ERR_OK)
@@ -153,7 +295,7 @@ enum err
 api_layout_get(struct req *r, json_t *p)
 {
     struct app_def d;
-    enum err e = api_load_app(r, p, "app", ACL_VIEW, &d);
+    enum err e = api_load_app(r, p, "app", read_perm(r), &d);
     if (e != ERR_OK)
         return e;
     return api_json(r, json_pack("{s:O, s:s}", "layout", d.layout ? d.layout : json_array(),
@@ -186,7 +328,7 @@ enum err
 api_views_get(struct req *r, json_t *p)
 {
     struct app_def d;
-    enum err e = api_load_app(r, p, "app", ACL_VIEW, &d);
+    enum err e = api_load_app(r, p, "app", read_perm(r), &d);
     if (e != ERR_OK)
         return e;
     return api_json(r, json_pack("{s:O, s:s}", "views", d.views ? d.views : json_object(),
@@ -253,7 +395,17 @@ api_views_put(struct req *r, json_t *p)
         return api_param_error(r, "views", MSG_REQUIRED, NULL);
     const char *name;
     json_t *v;
-    int64_t next_id = 1000000 + d.revision * 100;
+    /* new views get ids above every id the app has used */
+    int64_t next_id = 1000000;
+    json_object_foreach(d.views, name, v)
+    {
+        int64_t id;
+        if (params_int(v, "id", &id) && id >= next_id)
+            next_id = id + 1;
+    }
+    int64_t used = json_integer_value(json_object_get(d.settings, "lastViewId"));
+    if (used >= next_id)
+        next_id = used + 1;
     json_object_foreach(views, name, v)
     {
         /* keep the id of an existing view of the same name */
@@ -266,6 +418,11 @@ api_views_put(struct req *r, json_t *p)
     }
     app_def_copy(&r->ctx, &d);
     json_object_set(d.root, "views", views);
+    if (!json_is_object(d.settings)) {
+        d.settings = json_object();
+        json_object_set_new(d.root, "settings", d.settings);
+    }
+    json_object_set_new(d.settings, "lastViewId", json_integer(next_id - 1));
     e = app_save_preview(&r->ctx, &d, json_object_get(p, "revision"), &rev);
     if (e != ERR_OK)
         return e;
@@ -281,15 +438,57 @@ enum err
 api_settings_get(struct req *r, json_t *p)
 {
     struct app_def d;
-    enum err e = api_load_app(r, p, "app", ACL_VIEW, &d);
+    enum err e = api_load_app(r, p, "app", read_perm(r), &d);
     if (e != ERR_OK)
         return e;
-    json_t *s = json_deep_copy(d.settings ? d.settings : json_object());
-    json_object_set_new(s, "name", json_string(d.name));
+    json_t *s = d.settings ? json_deep_copy(d.settings) : json_object();
+    json_object_del(s, "lastViewId");
+    if (!json_is_string(json_object_get(s, "name")))
+        json_object_set_new(s, "name", json_string(d.name));
     if (!json_object_get(s, "description"))
         json_object_set_new(s, "description", json_string(""));
     json_object_set_new(s, "revision", json_string(api_i64(r, d.revision)));
     return api_json(r, s);
+}
+
+static bool
+is_boolish(const json_t *v)
+{
+    const char *t = json_string_value(v);
+    return json_is_boolean(v) || (t && (!strcmp(t, "true") || !strcmp(t, "false")));
+}
+
+/* Values kintone accepts in app settings. */
+static enum err
+check_settings(struct req *r, json_t *p)
+{
+    static const char *const themes[] = { "WHITE", "RED", "GREEN", "BLUE", "YELLOW", "BLACK",
+                                          "CLIPBOARD", "BINDER", "PENCIL", "CLIPS" };
+    const json_t *v;
+    enum err e = ERR_OK;
+    if ((v = json_object_get(p, "name"))) {
+        const char *n = json_string_value(v);
+        if (!n || !*n || text_length(n, strlen(n)) > 64)
+            e = api_param_error(r, "name", n && *n ? MSG_TOO_LONG : MSG_REQUIRED, "65");
+    }
+    if ((v = json_object_get(p, "description")) && !json_is_string(v))
+        e = api_param_error(r, "description", MSG_BAD_TYPE, NULL);
+    if ((v = json_object_get(p, "theme"))) {
+        bool ok = false;
+        for (size_t i = 0; i < sizeof(themes) / sizeof(themes[0]); i++)
+            ok |= json_is_string(v) && !strcmp(json_string_value(v), themes[i]);
+        if (!ok)
+            e = api_param_error(r, "theme", MSG_BAD_PARAM, NULL);
+    }
+    int64_t m;
+    if ((v = json_object_get(p, "firstMonthOfFiscalYear")) && (!jx_to_int(v, &m) || m < 1 || m > 12))
+        e = api_param_error(r, "firstMonthOfFiscalYear", MSG_BAD_PARAM, NULL);
+    const char *flags[] = { "enableThumbnails", "enableBulkDeletion", "enableComments",
+                            "enableDuplicateRecord" };
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+        if ((v = json_object_get(p, flags[i])) && !is_boolish(v))
+            e = api_param_error(r, flags[i], MSG_BAD_TYPE, NULL);
+    return e;
 }
 
 enum err
@@ -306,8 +505,12 @@ api_settings_put(struct req *r, json_t *p)
         s = json_object();
         json_object_set_new(d.root, "settings", s);
     }
-    const char *keys[] = { "description", "theme", "titleField", "enableThumbnails",
-                           "enableBulkDeletion", "enableComments", "firstMonthOfFiscalYear" };
+    e = check_settings(r, p);
+    if (e != ERR_OK)
+        return e;
+    const char *keys[] = { "name", "description", "theme", "titleField", "enableThumbnails",
+                           "enableBulkDeletion", "enableComments", "enableDuplicateRecord",
+                           "firstMonthOfFiscalYear" };
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
         if (json_object_get(p, keys[i]))
             json_object_set(s, keys[i], json_object_get(p, keys[i]));
@@ -321,7 +524,7 @@ enum err
 api_status_get(struct req *r, json_t *p)
 {
     struct app_def d;
-    enum err e = api_load_app(r, p, "app", ACL_VIEW, &d);
+    enum err e = api_load_app(r, p, "app", read_perm(r), &d);
     if (e != ERR_OK)
         return e;
     return api_json(r, json_pack("{s:b, s:n, s:n, s:s}", "enable", 0, "states", "actions",
@@ -373,7 +576,7 @@ api_deploy_get(struct req *r, json_t *p)
         if (!jx_to_int(a, &id) || id <= 0)
             e = api_param_error(r, arena_printf(r->arena, "apps[%zu]", i), MSG_BAD_PARAM, NULL);
         if (e == ERR_OK)
-            e = acl_app(&r->ctx, id, ACL_VIEW);
+            e = acl_app(&r->ctx, id, ACL_MANAGE);
         if (e == ERR_OK)
             e = app_deploy_status(&r->ctx, id, &status);
         if (e != ERR_OK) {

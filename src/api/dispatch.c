@@ -123,8 +123,13 @@ parse_params(struct req *r, const struct route *rt, json_t **out)
     json_t *params = json_object();
     arena_defer(r->arena, decref, params);
     *out = params;
-    if (*r->query)
-        params_parse_query(r->arena, params, r->query);
+    if (*r->query) {
+        const char *bad = params_parse_query(r->arena, params, r->query);
+        if (bad) {
+            fail_field(&r->fail, bad, MSG_BAD_PARAM, NULL);
+            return ERR_INVALID;
+        }
+    }
     if (rt && (rt->flags & ROUTE_RAW))
         return ERR_OK;
     size_t n = r->body_len;

@@ -38,14 +38,15 @@ params_decode(struct arena *a, const char *s, size_t n)
     return out;
 }
 
-/* Sets obj[key] (with optional [index] suffix already split off) to val, building arrays. */
-static void
+/* Sets obj[key] (with optional [index] suffix already split off) to val, building arrays.
+ * Returns false when val is not valid UTF-8. */
+static bool
 put(json_t *obj, const char *key, long index, bool bracket, const char *val)
 {
     json_t *cur = json_object_get(obj, key);
     json_t *v = json_string(val);
-    if (!v) /* invalid UTF-8: keep the key, as an empty string, so validation reports it */
-        v = json_string("");
+    if (!v)
+        return false;
     if (!bracket) {
         if (!cur) {
             json_object_set_new(obj, key, v);
@@ -57,7 +58,7 @@ put(json_t *obj, const char *key, long index, bool bracket, const char *val)
             json_array_append_new(arr, v);
             json_object_set_new(obj, key, arr);
         }
-        return;
+        return true;
     }
     if (!cur || !json_is_array(cur)) {
         cur = json_array();
@@ -72,12 +73,13 @@ put(json_t *obj, const char *key, long index, bool bracket, const char *val)
     } else {
         json_array_set_new(cur, (size_t)index, v);
     }
+    return true;
 }
 
-void
+const char *
 params_parse_query(struct arena *a, json_t *obj, const char *qs)
 {
-    const char *p = qs;
+    const char *p = qs, *bad = NULL;
     while (*p) {
         const char *amp = strchr(p, '&');
         size_t len = amp ? (size_t)(amp - p) : strlen(p);
@@ -98,12 +100,17 @@ params_parse_query(struct arena *a, json_t *obj, const char *qs)
                 if (end && *end == ']' && end != br + 1 && errno == 0 && ix >= 0)
                     index = ix;
             }
-            put(obj, key, index, bracket, val);
+            if (!json_is_object(obj) || !key[0]) {
+                /* nothing */
+            } else if (!put(obj, key, index, bracket, val) && !bad) {
+                bad = key;
+            }
         }
         if (!amp)
             break;
         p = amp + 1;
     }
+    return bad;
 }
 
 bool

@@ -15,8 +15,9 @@ struct arena;
 
 /* Percent-decodes s (n bytes; '+' → space) into the arena. */
 char *params_decode(struct arena *a, const char *s, size_t n);
-/* Parses a query string into obj (adds keys). */
-void params_parse_query(struct arena *a, json_t *obj, const char *qs);
+/* Parses a query string into obj (adds keys). Returns NULL, or the first key whose value is
+ * not valid UTF-8 (that value is left out). */
+const char *params_parse_query(struct arena *a, json_t *obj, const char *qs);
 
 /* Typed reads with kintone's leniency: ids and numbers may be JSON numbers or numeric strings. */
 bool params_int(const json_t *obj, const char *key, int64_t *out);

@@ -160,29 +160,42 @@ app_def_copy(struct ctx *c, struct app_def *d)
     bind_parts(d);
 }
 
-/* expected: NULL / -1 / "-1" / "" mean "no check". */
-static bool
-revision_matches(const json_t *expected, int64_t current)
+enum err
+app_check_revision(struct ctx *c, const json_t *expected, int64_t current)
 {
     int64_t want;
     if (!expected || json_is_null(expected))
-        return true;
+        return ERR_OK;
     if (json_is_string(expected) && !*json_string_value(expected))
-        return true;
-    if (json_is_integer(expected))
+        return ERR_OK;
+    if (json_is_integer(expected)) {
         want = json_integer_value(expected);
-    else if (json_is_string(expected))
-        want = strtoll(json_string_value(expected), NULL, 10);
-    else
-        return false;
-    return want == -1 || want == current;
+    } else if (json_is_string(expected)) {
+        char *end;
+        want = strtoll(json_string_value(expected), &end, 10);
+        if (*end) {
+            fail_field(c->fail, "revision", MSG_BAD_PARAM, NULL);
+            return ERR_INVALID;
+        }
+    } else {
+        fail_field(c->fail, "revision", MSG_BAD_PARAM, NULL);
+        return ERR_INVALID;
+    }
+    if (want == -1 || want == current)
+        return ERR_OK;
+    if (want < -1) {
+        fail_field(c->fail, "revision", MSG_BAD_PARAM, NULL);
+        return ERR_INVALID;
+    }
+    return fail_set(c->fail, ERR_REVISION, NULL);
 }
 
 enum err
 app_save_preview(struct ctx *c, struct app_def *d, const json_t *expected, int64_t *revision)
 {
-    if (!revision_matches(expected, d->revision))
-        return fail_set(c->fail, ERR_REVISION, NULL);
+    enum err e = app_check_revision(c, expected, d->revision);
+    if (e != ERR_OK)
+        return e;
     char *text = json_dumps(d->root, JSON_COMPACT);
     arena_defer(c->arena, free, text);
     struct db_param p[] = { DBP_INT(d->id), DBP_TEXT(text), DBP_TEXT(c->who.login),
@@ -199,6 +212,18 @@ enum err
 app_create(struct ctx *c, const char *name, const char *code, const char *description,
            int64_t *id, int64_t *revision)
 {
+    if (code && *code) {
+        struct db_param pc[] = { DBP_TEXT(code) };
+        int64_t one;
+        bool taken = false;
+        int qrc = db_query_int(c->db, APP_SQL_CODE_TAKEN, pc, 1, &one, &taken);
+        if (qrc != DB_OK)
+            return app_db_fail(c, qrc);
+        if (taken) {
+            fail_field(c->fail, "code", MSG_DUPLICATE, NULL);
+            return ERR_INVALID;
+        }
+    }
     json_t *root = json_pack("{s:o, s:[], s:{}, s:{}}", "properties", field_props_new_app(c->lang),
                              "layout", "views", "settings");
     arena_defer(c->arena, decref, root);
@@ -292,6 +317,69 @@ unique_signature(struct ctx *c, const json_t *props)
     return sig;
 }
 
+/* Applies one rename (to != NULL) or drop of a top-level field to stored records and their
+ * unique and search rows. */
+static enum err
+migrate_field(struct ctx *c, int64_t app_id, const char *from, const char *to)
+{
+    bool pg = db_kind(c->db) == DB_PG;
+    const char *k1 = pg ? from : arena_printf(c->arena, "$.\"%s\"", from);
+    const char *k2 = !to ? NULL : pg ? to : arena_printf(c->arena, "$.\"%s\"", to);
+    struct db_param p[] = { DBP_INT(app_id), DBP_TEXT(k1), DBP_TEXT(k2) };
+    struct db_param q[] = { DBP_INT(app_id), DBP_TEXT(from), DBP_TEXT(to) };
+    int rc;
+    if (to) {
+        rc = db_exec(c->db, pg ? APP_SQL_RENAME_DATA_PG : APP_SQL_RENAME_DATA_SQLITE, p, 3, NULL);
+        if (rc == DB_OK)
+            rc = db_exec(c->db, APP_SQL_RENAME_UNIQUE, q, 3, NULL);
+        if (rc == DB_OK)
+            rc = db_exec(c->db, APP_SQL_RENAME_SEARCH, q, 3, NULL);
+    } else {
+        rc = db_exec(c->db, pg ? APP_SQL_DROP_DATA_PG : APP_SQL_DROP_DATA_SQLITE, p, 2, NULL);
+        if (rc == DB_OK)
+            rc = db_exec(c->db, APP_SQL_DROP_UNIQUE, q, 2, NULL);
+        if (rc == DB_OK)
+            rc = db_exec(c->db, APP_SQL_DROP_SEARCH, q, 2, NULL);
+    }
+    return rc == DB_OK ? ERR_OK : app_db_fail(c, rc);
+}
+
+/* kintone keeps a field's data across a rename and drops it with the field. Renames made in
+ * preview are recorded in the preview's "renames" ({old: new}); deploy replays them, drops the
+ * values of deleted fields, then clears the list. */
+static enum err
+migrate_records(struct ctx *c, int64_t app_id, const struct app_def *live,
+                const struct app_def *prev)
+{
+    json_t *renames = json_object_get(prev->root, "renames");
+    const char *code;
+    json_t *def;
+    enum err e;
+    json_object_foreach(live->props, code, def)
+    {
+        if (field_type_is_system(field_def_type(def)) || json_object_get(prev->props, code))
+            continue;
+        const char *to = json_string_value(json_object_get(renames, code));
+        if (to && !json_object_get(prev->props, to))
+            to = NULL;
+        e = migrate_field(c, app_id, code, to);
+        if (e != ERR_OK)
+            return e;
+    }
+    if (renames) {
+        struct app_def copy = *prev;
+        app_def_copy(c, &copy);
+        json_object_del(copy.root, "renames");
+        char *text = json_dumps(copy.root, JSON_COMPACT);
+        arena_defer(c->arena, free, text);
+        struct db_param p[] = { DBP_INT(app_id), DBP_TEXT(text) };
+        int rc = db_exec(c->db, APP_SQL_SET_PREVIEW_TEXT, p, 2, NULL);
+        if (rc != DB_OK)
+            return app_db_fail(c, rc);
+    }
+    return ERR_OK;
+}
+
 enum err
 app_deploy(struct ctx *c, int64_t app_id, const json_t *expected, bool revert)
 {
@@ -301,14 +389,28 @@ app_deploy(struct ctx *c, int64_t app_id, const json_t *expected, bool revert)
         e = app_load(c, app_id, true, &prev);
     if (e != ERR_OK)
         return e;
-    if (!revision_matches(expected, prev.revision))
-        return fail_set(c->fail, ERR_REVISION, NULL);
+    e = app_check_revision(c, expected, prev.revision);
+    if (e != ERR_OK)
+        return e;
     struct db_param p[] = { DBP_INT(app_id) };
-    int rc = db_exec(c->db, revert ? APP_SQL_REVERT : APP_SQL_DEPLOY, p, 1, NULL);
+    int rc;
+    if (!revert) {
+        e = migrate_records(c, app_id, &live, &prev);
+        if (e != ERR_OK)
+            return e;
+    }
+    rc = db_exec(c->db, revert ? APP_SQL_REVERT : APP_SQL_DEPLOY, p, 1, NULL);
     if (rc != DB_OK)
         return app_db_fail(c, rc);
     if (revert)
         return ERR_OK;
+    const char *new_name = json_string_value(json_object_get(prev.settings, "name"));
+    if (new_name && *new_name) {
+        struct db_param pn[] = { DBP_INT(app_id), DBP_TEXT(new_name) };
+        rc = db_exec(c->db, APP_SQL_SET_NAME, pn, 2, NULL);
+        if (rc != DB_OK)
+            return app_db_fail(c, rc);
+    }
     if (strcmp(unique_signature(c, live.props), unique_signature(c, prev.props)) != 0) {
         e = rebuild_unique(c, app_id, prev.props);
         if (e != ERR_OK)
@@ -325,7 +427,12 @@ app_deploy(struct ctx *c, int64_t app_id, const json_t *expected, bool revert)
         if (e != ERR_OK)
             return e;
     }
-    return ERR_OK;
+    /* stored renderings follow the new definition */
+    struct app_def now;
+    e = app_load(c, app_id, false, &now);
+    if (e == ERR_OK)
+        e = app_rerender_records(c, &now);
+    return e;
 }
 
 enum err

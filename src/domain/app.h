@@ -33,6 +33,9 @@ void app_def_copy(struct ctx *c, struct app_def *d);
  * (NULL, -1 or "-1" = no check); *revision = new preview revision. */
 enum err app_save_preview(struct ctx *c, struct app_def *d, const json_t *expected,
                           int64_t *revision) MUST_CHECK;
+/* Checks a client's expected revision: ERR_OK when it matches or is absent (NULL, -1, "-1",
+ * ""), ERR_REVISION when stale, ERR_INVALID (errors.revision) when it is not a number. */
+enum err app_check_revision(struct ctx *c, const json_t *expected, int64_t current) MUST_CHECK;
 enum err app_create(struct ctx *c, const char *name, const char *code, const char *description,
                     int64_t *id, int64_t *revision) MUST_CHECK;
 enum err app_deploy(struct ctx *c, int64_t app_id, const json_t *expected, bool revert) MUST_CHECK;
@@ -41,6 +44,10 @@ enum err app_deploy_status(struct ctx *c, int64_t app_id, const char **status) M
 enum err app_info(struct ctx *c, int64_t app_id, json_t **out) MUST_CHECK;
 enum err app_list(struct ctx *c, const json_t *ids, const json_t *codes, const char *name,
                   int64_t limit, int64_t offset, json_t **out) MUST_CHECK;
+/* Re-renders the stored wire JSON of every record of the app for its live definition (after a
+ * deploy changed it). Implemented in record_write.c. */
+enum err app_rerender_records(struct ctx *c, const struct app_def *live) MUST_CHECK;
+
 /* Record and subtable-row id allocation (inside the caller's write transaction). */
 enum err app_next_record_ids(struct ctx *c, int64_t app_id, int64_t n, int64_t *first) MUST_CHECK;
 enum err app_next_row_id(struct ctx *c, int64_t app_id, int64_t *id) MUST_CHECK;

@@ -34,6 +34,26 @@
     "RETURNING next_record_id - $2"
 #define APP_SQL_NEXT_ROW_ID                                                                        \
     "UPDATE app_seq SET next_row_id = next_row_id + 1 WHERE app_id = $1 RETURNING next_row_id - 1"
+#define APP_SQL_CODE_TAKEN "SELECT 1 FROM apps WHERE code = $1 AND code <> '' AND deleted_at IS NULL"
+#define APP_SQL_SET_PREVIEW_TEXT "UPDATE apps SET preview = $2 WHERE id = $1"
+#define APP_SQL_SET_NAME "UPDATE apps SET name = $2 WHERE id = $1"
+/* Field renames and deletions reach the stored records at deploy. $2/$3: JSON paths (SQLite)
+ * or keys (PostgreSQL). */
+#define APP_SQL_RENAME_DATA_SQLITE                                                                 \
+    "UPDATE records SET data = json_set(json_remove(data, $2), $3, json_extract(data, $2)) "      \
+    "WHERE app_id = $1 AND json_type(data, $2) IS NOT NULL"
+#define APP_SQL_RENAME_DATA_PG                                                                     \
+    "UPDATE records SET data = (data - $2::text) || jsonb_build_object($3::text, data -> $2::text) " \
+    "WHERE app_id = $1 AND data -> $2::text IS NOT NULL"
+#define APP_SQL_DROP_DATA_SQLITE                                                                   \
+    "UPDATE records SET data = json_remove(data, $2) WHERE app_id = $1 AND "                      \
+    "json_type(data, $2) IS NOT NULL"
+#define APP_SQL_DROP_DATA_PG                                                                       \
+    "UPDATE records SET data = data - $2::text WHERE app_id = $1 AND data -> $2::text IS NOT NULL"
+#define APP_SQL_RENAME_UNIQUE "UPDATE record_unique SET field = $3 WHERE app_id = $1 AND field = $2"
+#define APP_SQL_DROP_UNIQUE "DELETE FROM record_unique WHERE app_id = $1 AND field = $2"
+#define APP_SQL_RENAME_SEARCH "UPDATE record_search SET field = $3 WHERE app_id = $1 AND field = $2"
+#define APP_SQL_DROP_SEARCH "DELETE FROM record_search WHERE app_id = $1 AND field = $2"
 #define APP_SQL_DEPLOY_STATUS "SELECT deploy_status FROM apps WHERE id = $1 AND deleted_at IS NULL"
 #define APP_SQL_UNIQUE_CLEAR "DELETE FROM record_unique WHERE app_id = $1"
 #define APP_SQL_RECORDS_DATA                                                                       \

@@ -159,6 +159,9 @@ code_check(const char *code)
 {
     if (!code || !*code)
         return 1;
+    /* the record keys of the system: a field under these codes would be shadowed */
+    if (strcmp(code, "$id") == 0 || strcmp(code, "$revision") == 0)
+        return 2;
     size_t n = strlen(code), chars = 0;
     const uint8_t *s = (const uint8_t *)code, *end = s + n;
     if (!text_valid_utf8(code, n))

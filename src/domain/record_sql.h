@@ -23,6 +23,10 @@
 #define REC_SQL_UNDELETE                                                                           \
     "UPDATE records SET deleted_at = NULL, revision = $3, modifier = $4, updated_at = $5, "        \
     "wire = $6, wire_rev = $7 WHERE app_id = $1 AND id = $2"
+#define REC_SQL_CHUNK                                                                              \
+    "SELECT id, revision, data, creator, created_at, modifier, updated_at FROM records "           \
+    "WHERE app_id = $1 AND id > $2 AND deleted_at IS NULL ORDER BY id LIMIT 500"
+#define REC_SQL_SET_WIRE "UPDATE records SET wire = $3, wire_rev = $4 WHERE app_id = $1 AND id = $2"
 #define REC_SQL_REVISION_INSERT                                                                    \
     "INSERT INTO record_revisions (app_id, record_id, revision, action, actor, at, data, reason) " \
     "VALUES ($1, $2, $3, $4, $5, $6, $7, '')"

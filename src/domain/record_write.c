@@ -513,3 +513,49 @@ rec_restore(struct ctx *c, const struct app_def *d, int64_t id, int64_t *revisio
         *revision = new_rev;
     return e;
 }
+
+enum err
+app_rerender_records(struct ctx *c, const struct app_def *live)
+{
+    int64_t last = 0;
+    for (;;) {
+        /* a chunk at a time, each with its own arena, so memory stays flat on large apps */
+        struct ctx cc = *c;
+        cc.arena = arena_new();
+        struct db_param p[] = { DBP_INT(live->id), DBP_INT(last) };
+        struct db_res *res = NULL;
+        int rc = db_query(c->db, REC_SQL_CHUNK, p, 2, &res);
+        if (rc != DB_OK) {
+            arena_free(cc.arena);
+            return app_db_fail(c, rc);
+        }
+        int n = 0;
+        int64_t ids[500];
+        const char *wires[500];
+        while ((rc = db_step(res)) == 1 && n < 500) {
+            json_t *data = json_loadb(db_col_text(res, 2), db_col_len(res, 2), 0, NULL);
+            if (!data)
+                data = json_object();
+            ids[n] = db_col_int(res, 0);
+            wires[n] = rec_render(&cc, live, ids[n], db_col_int(res, 1), db_col_text(res, 3),
+                                  db_col_int(res, 4), db_col_text(res, 5), db_col_int(res, 6),
+                                  data);
+            json_decref(data);
+            n++;
+        }
+        db_res_free(res);
+        for (int i = 0; i < n && rc >= 0; i++) {
+            struct db_param u[] = { DBP_INT(live->id), DBP_INT(ids[i]), DBP_TEXT(wires[i]),
+                                    DBP_INT(live->revision) };
+            int urc = db_exec(c->db, REC_SQL_SET_WIRE, u, 4, NULL);
+            if (urc != DB_OK)
+                rc = urc;
+        }
+        arena_free(cc.arena);
+        if (rc < 0)
+            return app_db_fail(c, rc);
+        if (n < 500)
+            return ERR_OK;
+        last = ids[n - 1];
+    }
+}
