@@ -11,34 +11,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool
-wants_help(int n, char **v)
+static void
+migrate_usage(FILE *out)
 {
-    for (int i = 0; i < n; i++)
-        if (!strcmp(v[i], "--help") || !strcmp(v[i], "-h"))
-            return true;
-    return false;
+    fputs("usage: madoguchi migrate [--data DIR] [--db URL]\n\n"
+          "Creates the data directory if needed and applies every pending schema migration\n"
+          "(forward-only, in one transaction). Prints the schema version.\n",
+          out);
 }
 
 int
 cmd_migrate(int argc, char **argv)
 {
     struct runtime rt;
-    char *rest[64];
+    char *rest[RUNTIME_MAX_ARGS];
     int nrest;
-    memset(&rt, 0, sizeof(rt));
-    if (argc > 64)
-        return 2;
-    int rc = runtime_args(&rt, argc, argv, rest, &nrest);
-    if (rc)
+    int rc = runtime_args(&rt, argc, argv, rest, &nrest, migrate_usage);
+    if (rc >= 0)
         return rc;
-    if (wants_help(nrest, rest) || nrest) {
-        fputs("usage: madoguchi migrate [--data DIR] [--db URL]\n\n"
-              "Creates the data directory if needed and applies every pending schema migration\n"
-              "(forward-only, in one transaction). Prints the schema version.\n",
-              nrest && !wants_help(nrest, rest) ? stderr : stdout);
+    if (nrest) {
+        migrate_usage(stderr);
         config_release(&rt.cfg);
-        return wants_help(nrest, rest) ? 0 : 2;
+        return 2;
     }
     rc = runtime_open(&rt);
     if (rc == 0) {
@@ -76,19 +70,11 @@ int
 cmd_user(int argc, char **argv)
 {
     struct runtime rt;
-    char *rest[64];
+    char *rest[RUNTIME_MAX_ARGS];
     int nrest;
-    memset(&rt, 0, sizeof(rt));
-    if (argc > 64)
-        return 2;
-    int rc = runtime_args(&rt, argc, argv, rest, &nrest);
-    if (rc)
+    int rc = runtime_args(&rt, argc, argv, rest, &nrest, user_usage);
+    if (rc >= 0)
         return rc;
-    if (wants_help(nrest, rest)) {
-        user_usage(stdout);
-        config_release(&rt.cfg);
-        return 0;
-    }
     const char *verb = nrest ? rest[0] : "", *login = NULL, *name = NULL;
     bool admin = false, service = false, pw_stdin = false;
     for (int i = 1; i < nrest; i++) {
@@ -158,19 +144,11 @@ int
 cmd_token(int argc, char **argv)
 {
     struct runtime rt;
-    char *rest[64];
+    char *rest[RUNTIME_MAX_ARGS];
     int nrest;
-    memset(&rt, 0, sizeof(rt));
-    if (argc > 64)
-        return 2;
-    int rc = runtime_args(&rt, argc, argv, rest, &nrest);
-    if (rc)
+    int rc = runtime_args(&rt, argc, argv, rest, &nrest, token_usage);
+    if (rc >= 0)
         return rc;
-    if (wants_help(nrest, rest)) {
-        token_usage(stdout);
-        config_release(&rt.cfg);
-        return 0;
-    }
     long long app = 0;
     unsigned perms = 0;
     bool ok = nrest > 0 && !strcmp(rest[0], "add");
@@ -236,19 +214,11 @@ int
 cmd_record(int argc, char **argv)
 {
     struct runtime rt;
-    char *rest[64];
+    char *rest[RUNTIME_MAX_ARGS];
     int nrest;
-    memset(&rt, 0, sizeof(rt));
-    if (argc > 64)
-        return 2;
-    int rc = runtime_args(&rt, argc, argv, rest, &nrest);
-    if (rc)
+    int rc = runtime_args(&rt, argc, argv, rest, &nrest, record_usage);
+    if (rc >= 0)
         return rc;
-    if (wants_help(nrest, rest)) {
-        record_usage(stdout);
-        config_release(&rt.cfg);
-        return 0;
-    }
     long long app = 0, id = 0;
     bool ok = nrest > 0 && !strcmp(rest[0], "restore");
     for (int i = 1; i < nrest && ok; i++) {

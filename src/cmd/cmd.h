@@ -6,6 +6,8 @@
 #include "core/config.h"
 #include "domain/ctx.h"
 
+#include <stdio.h>
+
 struct db;
 struct arena;
 struct sec_key;
@@ -25,9 +27,13 @@ struct runtime {
     struct db *db;
 };
 
-/* Parses argv: shared config flags are consumed, the rest is left for the command in
- * rest/nrest. Returns 0, or an exit code. */
-int runtime_args(struct runtime *rt, int argc, char **argv, char **rest, int *nrest);
+#define RUNTIME_MAX_ARGS 64
+
+/* Parses argv (rt is reset first): shared config flags are consumed, the rest is left for the
+ * command in rest/nrest (room for RUNTIME_MAX_ARGS). With --help among the rest, prints
+ * usage to stdout. Returns -1 to go on, or the exit code to return (0 after --help). */
+int runtime_args(struct runtime *rt, int argc, char **argv, char **rest, int *nrest,
+                 void (*usage)(FILE *));
 int runtime_open(struct runtime *rt);
 void runtime_close(struct runtime *rt);
 /* A ctx acting as the system (CLI commands). */

@@ -16,10 +16,16 @@
 #include <sys/stat.h>
 
 int
-runtime_args(struct runtime *rt, int argc, char **argv, char **rest, int *nrest)
+runtime_args(struct runtime *rt, int argc, char **argv, char **rest, int *nrest,
+             void (*usage)(FILE *))
 {
     const char *conf = NULL;
+    memset(rt, 0, sizeof(*rt));
     *nrest = 0;
+    if (argc > RUNTIME_MAX_ARGS) {
+        usage(stderr);
+        return 2;
+    }
     for (int i = 0; i < argc; i++)
         if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
             conf = argv[i + 1];
@@ -45,7 +51,14 @@ runtime_args(struct runtime *rt, int argc, char **argv, char **rest, int *nrest)
         log_set_level(LOG_WARN);
     else if (strcmp(rt->cfg.log_level, "error") == 0)
         log_set_level(LOG_ERROR);
-    return 0;
+    for (int i = 0; i < *nrest; i++) {
+        if (!strcmp(rest[i], "--help") || !strcmp(rest[i], "-h")) {
+            usage(stdout);
+            config_release(&rt->cfg);
+            return 0;
+        }
+    }
+    return -1;
 }
 
 static int

@@ -106,20 +106,12 @@ int
 cmd_serve(int argc, char **argv)
 {
     struct runtime rt;
-    char *rest[64];
+    char *rest[RUNTIME_MAX_ARGS];
     int nrest;
-    memset(&rt, 0, sizeof(rt));
-    if (argc > 64)
-        return 2;
-    int rc = runtime_args(&rt, argc, argv, rest, &nrest);
-    if (rc)
+    int rc = runtime_args(&rt, argc, argv, rest, &nrest, usage);
+    if (rc >= 0)
         return rc;
     for (int i = 0; i < nrest; i++) {
-        if (!strcmp(rest[i], "--help") || !strcmp(rest[i], "-h")) {
-            usage(stdout);
-            config_release(&rt.cfg);
-            return 0;
-        }
         fprintf(stderr, "madoguchi serve: unknown argument '%s'\n", rest[i]);
         usage(stderr);
         config_release(&rt.cfg);

@@ -85,6 +85,17 @@ hook_row_id(void *arg)
     return id;
 }
 
+static void
+hooks_init(struct value_hooks *hooks, struct hook_arg *ha, struct ctx *c, int64_t app_id,
+           int64_t record_id)
+{
+    *ha = (struct hook_arg){ .c = c, .app_id = app_id, .record_id = record_id, .err = ERR_OK };
+    *hooks = (struct value_hooks){ .arg = ha,
+                                   .resolve_file = hook_file,
+                                   .entity_exists = hook_entity,
+                                   .next_row_id = hook_row_id };
+}
+
 struct uniq {
     struct ctx *c;
     int64_t app_id, record_id;
@@ -171,11 +182,9 @@ rec_create(struct ctx *c, const struct app_def *d, const json_t *in, const char 
         if (e != ERR_OK)
             return e;
     }
-    struct hook_arg ha = { .c = c, .app_id = d->id, .record_id = id, .err = ERR_OK };
-    struct value_hooks hooks = { .arg = &ha,
-                                 .resolve_file = hook_file,
-                                 .entity_exists = hook_entity,
-                                 .next_row_id = hook_row_id };
+    struct hook_arg ha;
+    struct value_hooks hooks;
+    hooks_init(&hooks, &ha, c, d->id, id);
     /* creator and times may be carried over on import (as kintone allows with app rights) */
     bool privileged = c->who.kind == PRIN_TOKEN || c->who.is_admin;
     struct value_sys sys;
@@ -387,11 +396,9 @@ rec_update(struct ctx *c, const struct app_def *d, const struct rec_target *t, c
         arena_defer(c->arena, decref, input);
         json_object_del(input, json_string_value(json_object_get(t->update_key, "field")));
     }
-    struct hook_arg ha = { .c = c, .app_id = d->id, .record_id = id, .err = ERR_OK };
-    struct value_hooks hooks = { .arg = &ha,
-                                 .resolve_file = hook_file,
-                                 .entity_exists = hook_entity,
-                                 .next_row_id = hook_row_id };
+    struct hook_arg ha;
+    struct value_hooks hooks;
+    hooks_init(&hooks, &ha, c, d->id, id);
     json_t *data = NULL;
     struct value_sys sys;
     memset(&sys, 0, sizeof(sys));
