@@ -30,7 +30,7 @@ APP=$(node bench/seed.mjs $URL bench $PW $N | sed 's/.*"app":\([0-9]*\).*/\1/')
 t1=$(date +%s)
 TOKEN=$($BIN token add --data "$DIR/data" --app $APP --view --add | tail -n 1)
 export APP TOKEN N
-sleep 2
+sleep 16 # idle workers release their caches after 5 s, the heap is trimmed every 10 s
 IDLE_RSS=$(rss)
 
 run() { # name, wrk args...
@@ -64,7 +64,7 @@ run get_records_query_100 -s bench/get_records.lua $URL
 run get_records_like -s bench/get_records_like.lua $URL
 run post_record -s bench/post_record.lua $URL
 
-sleep 3
+sleep 16
 AFTER_RSS="$(rss) MB"
 sed -i "s/\\\$AFTER_RSS/$AFTER_RSS/" "$OUT"
 # durability: acknowledged writes survive kill -9

@@ -43,6 +43,12 @@ worker_fini(void *state)
 }
 
 static void
+worker_idle(void *state)
+{
+    db_release_memory(state);
+}
+
+static void
 on_ready(const char *addresses)
 {
     log_info("madoguchi listening on http://%s", addresses);
@@ -68,6 +74,9 @@ housekeeping(void *arg)
             log_warn("housekeeping: %s", db_errmsg(db));
         if (now >= next_optimize)
             next_optimize = now + 3600;
+        /* hand memory freed after a burst (bulk imports, large lists) back to the system */
+        if (now % 10 == 0)
+            malloc_trim(0);
         if (now >= next) {
             struct arena *a = arena_new();
             struct ctx c;
@@ -143,6 +152,7 @@ cmd_serve(int argc, char **argv)
         .max_large = 4,
         .worker_init = worker_init,
         .worker_fini = worker_fini,
+        .worker_idle = worker_idle,
         .handle = api_handle,
         .on_ready = on_ready,
     };

@@ -167,3 +167,10 @@ db_maintain(struct db *db, bool optimize)
         rc = db_exec_script(db, "PRAGMA optimize");
     return rc;
 }
+
+void
+db_release_memory(struct db *db)
+{
+    if (db && db->kind == DB_SQLITE)
+        db_exec_script(db, "PRAGMA shrink_memory");
+}

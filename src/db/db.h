@@ -125,6 +125,9 @@ int db_pg_open(const char *conninfo, struct db **out, char **errmsg);
  * WAL passes ~40 MB) and refreshes planner statistics; PostgreSQL does nothing (autovacuum). */
 int db_maintain(struct db *db, bool optimize);
 
+/* Frees what the connection caches (SQLite page cache); call from the owning thread when idle. */
+void db_release_memory(struct db *db);
+
 /* Migrations (migrate.c): applies every migration newer than schema_version, in one transaction. */
 int db_migrate(struct db *db, char **errmsg);
 int db_schema_version(struct db *db, int *version);

@@ -100,12 +100,23 @@ queue_push(struct job *j)
     pthread_mutex_unlock(&q_mutex);
 }
 
+/* Next job; NULL when closed. After 5 idle seconds it returns with *idle set (once per idle
+ * period) so the worker can give memory back. */
 static struct job *
-queue_pop(void)
+queue_pop(bool *idle)
 {
+    *idle = false;
     pthread_mutex_lock(&q_mutex);
-    while (!q_head && !q_closed)
-        pthread_cond_wait(&q_cond, &q_mutex);
+    while (!q_head && !q_closed) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 5;
+        if (pthread_cond_timedwait(&q_cond, &q_mutex, &until) == ETIMEDOUT && !q_head &&
+            !q_closed) {
+            *idle = true;
+            break;
+        }
+    }
     struct job *j = q_head;
     if (j) {
         q_head = j->next;
@@ -157,7 +168,18 @@ worker_main(void *arg)
 {
     struct worker *w = arg;
     struct job *j;
-    while ((j = queue_pop()) != NULL) {
+    bool idle, was_idle = false;
+    for (;;) {
+        j = queue_pop(&idle);
+        if (idle) {
+            if (!was_idle && cfg->worker_idle)
+                cfg->worker_idle(w->state);
+            was_idle = true;
+            continue;
+        }
+        if (!j)
+            break;
+        was_idle = false;
         cfg->handle(w->state, &j->r);
         double ms = (double)(now_ns() - j->start_ns) / 1e6;
         log_info("%s %s %s%s%s %d %zu %.2fms%s%s", j->r.id, j->r.method, j->r.path,

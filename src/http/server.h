@@ -21,6 +21,8 @@ struct http_server_config {
     /* Per worker thread: create its state (a DB connection). Return 0 on success. */
     int (*worker_init)(void **state, int index);
     void (*worker_fini)(void *state);
+    /* Called on a worker thread that has had nothing to do for a few seconds (may be NULL). */
+    void (*worker_idle)(void *state);
     /* Runs on a worker thread: fill r's response. */
     void (*handle)(void *state, struct req *r);
     /* Called once after the listeners are bound (e.g. print "listening"). */
