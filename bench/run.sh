@@ -6,6 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-build/madoguchi}
+DBFLAG=()
+BACKEND="SQLite (WAL)"
+if [ -n "${DB:-}" ]; then # e.g. DB="host=/tmp/pg dbname=madoguchi user=postgres"
+    DBFLAG=(--db "$DB")
+    BACKEND="PostgreSQL 15 (Unix socket, same machine)"
+fi
 N=${N:-100000}
 DUR=${DUR:-20}
 CONN=${CONN:-32}
@@ -17,8 +23,8 @@ PW=bench-password-1
 trap 'kill $SERVER 2>/dev/null || true; grep -v " INFO " "$DIR/server.log" | tail -20; rm -rf "$DIR"' EXIT
 
 command -v wrk >/dev/null || { echo "bench: wrk is not installed (apt-get install wrk)"; exit 1; }
-echo "$PW" | $BIN user add --data "$DIR/data" --login bench --password-stdin --admin --service >/dev/null
-start() { $BIN serve --data "$DIR/data" --listen 127.0.0.1:$PORT 2>>"$DIR/server.log" & SERVER=$!
+echo "$PW" | $BIN user add --data "$DIR/data" "${DBFLAG[@]}" --login bench --password-stdin --admin --service >/dev/null
+start() { $BIN serve --data "$DIR/data" "${DBFLAG[@]}" --listen 127.0.0.1:$PORT 2>>"$DIR/server.log" & SERVER=$!
   for _ in $(seq 100); do curl -fs $URL/readyz >/dev/null 2>&1 && return; sleep 0.1; done; echo "server did not start"; exit 1; }
 rss() { awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/$SERVER/status; }
 start
@@ -28,7 +34,7 @@ echo "seeding $N records..."
 t0=$(date +%s)
 APP=$(node bench/seed.mjs $URL bench $PW $N | sed 's/.*"app":\([0-9]*\).*/\1/')
 t1=$(date +%s)
-TOKEN=$($BIN token add --data "$DIR/data" --app $APP --view --add | tail -n 1)
+TOKEN=$($BIN token add --data "$DIR/data" "${DBFLAG[@]}" --app $APP --view --add | tail -n 1)
 export APP TOKEN N
 sleep 16 # idle workers release their caches after 5 s, the heap is trimmed every 10 s
 IDLE_RSS=$(rss)
@@ -52,7 +58,7 @@ run() { # name, wrk args...
   echo "## $(date -u +%Y-%m-%d) — $(git rev-parse --short HEAD 2>/dev/null || echo worktree)"
   echo
   echo "Machine: $(nproc) cores ($(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | xargs)), $(free -g | awk '/Mem/ {print $2}') GiB, $(uname -r)."
-  echo "Server and wrk 4.1 on the same machine (wrk -t2 -c$CONN -d${DUR}s), loopback, SQLite (WAL), release build."
+  echo "Server and wrk 4.1 on the same machine (wrk -t2 -c$CONN -d${DUR}s), loopback, $BACKEND, release build."
   echo "App of 15 fields, $N records seeded through bulkRequest in $((t1 - t0)) s. RSS idle at start: $START_RSS MB; idle after seeding: $IDLE_RSS MB; after the runs: \$AFTER_RSS."
   echo
   echo "| scenario | req/s | p50 | p99 | non-2xx | peak RSS |"
