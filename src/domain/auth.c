@@ -83,6 +83,59 @@ db_fail(struct ctx *c, int rc)
     return fail_set(c->fail, rc == DB_CONN ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL);
 }
 
+/* Token lookups are the first query of nearly every API request; each worker remembers the
+ * answers for 2 seconds (so a revoked token stops working within 2 s). */
+#define TOKEN_CACHE 32
+#define TOKEN_CACHE_TTL 2
+
+struct token_entry {
+    char hash[SEC_HEX256_MAX];
+    int64_t app_id;
+    unsigned perms;
+    bool found;
+    int64_t fetched;
+};
+static _Thread_local struct token_entry token_cache[TOKEN_CACHE];
+
+static struct token_entry *
+token_slot(const char *hash)
+{
+    return &token_cache[slot_of(hash) % TOKEN_CACHE];
+}
+
+static enum err
+token_lookup(struct ctx *c, const char *hash, struct token_entry *out)
+{
+    struct token_entry *e = token_slot(hash);
+    if (e->fetched && e->fetched + TOKEN_CACHE_TTL > c->now && e->fetched <= c->now &&
+        memcmp(e->hash, hash, 64) == 0) {
+        *out = *e;
+        return ERR_OK;
+    }
+    struct db_param prm[] = { DBP_TEXT(hash) };
+    struct db_res *res = NULL;
+    int rc = db_query(c->db, AUTH_SQL_TOKEN_BY_HASH, prm, 1, &res);
+    if (rc != DB_OK)
+        return db_fail(c, rc);
+    rc = db_step(res);
+    memset(out, 0, sizeof(*out));
+    memcpy(out->hash, hash, SEC_HEX256_MAX);
+    if (rc == 1) {
+        out->found = true;
+        out->app_id = db_col_int(res, 0);
+        out->perms = (db_col_int(res, 1) ? ACL_VIEW : 0) | (db_col_int(res, 2) ? ACL_ADD : 0) |
+                     (db_col_int(res, 3) ? ACL_EDIT : 0) | (db_col_int(res, 4) ? ACL_DELETE : 0) |
+                     (db_col_int(res, 5) ? ACL_MANAGE : 0);
+    }
+    db_res_free(res);
+    if (rc < 0)
+        return db_fail(c, rc);
+    out->fetched = c->now;
+    if (out->found) /* unknown tokens are not cached: a new token works at once */
+        *e = *out;
+    return ERR_OK;
+}
+
 static enum err
 auth_tokens(struct ctx *c, const char *tokens)
 {
@@ -107,26 +160,15 @@ auth_tokens(struct ctx *c, const char *tokens)
         }
         char hash[SEC_HEX256_MAX];
         sec_token_hash(p, n, hash);
-        struct db_param prm[] = { DBP_TEXT(hash) };
-        struct db_res *res = NULL;
-        int rc = db_query(c->db, AUTH_SQL_TOKEN_BY_HASH, prm, 1, &res);
-        if (rc != DB_OK)
-            return db_fail(c, rc);
-        rc = db_step(res);
-        if (rc == 1) {
-            int i = c->who.ntokens++;
-            c->who.tokens[i].app_id = db_col_int(res, 0);
-            c->who.tokens[i].perms = (db_col_int(res, 1) ? ACL_VIEW : 0) |
-                                     (db_col_int(res, 2) ? ACL_ADD : 0) |
-                                     (db_col_int(res, 3) ? ACL_EDIT : 0) |
-                                     (db_col_int(res, 4) ? ACL_DELETE : 0) |
-                                     (db_col_int(res, 5) ? ACL_MANAGE : 0);
-        }
-        db_res_free(res);
-        if (rc < 0)
-            return db_fail(c, rc);
-        if (rc == 0)
+        struct token_entry t;
+        enum err e = token_lookup(c, hash, &t);
+        if (e != ERR_OK)
+            return e;
+        if (!t.found)
             return fail_set(c->fail, ERR_TOKEN_INVALID, NULL);
+        int i = c->who.ntokens++;
+        c->who.tokens[i].app_id = t.app_id;
+        c->who.tokens[i].perms = t.perms;
         p = end;
     }
     if (c->who.ntokens == 0)
