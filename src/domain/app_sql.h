@@ -32,6 +32,9 @@
 #define APP_SQL_NEXT_RECORD_IDS                                                                    \
     "UPDATE app_seq SET next_record_id = next_record_id + $2 WHERE app_id = $1 "                  \
     "RETURNING next_record_id - $2"
+/* SQLite has one writer at a time (db_sqlite.c), so the next id can be read from the records
+ * themselves (soft-deleted ones included, so ids are never reused) without writing a counter. */
+#define APP_SQL_MAX_RECORD_ID "SELECT COALESCE(MAX(id), 0) + 1 FROM records WHERE app_id = $1"
 #define APP_SQL_NEXT_ROW_ID                                                                        \
     "UPDATE app_seq SET next_row_id = next_row_id + 1 WHERE app_id = $1 RETURNING next_row_id - 1"
 #define APP_SQL_CODE_TAKEN "SELECT 1 FROM apps WHERE code = $1 AND code <> '' AND deleted_at IS NULL"
