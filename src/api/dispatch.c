@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "domain/auth.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -154,12 +155,130 @@ parse_params(struct req *r, const struct route *rt, json_t **out)
     return ERR_OK;
 }
 
+/* ---- group commit (SQLite) -------------------------------------------------------------
+ * SQLite has one writer at a time, and most of a small write's cost is the commit (WAL pages
+ * of the record, its revision, the search index, the indexes). Concurrent writing requests
+ * therefore share transactions: the first waiting worker becomes the leader, runs up to
+ * GROUP_MAX queued requests on its own connection, each inside a SAVEPOINT (a failing request
+ * is rolled back alone), commits once, and wakes the others. Every request still answers
+ * only after the commit that holds its write. PostgreSQL commits concurrently itself. */
+
+#define GROUP_MAX 32
+
+struct group_item {
+    struct req *r;
+    const struct route *rt;
+    json_t *params;
+    enum err result;
+    bool done;
+    struct group_item *next;
+};
+
+static pthread_mutex_t group_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t group_cond = PTHREAD_COND_INITIALIZER;
+static struct group_item *group_head, *group_tail;
+static bool group_leader;
+
+static enum err
+db_error(struct req *r, int rc, const char *what)
+{
+    log_error("%s %s: %s", r->id, what, db_errmsg(r->db));
+    return fail_set(&r->fail, rc == DB_CONN ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL);
+}
+
+/* Runs a batch on db (the leader's connection). */
+static void
+group_run(struct db *db, struct group_item *batch)
+{
+    int rc = db_begin(db, true);
+    bool broken = rc != DB_OK;
+    for (struct group_item *it = batch; it; it = it->next) {
+        struct req *r = it->r;
+        struct db *own = r->db;
+        r->db = r->ctx.db = db;
+        if (broken) {
+            it->result = db_error(r, rc, "begin");
+        } else if ((rc = db_exec(db, "SAVEPOINT request", NULL, 0, NULL)) != DB_OK) {
+            it->result = db_error(r, rc, "savepoint");
+            broken = true;
+        } else {
+            it->result = it->rt->fn(r, it->params);
+            rc = db_exec(db, it->result == ERR_OK ? "RELEASE request"
+                                                   : "ROLLBACK TO request", NULL, 0, NULL);
+            if (rc == DB_OK && it->result != ERR_OK)
+                rc = db_exec(db, "RELEASE request", NULL, 0, NULL);
+            if (rc != DB_OK) {
+                if (it->result == ERR_OK)
+                    it->result = db_error(r, rc, "release");
+                broken = true;
+            }
+        }
+        r->db = r->ctx.db = own;
+    }
+    if (!broken) {
+        rc = db_commit(db);
+        broken = rc != DB_OK;
+    } else {
+        db_rollback(db);
+    }
+    if (broken) {
+        /* nothing of the batch is stored: no request may report success */
+        for (struct group_item *it = batch; it; it = it->next) {
+            if (it->result == ERR_OK) {
+                log_error("%s: group transaction failed: %s", it->r->id, db_errmsg(db));
+                it->result = fail_set(&it->r->fail, rc == DB_CONN ? ERR_UNAVAILABLE : ERR_INTERNAL,
+                                      NULL);
+            }
+        }
+    }
+}
+
+static enum err
+run_grouped(struct req *r, const struct route *rt, json_t *params)
+{
+    struct group_item me = { .r = r, .rt = rt, .params = params };
+    pthread_mutex_lock(&group_mutex);
+    if (group_tail)
+        group_tail->next = &me;
+    else
+        group_head = &me;
+    group_tail = &me;
+    while (!me.done) {
+        if (group_leader) {
+            pthread_cond_wait(&group_cond, &group_mutex);
+            continue;
+        }
+        group_leader = true;
+        struct group_item *batch = group_head, *last = batch;
+        for (int n = 1; n < GROUP_MAX && last->next; n++)
+            last = last->next;
+        group_head = last->next;
+        if (!group_head)
+            group_tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&group_mutex);
+        group_run(r->db, batch);
+        pthread_mutex_lock(&group_mutex);
+        for (struct group_item *it = batch; it;) {
+            struct group_item *next = it->next; /* it may return and vanish once done */
+            it->done = true;
+            it = next;
+        }
+        group_leader = false;
+        pthread_cond_broadcast(&group_cond);
+    }
+    pthread_mutex_unlock(&group_mutex);
+    return me.result;
+}
+
 static enum err
 run_route(struct req *r, const struct route *rt, json_t *params)
 {
     enum err e;
     if (!(rt->flags & ROUTE_WRITE))
         return rt->fn(r, params);
+    if (db_kind(r->db) == DB_SQLITE)
+        return run_grouped(r, rt, params);
     int rc = db_begin(r->db, true);
     if (rc != DB_OK) {
         log_error("%s begin: %s", r->id, db_errmsg(r->db));

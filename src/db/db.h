@@ -121,8 +121,8 @@ int db_sqlite_open(const char *path, struct db **out, char **errmsg);
 int db_pg_open(const char *conninfo, struct db **out, char **errmsg);
 
 /* Background upkeep, called periodically by one housekeeping thread: SQLite checkpoints the
- * WAL (so request threads do not pay for it; they only checkpoint as a safety net when the
- * WAL passes ~40 MB) and refreshes planner statistics; PostgreSQL does nothing (autovacuum). */
+ * WAL passively (so the writers' own checkpoints, every 1,000 pages, find little to copy) and
+ * refreshes planner statistics; PostgreSQL does nothing (autovacuum). */
 int db_maintain(struct db *db, bool optimize);
 
 /* Frees what the connection caches (SQLite page cache); call from the owning thread when idle. */

@@ -426,7 +426,7 @@ db_sqlite_open(const char *path, struct db **out, char **errmsg)
      * only an OS crash or power loss can lose the last transactions. */
     const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                           "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-                          "PRAGMA wal_autocheckpoint=10000;"
+                          "PRAGMA wal_autocheckpoint=1000;"
                           "PRAGMA cache_size=-4000; PRAGMA mmap_size=0;";
     if (sq_exec_script(&d->base, pragmas) != DB_OK) {
         if (errmsg)
