@@ -11,6 +11,7 @@
 #include "http/server.h"
 
 #include <malloc.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@
 #include <unistd.h>
 
 static const char *db_url;
-static volatile int housekeeping_stop;
+static atomic_int housekeeping_stop;
 
 static int
 worker_init(void **state, int index)

@@ -61,7 +61,7 @@ static pthread_cond_t q_cond = PTHREAD_COND_INITIALIZER;
 static struct job *q_head, *q_tail;
 static bool q_closed;
 static atomic_int large_inflight;
-static volatile sig_atomic_t stop_requested;
+static atomic_int stop_requested; /* set from the signal handler (lock-free atomic) */
 
 static int64_t
 now_ns(void)
