@@ -93,3 +93,14 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# libFuzzer targets (clang): make fuzz-query && build/fuzz_query -max_total_time=60 tests/fuzz/corpus_query
+FUZZ_SRC := $(filter-out src/main.c src/cmd/%,$(LIB_SRC))
+build/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) build/gen/migrations.c
+	@mkdir -p $(@D)
+	clang -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -Isrc -Ibuild/gen $(PKG_CFLAGS) -DH2O_USE_LIBUV=0 -o $@ $< $(FUZZ_SRC) build/gen/migrations.c $(PKG_LIBS)
+fuzz-query: build/fuzz_query
+fuzz-multipart: build/fuzz_multipart
+fuzz-params: build/fuzz_params
+.PHONY: fuzz-query fuzz-multipart fuzz-params

@@ -38,6 +38,9 @@ params_decode(struct arena *a, const char *s, size_t n)
     return out;
 }
 
+#define PARAMS_MAX_ITEMS 10000
+#define PARAMS_MAX_GAP 1000
+
 /* Sets obj[key] (with optional [index] suffix already split off) to val, building arrays.
  * Returns false when val is not valid UTF-8. */
 static bool
@@ -64,10 +67,14 @@ put(json_t *obj, const char *key, long index, bool bracket, const char *val)
         cur = json_array();
         json_object_set_new(obj, key, cur);
     }
-    if (index < 0 || (size_t)index >= json_array_size(cur)) {
-        /* qs sends indexes in order; a gap is filled in arrival order */
-        if (index >= 0 && (size_t)index > json_array_size(cur) && index < 100000)
-            while (json_array_size(cur) < (size_t)index)
+    if (json_array_size(cur) >= PARAMS_MAX_ITEMS) {
+        json_decref(v); /* more values than any API takes: the rest is dropped */
+    } else if (index < 0 || (size_t)index >= json_array_size(cur)) {
+        /* out-of-order indexes (a[1]=y&a[0]=x) leave a gap to fill later; a gap is bounded,
+         * so a[99999]=x cannot build a 100,000-element array (found by fuzz_params.c) */
+        size_t gap = index < 0 ? 0 : (size_t)index - json_array_size(cur);
+        if (gap > 0 && gap <= PARAMS_MAX_GAP)
+            for (; gap > 0; gap--)
                 json_array_append_new(cur, json_null());
         json_array_append_new(cur, v);
     } else {
