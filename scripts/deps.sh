@@ -4,8 +4,8 @@
 set -eu
 PKGS="gcc make pkg-config libh2o-evloop-dev libssl-dev zlib1g-dev libjansson-dev
 libsqlite3-dev libpq-dev libsodium-dev libgmime-3.0-dev libinih-dev libunistring-dev
-libmagic-dev libzstd-dev libcmocka-dev"
-TEST_PKGS="nodejs npm wrk postgresql postgresql-contrib"
+libmagic-dev libzstd-dev libcmocka-dev liboath-dev libqrencode-dev"
+TEST_PKGS="nodejs npm wrk postgresql postgresql-contrib openssl"
 want="$PKGS"
 [ "${1:-}" = "--test" ] && want="$PKGS $TEST_PKGS"
 missing=""

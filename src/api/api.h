@@ -23,6 +23,8 @@ enum route_flags {
     ROUTE_PREVIEW = 1 << 3, /* also answers under /k/v1/preview/ (and only there if ROUTE_PREVIEW_ONLY) */
     ROUTE_PREVIEW_ONLY = 1 << 4,
     ROUTE_BULK = 1 << 5, /* may be called from bulkRequest */
+    ROUTE_ADMIN = 1 << 6, /* admin area: administrators only, admin_allow IP list, use is logged */
+    ROUTE_STAGE = 1 << 7, /* also for browser sessions still in login (TOTP / password change) */
 };
 
 struct route {
@@ -35,7 +37,7 @@ struct route {
 
 /* Route table lookup: *method_ok=false when the path exists with other methods. */
 const struct route *routes_find(const char *method, const char *path, bool preview, bool *path_known);
-/* Non-kintone paths (/healthz, /readyz). */
+/* Non-kintone paths (/healthz, /readyz, /auth/..., /v1/... (cybozu User API), /admin/api/...). */
 const struct route *routes_find_plain(const char *method, const char *path);
 
 /* Configuration the API needs at run time (set once at start-up). */
@@ -72,5 +74,19 @@ api_fn api_views_get, api_views_put;
 api_fn api_deploy_post, api_deploy_get;
 api_fn api_settings_get, api_settings_put;
 api_fn api_status_get;
+/* kintone permission settings and their evaluation (acl_api.c) */
+api_fn api_app_acl_get, api_app_acl_put, api_record_acl_get, api_record_acl_put;
+api_fn api_field_acl_get, api_field_acl_put, api_acl_evaluate, api_access_report;
+/* staff login and sessions (auth_api.c) */
+api_fn api_auth_login, api_auth_mfa, api_auth_password, api_auth_session, api_auth_logout;
+api_fn api_auth_logout_all, api_auth_totp_setup, api_auth_totp_confirm, api_auth_recovery_codes;
+/* directory: cybozu User API reads and the admin API (dir_api.c) */
+api_fn api_v1_users, api_v1_orgs, api_v1_groups, api_v1_user_orgs, api_v1_user_groups;
+api_fn api_v1_org_users, api_v1_group_users;
+api_fn api_admin_users_post, api_admin_users_put, api_admin_users_delete;
+api_fn api_admin_orgs_post, api_admin_orgs_put, api_admin_orgs_delete;
+api_fn api_admin_groups_post, api_admin_groups_put, api_admin_groups_delete;
+api_fn api_admin_memberships_put, api_admin_import, api_admin_user_unlock;
+api_fn api_admin_user_reset_mfa, api_admin_user_password, api_admin_events;
 
 #endif

@@ -43,11 +43,54 @@ static const struct route kintone_routes[] = {
     { "GET", "/app/status.json", api_status_get, ROUTE_PREVIEW, 0 },
     { "POST", "/app/deploy.json", api_deploy_post, ROUTE_WRITE | ROUTE_PREVIEW_ONLY, MB },
     { "GET", "/app/deploy.json", api_deploy_get, ROUTE_PREVIEW_ONLY, 0 },
+    /* permissions */
+    { "GET", "/app/acl.json", api_app_acl_get, ROUTE_PREVIEW, 0 },
+    { "PUT", "/app/acl.json", api_app_acl_put, ROUTE_WRITE | ROUTE_PREVIEW_ONLY, MB },
+    { "GET", "/record/acl.json", api_record_acl_get, ROUTE_PREVIEW, 0 },
+    { "PUT", "/record/acl.json", api_record_acl_put, ROUTE_WRITE | ROUTE_PREVIEW_ONLY, MB },
+    { "GET", "/field/acl.json", api_field_acl_get, ROUTE_PREVIEW, 0 },
+    { "PUT", "/field/acl.json", api_field_acl_put, ROUTE_WRITE | ROUTE_PREVIEW_ONLY, MB },
+    { "GET", "/records/acl/evaluate.json", api_acl_evaluate, 0, 0 },
 };
 
 static const struct route plain_routes[] = {
     { "GET", "/healthz", api_healthz, ROUTE_PUBLIC, 0 }, /* process is up; no database */
     { "GET", "/readyz", api_readyz, ROUTE_PUBLIC, 0 },   /* database answers */
+    /* staff login (browser sessions) */
+    { "POST", "/auth/login.json", api_auth_login, ROUTE_PUBLIC | ROUTE_WRITE, 64 * 1024 },
+    { "POST", "/auth/mfa.json", api_auth_mfa, ROUTE_STAGE | ROUTE_WRITE, 64 * 1024 },
+    { "POST", "/auth/password.json", api_auth_password, ROUTE_STAGE | ROUTE_WRITE, 64 * 1024 },
+    { "GET", "/auth/session.json", api_auth_session, ROUTE_STAGE, 0 },
+    { "POST", "/auth/logout.json", api_auth_logout, ROUTE_STAGE | ROUTE_WRITE, 64 * 1024 },
+    { "POST", "/auth/logout-all.json", api_auth_logout_all, ROUTE_WRITE, 64 * 1024 },
+    { "POST", "/auth/totp/setup.json", api_auth_totp_setup, ROUTE_STAGE | ROUTE_WRITE, 64 * 1024 },
+    { "POST", "/auth/totp/confirm.json", api_auth_totp_confirm, ROUTE_STAGE | ROUTE_WRITE, 64 * 1024 },
+    { "POST", "/auth/recovery-codes.json", api_auth_recovery_codes, ROUTE_WRITE, 64 * 1024 },
+    /* directory, read: the cybozu User API shapes */
+    { "GET", "/v1/users.json", api_v1_users, 0, 0 },
+    { "GET", "/v1/organizations.json", api_v1_orgs, 0, 0 },
+    { "GET", "/v1/groups.json", api_v1_groups, 0, 0 },
+    { "GET", "/v1/user/organizations.json", api_v1_user_orgs, 0, 0 },
+    { "GET", "/v1/user/groups.json", api_v1_user_groups, 0, 0 },
+    { "GET", "/v1/organization/users.json", api_v1_org_users, 0, 0 },
+    { "GET", "/v1/group/users.json", api_v1_group_users, 0, 0 },
+    /* admin area */
+    { "POST", "/admin/api/users.json", api_admin_users_post, ROUTE_ADMIN | ROUTE_WRITE, MB },
+    { "PUT", "/admin/api/users.json", api_admin_users_put, ROUTE_ADMIN | ROUTE_WRITE, MB },
+    { "DELETE", "/admin/api/users.json", api_admin_users_delete, ROUTE_ADMIN | ROUTE_WRITE, MB },
+    { "POST", "/admin/api/orgs.json", api_admin_orgs_post, ROUTE_ADMIN | ROUTE_WRITE, MB },
+    { "PUT", "/admin/api/orgs.json", api_admin_orgs_put, ROUTE_ADMIN | ROUTE_WRITE, MB },
+    { "DELETE", "/admin/api/orgs.json", api_admin_orgs_delete, ROUTE_ADMIN | ROUTE_WRITE, MB },
+    { "POST", "/admin/api/groups.json", api_admin_groups_post, ROUTE_ADMIN | ROUTE_WRITE, MB },
+    { "PUT", "/admin/api/groups.json", api_admin_groups_put, ROUTE_ADMIN | ROUTE_WRITE, MB },
+    { "DELETE", "/admin/api/groups.json", api_admin_groups_delete, ROUTE_ADMIN | ROUTE_WRITE, MB },
+    { "PUT", "/admin/api/memberships.json", api_admin_memberships_put, ROUTE_ADMIN | ROUTE_WRITE, MB },
+    { "POST", "/admin/api/import.json", api_admin_import, ROUTE_ADMIN | ROUTE_WRITE, 16 * MB },
+    { "POST", "/admin/api/user/unlock.json", api_admin_user_unlock, ROUTE_ADMIN | ROUTE_WRITE, MB },
+    { "POST", "/admin/api/user/reset-mfa.json", api_admin_user_reset_mfa, ROUTE_ADMIN | ROUTE_WRITE, MB },
+    { "POST", "/admin/api/user/password.json", api_admin_user_password, ROUTE_ADMIN | ROUTE_WRITE, MB },
+    { "GET", "/admin/api/events.json", api_admin_events, ROUTE_ADMIN, 0 },
+    { "GET", "/admin/api/access-report.json", api_access_report, ROUTE_ADMIN, 0 },
 };
 
 const struct route *

@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "domain/auth.h"
 #include "domain/blob.h"
 #include "domain/file.h"
 #include "sec/sec.h"
@@ -120,6 +121,7 @@ runtime_open(struct runtime *rt)
     }
     int brc = blob_init(blobs, rt->key);
     free(blobs);
+    auth_configure(&rt->cfg, rt->key);
     if (brc < 0 || file_init() < 0) {
         fprintf(stderr, "madoguchi: cannot initialise the blob store\n");
         return 1;

@@ -18,6 +18,15 @@ struct config {
     long workers;    /* 0 = 2 x cores */
     long loops;      /* 0 = cores / 2, at least 1 */
     long max_body_mb;
+    char *tls_cert, *tls_key; /* both set = HTTPS */
+    long hsts_max_age;
+    /* [security] — see the table in config.c for meanings and defaults */
+    char *trusted_proxies, *staff_allow, *admin_allow; /* comma-separated CIDR lists */
+    long mfa_required, mfa_exempt_service;
+    long password_min, password_history;
+    long lockout_attempts, lockout_minutes;
+    long session_idle_min, session_admin_idle_min, session_max_hours, session_warn_min;
+    long rate_login_ip, rate_login_account, rate_auth_fail_ip, rate_token;
 };
 
 /* Loads defaults, then the file (path NULL: $MADOGUCHI_CONFIG, else <data>/madoguchi.conf if it

@@ -67,6 +67,19 @@ enum lang { LANG_JA = 0, LANG_EN = 1 };
       "This API does not support the method.")                                                     \
     X(ERR_TOO_MANY, 429, "GAIA_TO04", "同時に実行できるAPIリクエストの上限を超えています。",       \
       "The number of concurrent API requests exceeds the limit.")                                 \
+    X(ERR_RATE_LIMITED, 429, "MD_RL01", "試行回数が上限を超えました。しばらくしてから再度お試しください。", \
+      "Too many attempts. Please try again later.")                                               \
+    X(ERR_CSRF, 403, "MD_CS01", "リクエストトークンが不正です。画面を再読み込みしてください。",    \
+      "The request token is missing or invalid. Please reload the page.")                        \
+    X(ERR_IP_DENIED, 403, "MD_IP01", "このIPアドレスからのアクセスは許可されていません。",          \
+      "Access from this IP address is not allowed.")                                              \
+    X(ERR_SESSION_EXPIRED, 401, "MD_SE01", "セッションの有効期限が切れました。再度ログインしてください。", \
+      "Your session has expired. Please log in again.")                                           \
+    X(ERR_MFA_REQUIRED, 401, "MD_MF01", "二要素認証（確認コード）が必要です。",                    \
+      "Two-factor authentication is required.")                                                   \
+    X(ERR_PASSWORD_CHANGE, 403, "MD_PW01", "パスワードを変更してください。",                       \
+      "You must change your password before continuing.")                                         \
+    X(ERR_NOT_FOUND, 404, "MD_NF01", "指定した%sが見つかりません。", "The specified %s was not found.") \
     X(ERR_INTERNAL, 500, "CB_IS01", "内部エラーが発生しました。", "An internal error occurred.")    \
     X(ERR_UNAVAILABLE, 503, "CB_IS02", "データベースに接続できません。",                           \
       "The database is unavailable.")

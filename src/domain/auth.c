@@ -346,3 +346,36 @@ auth_token_add(struct ctx *c, int64_t app_id, unsigned perms, char out[64])
     memcpy(out, token, strlen(token) + 1);
     return ERR_OK;
 }
+
+/* TEMPORARY stub until the session/login work lands (issue #3); replaced by the real one. */
+void
+auth_configure(const struct config *cfg, const struct sec_key *key)
+{
+    (void)cfg;
+    (void)key;
+}
+
+/* TEMPORARY minimal version (length rule only) until the login work lands; replaced by the
+ * full policy (history, login name, session revocation). */
+enum err
+auth_password_set(struct ctx *c, int64_t user_id, const char *password, bool temporary,
+                  int64_t keep_session_id)
+{
+    (void)keep_session_id;
+    if (!password || strlen(password) < 12) {
+        fail_field(c->fail, "password", MSG_BAD_PARAM, NULL);
+        return ERR_INVALID;
+    }
+    char hash[SEC_PWHASH_MAX];
+    if (sec_password_hash(password, strlen(password), hash) != ERR_OK)
+        return fail_set(c->fail, ERR_INTERNAL, NULL);
+    struct db_param p[] = { DBP_INT(user_id), DBP_TEXT(hash), DBP_INT(temporary ? 1 : 0),
+                            DBP_INT(c->now) };
+    int rc = db_exec(c->db,
+                     "UPDATE users SET password_hash = $2, pw_version = pw_version + 1, "
+                     "must_change_password = $3, password_changed_at = $4 WHERE id = $1",
+                     p, 4, NULL);
+    if (rc != DB_OK)
+        return fail_set(c->fail, ERR_INTERNAL, NULL);
+    return ERR_OK;
+}

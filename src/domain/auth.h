@@ -28,4 +28,20 @@ enum err auth_token_add(struct ctx *c, int64_t app_id, unsigned perms, char out[
 /* Seconds a verified password stays cached (default 300; 0 disables). */
 void auth_set_cache_ttl(int seconds);
 
+/* Login policy and keys from the [security] settings; called once at start-up (server, CLI,
+ * tests) before any request. key: the master key (seals TOTP secrets, keys recovery-code
+ * hashes and CSRF tokens). Both may be NULL in unit tests (defaults; no key-dependent features). */
+struct config;
+struct sec_key;
+void auth_configure(const struct config *cfg, const struct sec_key *key);
+
+/* Sets a user's password after checking the policy: at least password_min characters
+ * (counted in Unicode code points), not one of the last password_history passwords, not the
+ * login itself. temporary = the user must change it at the next login (password set by an
+ * administrator). Records it in password_history, bumps pw_version (ends cached credentials)
+ * and revokes the user's other sessions unless keep_session_id (0 = revoke all).
+ * ERR_INVALID with errors["password"] on a policy failure (message says which rule). */
+enum err auth_password_set(struct ctx *c, int64_t user_id, const char *password, bool temporary,
+                           int64_t keep_session_id) MUST_CHECK;
+
 #endif

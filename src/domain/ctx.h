@@ -19,7 +19,9 @@ enum acl_perm {
     ACL_EDIT = 1 << 2,
     ACL_DELETE = 1 << 3,
     ACL_MANAGE = 1 << 4,
-    ACL_ALL = 0x1f,
+    ACL_IMPORT = 1 << 5,
+    ACL_EXPORT = 1 << 6,
+    ACL_ALL = 0x7f,
 };
 
 #define PRINCIPAL_MAX_TOKENS 9
@@ -29,12 +31,20 @@ struct principal {
     int64_t user_id;   /* PRIN_USER */
     const char *login; /* code shown as creator/modifier ("Administrator" for tokens) */
     const char *name;
-    bool is_admin;
+    bool is_admin;     /* named system administrator (システム管理者) */
+    bool is_service;   /* service account (API only) */
+    int64_t session_id; /* browser session (0 = API credentials) */
     int ntokens;
     struct {
         int64_t app_id;
         unsigned perms;
     } tokens[PRINCIPAL_MAX_TOKENS];
+    /* Directory facts for ACL entities, loaded on first use by acl.c (arena memory):
+     * group codes (always including "everyone", and "Administrators" for admins),
+     * organisation codes the user belongs to, and those plus all their ancestors. */
+    bool dir_loaded;
+    int ngroups, norgs, norg_tree;
+    const char **groups, **orgs, **org_tree;
 };
 
 struct ctx {
@@ -46,6 +56,7 @@ struct ctx {
     int64_t now;      /* Unix seconds, fixed for the whole request */
     int tz_offset;    /* caller's time zone, minutes east of UTC (Asia/Tokyo = 540) */
     bool preview;     /* /k/v1/preview/... : app settings of the preview (not yet deployed) */
+    const char *ip;   /* client address (X-Forwarded-For only from trusted proxies); "" if unknown */
 };
 
 #endif

@@ -18,6 +18,9 @@ struct http_server_config {
     size_t max_body;    /* bytes; larger bodies get 413 */
     size_t large_body;  /* bodies above this many bytes take one of max_large slots */
     int max_large;
+    /* HTTPS when both are set (PEM files; reloaded on SIGHUP without dropping connections). */
+    const char *tls_cert, *tls_key;
+    long hsts_max_age; /* Strict-Transport-Security max-age under TLS (0 = none) */
     /* Per worker thread: create its state (a DB connection). Return 0 on success. */
     int (*worker_init)(void **state, int index);
     void (*worker_fini)(void *state);

@@ -64,6 +64,9 @@ enum sec_purpose {
     SEC_PURPOSE_ENCRYPT = 1, /* secretstream key of sec_encrypt/sec_decrypt */
     SEC_PURPOSE_ADDRESS = 2, /* BLAKE2b key of content addresses (blob store) */
     SEC_PURPOSE_COOKIE = 3,  /* for callers that need their own MAC key */
+    SEC_PURPOSE_RECOVERY = 4, /* keyed hashes of MFA recovery codes */
+    SEC_PURPOSE_TOTP = 5,     /* (reserved) */
+    SEC_PURPOSE_CSRF = 6,     /* CSRF tokens derived from session tokens */
 };
 /* 32-byte subkey for purpose into out (caller wipes it when done). */
 void sec_key_derive(const struct sec_key *k, enum sec_purpose purpose, uint8_t out[SEC_KEY_BYTES]);
