@@ -32,10 +32,17 @@ api_load_app(struct req *r, json_t *p, const char *key, unsigned perm, struct ap
     enum err e = api_id(r, p, key, &app_id);
     if (e != ERR_OK)
         return e;
-    e = acl_app(&r->ctx, app_id, perm);
-    if (e != ERR_OK)
-        return e;
-    return app_load(&r->ctx, app_id, r->ctx.preview, d);
+    if (r->ctx.preview) { /* rights come from the live settings */
+        e = acl_app(&r->ctx, app_id, perm);
+        return e != ERR_OK ? e : app_load(&r->ctx, app_id, true, d);
+    }
+    if (r->ctx.who.kind == PRIN_TOKEN) { /* "not this token's app" before "no such app" */
+        e = acl_app(&r->ctx, app_id, perm);
+        if (e != ERR_OK)
+            return e;
+    }
+    e = app_load(&r->ctx, app_id, false, d);
+    return e != ERR_OK ? e : acl_app_def(&r->ctx, d, perm);
 }
 
 enum err

@@ -72,7 +72,12 @@ api_file_get(struct req *r, json_t *p)
     if (e != ERR_OK)
         return e;
     if (meta.attached) {
+        struct app_def d;
         e = acl_app(&r->ctx, meta.app_id, ACL_VIEW);
+        if (e == ERR_OK && r->ctx.who.kind == PRIN_USER)
+            e = app_load(&r->ctx, meta.app_id, false, &d);
+        if (e == ERR_OK && r->ctx.who.kind == PRIN_USER)
+            e = acl_file(&r->ctx, &d, meta.record_id, key);
     } else if (r->ctx.who.kind == PRIN_USER && !r->ctx.who.is_admin &&
                strcmp(meta.creator, r->ctx.who.login) != 0) {
         e = fail_set(&r->fail, ERR_FORBIDDEN, NULL);

@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "domain/acl.h"
 #include "domain/app_sql.h"
 #include "domain/field.h"
 #include "domain/query.h"
@@ -98,6 +99,7 @@ bind_parts(struct app_def *d)
     d->layout = json_object_get(d->root, "layout");
     d->views = json_object_get(d->root, "views");
     d->settings = json_object_get(d->root, "settings");
+    d->acl = json_object_get(d->root, "acl");
 }
 
 enum err
@@ -118,6 +120,7 @@ app_load(struct ctx *c, int64_t app_id, bool preview, struct app_def *out)
         out->code = arena_strdup(c->arena, db_col_text(res, 2));
         out->name = arena_strdup(c->arena, db_col_text(res, 3));
         out->deploy_status = arena_strdup(c->arena, db_col_text(res, 4));
+        out->creator = arena_strdup(c->arena, db_col_text(res, 5));
     }
     db_res_free(res);
     if (rc < 0)
@@ -502,6 +505,19 @@ in_list(const json_t *list, const char *s, int64_t id)
     return false;
 }
 
+static bool
+app_visible(struct ctx *c, int64_t id)
+{
+    struct app_def live;
+    struct fail quiet;
+    struct fail *saved = c->fail;
+    fail_init(&quiet, c->arena, c->lang);
+    c->fail = &quiet;
+    bool ok = app_load(c, id, false, &live) == ERR_OK && (acl_app_rights(c, &live) & ACL_VIEW);
+    c->fail = saved;
+    return ok;
+}
+
 enum err
 app_list(struct ctx *c, const json_t *ids, const json_t *codes, const char *name, int64_t limit,
          int64_t offset, json_t **out)
@@ -522,6 +538,8 @@ app_list(struct ctx *c, const json_t *ids, const json_t *codes, const char *name
             continue;
         if (name && *name && !strstr(db_col_text(res, 2), name))
             continue;
+        if (c->who.kind == PRIN_USER && !(app_visible(c, id)))
+            continue; /* apps the caller may not open are not listed */
         if (skipped++ < offset)
             continue;
         if ((int64_t)json_array_size(apps) >= limit)

@@ -18,12 +18,15 @@ struct app_def {
     const char *code;
     const char *name;
     const char *deploy_status;
-    json_t *root;     /* {"properties":{}, "layout":[], "views":{}, "settings":{}}; kept alive by
+    const char *creator; /* login of the app's creator (app ACL entity CREATOR) */
+    json_t *root;     /* {"properties":{}, "layout":[], "views":{}, "settings":{}, "acl":{}}; kept alive by
                          the request arena; treat as read-only (use app_def_copy to edit) */
     json_t *props;    /* borrowed from root */
     json_t *layout;
     json_t *views;
     json_t *settings;
+    json_t *acl;      /* {"app":[rights], "record":[rights], "field":[rights]} or NULL (defaults;
+                         each part may be absent) */
 };
 
 enum err app_load(struct ctx *c, int64_t app_id, bool preview, struct app_def *out) MUST_CHECK;

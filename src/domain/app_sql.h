@@ -3,7 +3,7 @@
 #define MADO_APP_SQL_H
 
 #define APP_SQL_HEAD                                                                               \
-    "SELECT live_revision, revision, code, name, deploy_status FROM apps "                        \
+    "SELECT live_revision, revision, code, name, deploy_status, creator FROM apps "                        \
     "WHERE id = $1 AND deleted_at IS NULL"
 #define APP_SQL_LIVE_DEF "SELECT live FROM apps WHERE id = $1"
 #define APP_SQL_PREVIEW_DEF "SELECT preview FROM apps WHERE id = $1"

@@ -45,6 +45,7 @@ struct principal {
     bool dir_loaded;
     int ngroups, norgs, norg_tree;
     const char **groups, **orgs, **org_tree;
+    const char *primary_org; /* code or NULL */
 };
 
 struct ctx {
@@ -56,6 +57,7 @@ struct ctx {
     int64_t now;      /* Unix seconds, fixed for the whole request */
     int tz_offset;    /* caller's time zone, minutes east of UTC (Asia/Tokyo = 540) */
     bool preview;     /* /k/v1/preview/... : app settings of the preview (not yet deployed) */
+    void *acl_cache;  /* acl.c: rules compiled for this request's caller (arena memory) */
     const char *ip;   /* client address (X-Forwarded-For only from trusted proxies); "" if unknown */
 };
 

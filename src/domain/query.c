@@ -297,6 +297,29 @@ query_compile(struct ctx *c, int64_t app_id, const json_t *props, const char *qu
     return ERR_OK;
 }
 
+enum err
+query_append_cond(struct ctx *c, int64_t app_id, const json_t *props, const char *cond,
+                  enum db_kind kind, struct query_plan *plan, struct strbuf *sb)
+{
+    struct qast ast;
+    enum err e = query_parse(c, cond ? cond : "", &ast);
+    if (e)
+        return e;
+    if (ast.has_order || ast.has_limit || ast.has_offset)
+        return query_syntax(c, "order by、limit、offsetは指定できません。",
+                            "order by, limit and offset cannot be used here.", NULL);
+    if (!ast.where) {
+        strbuf_adds(sb, "TRUE");
+        return ERR_OK;
+    }
+    strbuf_addc(sb, '(');
+    e = query_sql_where(c, app_id, props, kind, ast.where, sb, plan);
+    if (e)
+        return e;
+    strbuf_addc(sb, ')');
+    return ERR_OK;
+}
+
 /* ---- view indexes ---- */
 
 static uint64_t

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 struct arena;
+struct strbuf;
 
 enum query_flags {
     QUERY_CURSOR = 1,   /* limit/offset not allowed (cursor API) */
@@ -44,6 +45,13 @@ struct query_plan {
  * ERR_QUERY_LIMIT, ERR_QUERY_OFFSET. Dates are evaluated at c->now in zone c->tz_offset. */
 enum err query_compile(struct ctx *c, int64_t app_id, const json_t *props, const char *query,
                        enum db_kind kind, unsigned flags, struct query_plan *out) MUST_CHECK;
+
+/* Compiles a bare condition (a filterCond: no order by/limit/offset) and appends its SQL
+ * boolean (alias r) to sb, adding its parameters to plan after the ones already there; an
+ * empty condition appends "TRUE". Used to combine conditions (record permissions) with a
+ * compiled query. */
+enum err query_append_cond(struct ctx *c, int64_t app_id, const json_t *props, const char *cond,
+                           enum db_kind kind, struct query_plan *plan, struct strbuf *sb) MUST_CHECK;
 
 /* Loads the live field properties of another app for related-records conditions
  * ("関連レコード.数値 > 3"); *props must stay valid while c->arena lives. The default loader

@@ -7,6 +7,8 @@
 #include "domain/record_int.h"
 #include "domain/record_sql.h"
 
+#include "domain/acl.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,7 +21,10 @@ record_exists(struct ctx *c, const struct app_def *d, int64_t record_id)
     int rc = db_query_int(c->db, COM_SQL_RECORD_EXISTS, p, 2, &one, &found);
     if (rc != DB_OK)
         return app_db_fail(c, rc);
-    return found ? ERR_OK : rec_not_found(c, record_id);
+    if (!found)
+        return rec_not_found(c, record_id);
+    /* comments belong to the record: whoever may not see it may neither read nor write them */
+    return acl_record(c, d, record_id, ACL_VIEW);
 }
 
 enum err

@@ -8,6 +8,7 @@
 #include "core/strbuf.h"
 #include "db/db.h"
 #include "domain/query.h"
+#include "domain/acl.h"
 #include "domain/record_int.h"
 #include "domain/record_sql.h"
 #include "sec/sec.h"
@@ -52,8 +53,13 @@ rec_cursor_create(struct ctx *c, const struct app_def *d, const char *query, con
         return fail_set(c->fail, ERR_CURSOR_LIMIT, NULL);
 
     struct query_plan plan;
-    enum err e = query_compile(c, d->id, d->props, query ? query : "", db_kind(c->db),
-                               QUERY_CURSOR, &plan);
+    const struct acl_fields *af;
+    enum err e = acl_fields_for(c, d, &af);
+    if (e == ERR_OK)
+        e = query_compile(c, d->id, af->props, query ? query : "", db_kind(c->db), QUERY_CURSOR,
+                          &plan);
+    if (e == ERR_OK) /* the rows are chosen now, under the caller's record permissions */
+        e = acl_filter_records(c, d, ACL_VIEW, &plan);
     if (e != ERR_OK)
         return e;
     char *id = arena_alloc(c->arena, 33);
@@ -122,7 +128,12 @@ rec_cursor_next(struct ctx *c, const char *id, struct strbuf *out, bool *next)
     if (json_is_null(fields))
         fields = NULL;
     struct app_def d;
+    const struct acl_fields *af = NULL;
     enum err e = app_load(c, app_id, false, &d);
+    if (e == ERR_OK) /* permissions may have changed since the cursor was made */
+        e = acl_app_def(c, &d, ACL_VIEW);
+    if (e == ERR_OK)
+        e = acl_fields_for(c, &d, &af);
     if (e != ERR_OK)
         return e;
     struct db_param pg[] = { DBP_TEXT(id), DBP_INT(app_id), DBP_INT(pos), DBP_INT(pos + size) };
@@ -134,7 +145,15 @@ rec_cursor_next(struct ctx *c, const char *id, struct strbuf *out, bool *next)
         if (!first)
             strbuf_addc(out, ',');
         first = false;
-        rec_row_append(c, &d, res, fields, out);
+        const char **hidden = (const char **)af->hidden;
+        if (af->ndynamic) {
+            e = acl_record_hidden(c, &d, db_col_int(res, 0), &hidden);
+            if (e != ERR_OK) {
+                db_res_free(res);
+                return e;
+            }
+        }
+        rec_row_append(c, &d, res, fields, hidden, out);
     }
     db_res_free(res);
     if (rc < 0)

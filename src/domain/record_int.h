@@ -7,9 +7,13 @@
 struct db_res;
 
 struct strbuf;
-/* Appends the wire JSON of the current row (columns REC_COLS) to out. */
+/* Appends the wire JSON of the current row (columns REC_COLS) to out, without the fields in
+ * hidden (NULL-terminated; NULL = none) — what the caller may not see never leaves here. */
 void rec_row_append(struct ctx *c, const struct app_def *d, struct db_res *res,
-                    const json_t *fields, struct strbuf *out);
+                    const json_t *fields, const char *const *hidden, struct strbuf *out);
+/* Copies the compact JSON object text in[0..n) to out without the top-level keys in hidden.
+ * false (out unchanged) when the text is not a plain object this scanner understands. */
+bool rec_wire_strip(const char *in, size_t n, const char *const *hidden, struct strbuf *out);
 /* The stored rendering of a record as written now (arena text). */
 const char *rec_render(struct ctx *c, const struct app_def *d, int64_t id, int64_t revision,
                        const char *creator, int64_t created_at, const char *modifier,

@@ -5,6 +5,7 @@
 #include "core/log.h"
 #include "core/strbuf.h"
 #include "db/db.h"
+#include "domain/acl.h"
 #include "domain/query.h"
 #include "domain/record_int.h"
 #include "domain/record_sql.h"
@@ -99,16 +100,113 @@ rec_render(struct ctx *c, const struct app_def *d, int64_t id, int64_t revision,
     return sb.buf;
 }
 
+/* Skips one JSON value starting at p (compact text from jansson); NULL if malformed. */
+static const char *
+skip_value(const char *p, const char *end)
+{
+    int depth = 0;
+    while (p < end) {
+        char ch = *p;
+        if (ch == '"') {
+            for (p++; p < end && *p != '"'; p++)
+                if (*p == '\\')
+                    p++;
+            if (p >= end)
+                return NULL;
+            p++;
+        } else if (ch == '{' || ch == '[') {
+            depth++;
+            p++;
+        } else if (ch == '}' || ch == ']') {
+            if (depth == 0)
+                return p;
+            depth--;
+            p++;
+        } else if (ch == ',' && depth == 0) {
+            return p;
+        } else {
+            p++;
+        }
+        if (depth == 0 && (p >= end || *p == ',' || *p == '}'))
+            return p;
+    }
+    return NULL;
+}
+
+static bool
+hidden_key(const char *k, size_t n, const char *const *hidden)
+{
+    for (; *hidden; hidden++)
+        if (strlen(*hidden) == n && memcmp(*hidden, k, n) == 0)
+            return true;
+    return false;
+}
+
+bool
+rec_wire_strip(const char *in, size_t n, const char *const *hidden, struct strbuf *out)
+{
+    const char *p = in, *end = in + n;
+    size_t start = out->len;
+    bool first = true;
+    if (n < 2 || *p != '{')
+        return false;
+    strbuf_addc(out, '{');
+    p++;
+    while (p < end && *p != '}') {
+        if (*p != '"')
+            goto bad;
+        const char *k = ++p;
+        while (p < end && *p != '"') {
+            if (*p == '\\')
+                goto bad; /* escaped keys: not ours; let jansson handle it */
+            p++;
+        }
+        if (p + 1 >= end || p[1] != ':')
+            goto bad;
+        size_t klen = (size_t)(p - k);
+        const char *v = p + 2;
+        const char *ve = skip_value(v, end);
+        if (!ve)
+            goto bad;
+        if (!hidden_key(k, klen, hidden)) {
+            if (!first)
+                strbuf_addc(out, ',');
+            first = false;
+            strbuf_add(out, k - 1, (size_t)(ve - (k - 1)));
+        }
+        p = ve;
+        if (p < end && *p == ',')
+            p++;
+    }
+    if (p >= end || p + 1 != end)
+        goto bad;
+    strbuf_addc(out, '}');
+    return true;
+bad:
+    out->len = start;
+    if (out->buf)
+        out->buf[start] = '\0';
+    return false;
+}
+
 void
 rec_row_append(struct ctx *c, const struct app_def *d, struct db_res *res, const json_t *fields,
-               struct strbuf *out)
+               const char *const *hidden, struct strbuf *out)
 {
+    bool any_hidden = hidden && *hidden;
     if (!fields && !db_col_null(res, REC_COL_WIRE) && !db_col_null(res, REC_COL_WIRE_REV) &&
         db_col_int(res, REC_COL_WIRE_REV) == d->revision) {
-        strbuf_add(out, db_col_text(res, REC_COL_WIRE), db_col_len(res, REC_COL_WIRE));
-        return;
+        if (!any_hidden) {
+            strbuf_add(out, db_col_text(res, REC_COL_WIRE), db_col_len(res, REC_COL_WIRE));
+            return;
+        }
+        if (rec_wire_strip(db_col_text(res, REC_COL_WIRE), db_col_len(res, REC_COL_WIRE), hidden,
+                           out))
+            return;
     }
     json_t *w = row_to_wire(c, d, res, fields);
+    for (const char *const *h = hidden; any_hidden && *h; h++)
+        json_object_del(w, *h);
     append_json(out, w);
     json_decref(w);
 }
@@ -140,6 +238,12 @@ enum err
 rec_get(struct ctx *c, const struct app_def *d, int64_t id, const json_t *fields,
         struct strbuf *out)
 {
+    enum err e = acl_record(c, d, id, ACL_VIEW);
+    const char **hidden = NULL;
+    if (e == ERR_OK)
+        e = acl_record_hidden(c, d, id, &hidden);
+    if (e != ERR_OK)
+        return e;
     struct db_param p[] = { DBP_INT(d->id), DBP_INT(id) };
     struct db_res *res = NULL;
     int rc = db_query(c->db, REC_SQL_GET, p, 2, &res);
@@ -147,7 +251,7 @@ rec_get(struct ctx *c, const struct app_def *d, int64_t id, const json_t *fields
         return app_db_fail(c, rc);
     rc = db_step(res);
     if (rc == 1)
-        rec_row_append(c, d, res, fields, out);
+        rec_row_append(c, d, res, fields, hidden, out);
     db_res_free(res);
     if (rc < 0)
         return app_db_fail(c, rc);
@@ -167,25 +271,50 @@ rec_query(struct ctx *c, const struct app_def *d, const char *query, const json_
           bool want_total, struct strbuf *out, int64_t *total)
 {
     struct query_plan plan;
-    enum err e = query_compile(c, d->id, d->props, query ? query : "", db_kind(c->db), 0, &plan);
+    const struct acl_fields *af;
+    enum err e = acl_fields_for(c, d, &af);
+    if (e != ERR_OK)
+        return e;
+    /* fields the caller cannot see are unknown to its queries */
+    e = query_compile(c, d->id, af->props, query ? query : "", db_kind(c->db), 0, &plan);
+    if (e == ERR_OK)
+        e = acl_filter_records(c, d, ACL_VIEW, &plan);
+    if (e != ERR_OK)
+        return e;
+    struct strbuf cols;
+    strbuf_init(&cols, c->arena, 0);
+    strbuf_adds(&cols, REC_COLS);
+    int where_params = plan.nparams; /* the count below binds only the condition's */
+    e = acl_field_columns(c, d, &plan, &cols);
     if (e != ERR_OK)
         return e;
     const char *sql = arena_printf(c->arena,
-                                   "SELECT " REC_COLS " FROM records r WHERE %s ORDER BY %s "
+                                   "SELECT %s FROM records r WHERE %s ORDER BY %s "
                                    "LIMIT %lld OFFSET %lld",
-                                   plan.where, plan.order_by, (long long)plan.limit,
+                                   cols.buf, plan.where, plan.order_by, (long long)plan.limit,
                                    (long long)plan.offset);
     log_debug("query: %s", sql);
     struct db_res *res = NULL;
     int rc = db_query(c->db, sql, plan.params, plan.nparams, &res);
     if (rc != DB_OK)
         return app_db_fail(c, rc);
+    const char **hidden = arena_alloc(c->arena, sizeof(*hidden) *
+                                                    (size_t)(af->nhidden + af->ndynamic + 1));
+    int nstatic = 0;
+    for (int i = 0; i < af->nhidden; i++)
+        hidden[nstatic++] = af->hidden[i];
+    hidden[nstatic] = NULL;
     bool first = true;
     while ((rc = db_step(res)) == 1) {
         if (!first)
             strbuf_addc(out, ',');
         first = false;
-        rec_row_append(c, d, res, fields, out);
+        int n = nstatic;
+        for (int i = 0; i < af->ndynamic; i++)
+            if (db_col_int(res, REC_COL_WIRE_REV + 1 + i) == 0)
+                hidden[n++] = af->dynamic[i];
+        hidden[n] = NULL;
+        rec_row_append(c, d, res, fields, hidden, out);
     }
     db_res_free(res);
     if (rc < 0)
@@ -194,7 +323,7 @@ rec_query(struct ctx *c, const struct app_def *d, const char *query, const json_
     if (want_total) {
         bool found;
         sql = arena_printf(c->arena, "SELECT COUNT(*) FROM records r WHERE %s", plan.where);
-        rc = db_query_int(c->db, sql, plan.params, plan.nparams, total, &found);
+        rc = db_query_int(c->db, sql, plan.params, where_params, total, &found);
         if (rc != DB_OK)
             return app_db_fail(c, rc);
     }

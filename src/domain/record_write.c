@@ -5,6 +5,7 @@
 #include "core/arena.h"
 #include "core/clock.h"
 #include "db/db.h"
+#include "domain/acl.h"
 #include "domain/field.h"
 #include "domain/file.h"
 #include "domain/record_int.h"
@@ -177,6 +178,9 @@ rec_create(struct ctx *c, const struct app_def *d, const json_t *in, const char 
         fail_field(c->fail, prefix, MSG_BAD_TYPE, NULL);
         return ERR_INVALID;
     }
+    e = acl_check_write(c, d, 0, in);
+    if (e != ERR_OK)
+        return e;
     if (id <= 0) {
         e = app_next_record_ids(c, d->id, 1, &id);
         if (e != ERR_OK)
@@ -245,7 +249,12 @@ find_by_key(struct ctx *c, const struct app_def *d, const json_t *key, const cha
     const char *field = json_string_value(json_object_get(key, "field"));
     const json_t *val = json_object_get(key, "value");
     *found = false;
-    const json_t *prop = field ? field_find(d->props, field, NULL) : NULL;
+    const struct acl_fields *af;
+    enum err ae = acl_fields_for(c, d, &af);
+    if (ae != ERR_OK)
+        return ae;
+    /* a key the caller cannot see is as unknown to it as a missing field */
+    const json_t *prop = field ? field_find(af->props, field, NULL) : NULL;
     const char *type = prop ? json_string_value(json_object_get(prop, "type")) : NULL;
     if (!prop || !type) {
         fail_field(c->fail, arena_printf(c->arena, "%s.updateKey.field", prefix), MSG_UNKNOWN_FIELD,
@@ -386,6 +395,11 @@ rec_update(struct ctx *c, const struct app_def *d, const struct rec_target *t, c
     if (!current)
         current = json_object();
     arena_defer(c->arena, decref, current);
+    e = acl_record(c, d, id, ACL_EDIT);
+    if (e == ERR_OK)
+        e = acl_check_write(c, d, id, in);
+    if (e != ERR_OK)
+        return e;
     if (t->expected_revision != -1 && t->expected_revision != cur_rev)
         return fail_set(c->fail, ERR_REVISION, NULL);
 
@@ -460,6 +474,9 @@ rec_delete(struct ctx *c, const struct app_def *d, int64_t id, int64_t expected_
         return app_db_fail(c, rc);
     if (rc == 0)
         return rec_not_found(c, id);
+    enum err e = acl_record(c, d, id, ACL_DELETE);
+    if (e != ERR_OK)
+        return e;
     if (expected_revision != -1 && expected_revision != cur_rev)
         return fail_set(c->fail, ERR_REVISION, NULL);
     struct db_param dp[] = { DBP_INT(d->id), DBP_INT(id), DBP_INT(c->now),
@@ -469,7 +486,7 @@ rec_delete(struct ctx *c, const struct app_def *d, int64_t id, int64_t expected_
         rc = db_exec(c->db, REC_SQL_UNIQUE_DELETE, p, 2, NULL);
     if (rc != DB_OK)
         return app_db_fail(c, rc);
-    enum err e = snapshot(c, d->id, id, cur_rev + 1, "delete", text);
+    e = snapshot(c, d->id, id, cur_rev + 1, "delete", text);
     if (e == ERR_OK)
         e = search_delete_record(c, d->id, id);
     return e;
