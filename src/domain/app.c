@@ -121,6 +121,7 @@ app_load(struct ctx *c, int64_t app_id, bool preview, struct app_def *out)
         out->name = arena_strdup(c->arena, db_col_text(res, 3));
         out->deploy_status = arena_strdup(c->arena, db_col_text(res, 4));
         out->creator = arena_strdup(c->arena, db_col_text(res, 5));
+        out->render_rev = db_col_int(res, 6);
     }
     db_res_free(res);
     if (rc < 0)
@@ -402,7 +403,13 @@ app_deploy(struct ctx *c, int64_t app_id, const json_t *expected, bool revert)
         if (e != ERR_OK)
             return e;
     }
-    rc = db_exec(c->db, revert ? APP_SQL_REVERT : APP_SQL_DEPLOY, p, 1, NULL);
+    /* renderings depend on the fields only: a deploy of permissions, views or settings keeps
+     * them (and the records untouched) */
+    bool same_fields = !revert && json_equal(live.props, prev.props);
+    rc = db_exec(c->db,
+                 revert ? APP_SQL_REVERT
+                        : same_fields ? APP_SQL_DEPLOY_KEEP_RENDER : APP_SQL_DEPLOY,
+                 p, 1, NULL);
     if (rc != DB_OK)
         return app_db_fail(c, rc);
     if (revert)
@@ -430,7 +437,12 @@ app_deploy(struct ctx *c, int64_t app_id, const json_t *expected, bool revert)
         if (e != ERR_OK)
             return e;
     }
+    if (same_fields)
+        return ERR_OK;
     /* stored renderings follow the new definition */
+    rc = db_exec(c->db, APP_SQL_SET_RENDER_REV, p, 1, NULL);
+    if (rc != DB_OK)
+        return app_db_fail(c, rc);
     struct app_def now;
     e = app_load(c, app_id, false, &now);
     if (e == ERR_OK)

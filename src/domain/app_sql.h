@@ -3,7 +3,8 @@
 #define MADO_APP_SQL_H
 
 #define APP_SQL_HEAD                                                                               \
-    "SELECT live_revision, revision, code, name, deploy_status, creator FROM apps "                        \
+    "SELECT live_revision, revision, code, name, deploy_status, creator, "                        \
+    "COALESCE(render_rev, live_revision) FROM apps "                        \
     "WHERE id = $1 AND deleted_at IS NULL"
 #define APP_SQL_LIVE_DEF "SELECT live FROM apps WHERE id = $1"
 #define APP_SQL_PREVIEW_DEF "SELECT preview FROM apps WHERE id = $1"
@@ -20,6 +21,11 @@
 #define APP_SQL_DEPLOY                                                                             \
     "UPDATE apps SET live = preview, live_revision = revision, deploy_status = 'SUCCESS' "        \
     "WHERE id = $1"
+/* deploy when the fields are unchanged: stored renderings stay valid */
+#define APP_SQL_DEPLOY_KEEP_RENDER                                                                 \
+    "UPDATE apps SET live = preview, live_revision = revision, deploy_status = 'SUCCESS', "       \
+    "render_rev = COALESCE(render_rev, live_revision) WHERE id = $1"
+#define APP_SQL_SET_RENDER_REV "UPDATE apps SET render_rev = live_revision WHERE id = $1"
 #define APP_SQL_REVERT                                                                             \
     "UPDATE apps SET preview = live, revision = revision + 1, deploy_status = 'CANCEL' WHERE id = $1"
 #define APP_SQL_INFO                                                                               \

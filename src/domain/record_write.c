@@ -213,7 +213,7 @@ rec_create(struct ctx *c, const struct app_def *d, const json_t *in, const char 
     const char *wire = rec_render(c, d, id, 1, creator, created, modifier, updated, data);
     struct db_param p[] = { DBP_INT(d->id),       DBP_INT(id),      DBP_TEXT(text),
                             DBP_TEXT(creator),    DBP_INT(created), DBP_TEXT(modifier),
-                            DBP_INT(updated),     DBP_TEXT(wire),   DBP_INT(d->revision) };
+                            DBP_INT(updated),     DBP_TEXT(wire),   DBP_INT(d->render_rev) };
     int rc = db_exec(c->db, REC_SQL_INSERT, p, 9, NULL);
     if (rc != DB_OK)
         return app_db_fail(c, rc);
@@ -437,7 +437,7 @@ rec_update(struct ctx *c, const struct app_def *d, const struct rec_target *t, c
         rec_render(c, d, id, new_rev, creator, created_at, c->who.login, c->now, data);
     struct db_param u[] = { DBP_INT(d->id),         DBP_INT(id),     DBP_INT(new_rev),
                             DBP_TEXT(text),         DBP_TEXT(c->who.login), DBP_INT(c->now),
-                            DBP_TEXT(wire),         DBP_INT(d->revision) };
+                            DBP_TEXT(wire),         DBP_INT(d->render_rev) };
     rc = db_exec(c->db, REC_SQL_UPDATE, u, 8, NULL);
     if (rc != DB_OK)
         return app_db_fail(c, rc);
@@ -526,7 +526,7 @@ rec_restore(struct ctx *c, const struct app_def *d, int64_t id, int64_t *revisio
         rec_render(c, d, id, new_rev, creator, created_at, c->who.login, c->now, data);
     struct db_param u[] = { DBP_INT(d->id),         DBP_INT(id),     DBP_INT(new_rev),
                             DBP_TEXT(c->who.login), DBP_INT(c->now), DBP_TEXT(wire),
-                            DBP_INT(d->revision) };
+                            DBP_INT(d->render_rev) };
     rc = db_exec(c->db, REC_SQL_UNDELETE, u, 7, NULL);
     if (rc != DB_OK)
         return app_db_fail(c, rc);
@@ -570,7 +570,7 @@ app_rerender_records(struct ctx *c, const struct app_def *live)
         db_res_free(res);
         for (int i = 0; i < n && rc >= 0; i++) {
             struct db_param u[] = { DBP_INT(live->id), DBP_INT(ids[i]), DBP_TEXT(wires[i]),
-                                    DBP_INT(live->revision) };
+                                    DBP_INT(live->render_rev) };
             int urc = db_exec(c->db, REC_SQL_SET_WIRE, u, 4, NULL);
             if (urc != DB_OK)
                 rc = urc;
