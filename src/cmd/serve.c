@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "domain/acl.h"
 #include "domain/app.h"
 #include "domain/file.h"
 #include "http/server.h"
@@ -40,6 +41,7 @@ static void
 worker_fini(void *state)
 {
     app_cache_clear();
+    acl_facts_cache_clear();
     db_close(state);
 }
 

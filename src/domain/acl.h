@@ -99,6 +99,9 @@ enum err acl_field_columns(struct ctx *c, const struct app_def *d, struct query_
 enum err acl_evaluate(struct ctx *c, const struct app_def *d, const int64_t *ids, int n,
                       json_t **out) MUST_CHECK;
 
+/* Frees this thread's cached directory facts (worker shutdown, tests). */
+void acl_facts_cache_clear(void);
+
 /* Fills c->who's directory facts (groups, organisations with ancestors) if not done yet. */
 enum err acl_load_principal(struct ctx *c) MUST_CHECK;
 

@@ -36,7 +36,5 @@ struct acl_cache {
 
 /* The request's cache entry for the app (created empty), or NULL for callers without rules. */
 struct acl_cache *acl_cache_for(struct ctx *c, const struct app_def *live);
-/* Frees this thread's cached directory facts (tests, shutdown). */
-void acl_facts_cache_clear(void);
 
 #endif

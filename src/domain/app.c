@@ -4,6 +4,7 @@
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/strbuf.h"
 #include "db/db.h"
 #include "domain/acl.h"
 #include "domain/app_sql.h"
@@ -396,6 +397,33 @@ app_deploy(struct ctx *c, int64_t app_id, const json_t *expected, bool revert)
     e = app_check_revision(c, expected, prev.revision);
     if (e != ERR_OK)
         return e;
+    if (!revert) {
+        /* record permissions name fields: a deploy that removes one would leave every read of
+         * the app failing, so refuse it until the conditions are fixed */
+        const json_t *rights = json_object_get(prev.acl, "record");
+        size_t i;
+        const json_t *r;
+        json_array_foreach(rights, i, r)
+        {
+            struct query_plan plan;
+            struct strbuf sb;
+            struct fail quiet;
+            struct fail *saved = c->fail;
+            memset(&plan, 0, sizeof(plan));
+            strbuf_init(&sb, c->arena, 0);
+            fail_init(&quiet, c->arena, c->lang);
+            c->fail = &quiet;
+            e = query_append_cond(c, app_id, prev.props,
+                                  json_string_value(json_object_get(r, "filterCond")), DB_SQLITE,
+                                  &plan, &sb);
+            c->fail = saved;
+            if (e != ERR_OK) {
+                fail_field(c->fail, arena_printf(c->arena, "recordAcl.rights[%zu].filterCond", i),
+                           MSG_BAD_PARAM, NULL);
+                return ERR_INVALID;
+            }
+        }
+    }
     struct db_param p[] = { DBP_INT(app_id) };
     int rc;
     if (!revert) {

@@ -5,6 +5,7 @@
  * table (SUBTABLE) conditions become EXISTS over the rows, several positive ones on the same
  * table at one "and" level sharing a single EXISTS so they hold in the same row. */
 #include "domain/query.h"
+#include "domain/acl.h"
 #include "domain/query_int.h"
 
 #include "core/arena.h"
@@ -236,6 +237,12 @@ text_value(struct qc *q, const struct qfield *f, const struct qval *v, const cha
     if (strcmp(v->text, "PRIMARY_ORGANIZATION") == 0 && (f->funcs & QF_PRIMARY_ORG)) {
         if (v->nargs)
             return fail_set(q->c->fail, ERR_QUERY_FUNC, v->text);
+        /* the caller's primary organisation; none (tokens, users without one) matches nothing */
+        if (q->c->who.kind == PRIN_USER && acl_load_principal(q->c) == ERR_OK &&
+            q->c->who.primary_org) {
+            *out = q->c->who.primary_org;
+            return ERR_OK;
+        }
         *skip = true;
         return ERR_OK;
     }
@@ -845,11 +852,14 @@ is_negative(enum qop op)
     return op == QOP_NE || op == QOP_NOT_IN || op == QOP_NOT_LIKE || op == QOP_NOT_EMPTY;
 }
 
-/* PRIMARY_ORGANIZATION() alone: the condition is ignored while nobody has an organisation. */
+/* PRIMARY_ORGANIZATION() alone: the condition is ignored for callers without a primary
+ * organisation (tokens, accounts not placed in the directory), as kintone does. */
 static bool
-ignored(const struct qcond *cd, const struct qfield *f)
+ignored(struct qc *q, const struct qcond *cd, const struct qfield *f)
 {
     if (!(f->funcs & QF_PRIMARY_ORG))
+        return false;
+    if (q->c->who.kind == PRIN_USER && acl_load_principal(q->c) == ERR_OK && q->c->who.primary_org)
         return false;
     for (int i = 0; i < cd->nvals; i++)
         if (cd->vals[i].kind != QV_FUNC || strcmp(cd->vals[i].text, "PRIMARY_ORGANIZATION") != 0)
@@ -982,9 +992,9 @@ scoped_pos(struct qc *q, struct scope *sc, const struct qcond *cd, const struct 
 /* Can this condition share one EXISTS with others on the same table / related records? Like
  * on a table field goes through the record's index row instead, so not per row. */
 static bool
-groupable(const struct qcond *cd, const struct qfield *f)
+groupable(struct qc *q, const struct qcond *cd, const struct qfield *f)
 {
-    if (is_negative(cd->op) || ignored(cd, f))
+    if (is_negative(cd->op) || ignored(q, cd, f))
         return false;
     return f->rel || (f->table && cd->op != QOP_LIKE);
 }
@@ -1005,7 +1015,7 @@ cond_sql(struct qc *q, const struct qcond *cd, const struct qfield *f, const cha
     const char *pos = NULL;
     struct scope sc;
     enum err e;
-    if (ignored(cd, f)) {
+    if (ignored(q, cd, f)) {
         *out = "TRUE";
         return ERR_OK;
     }
@@ -1068,7 +1078,7 @@ and_sql(struct qc *q, const struct qnode *n, struct strbuf *sb)
             continue;
         }
         const char *s = NULL;
-        if (!groupable(&k->cond, &fs[i])) {
+        if (!groupable(q, &k->cond, &fs[i])) {
             e = cond_sql(q, &k->cond, &fs[i], &s);
             if (e)
                 return e;
@@ -1081,7 +1091,7 @@ and_sql(struct qc *q, const struct qnode *n, struct strbuf *sb)
             return e;
         strbuf_addf(sb, "EXISTS (%s", sc.from);
         for (int j = i; j < n->nkids; j++) {
-            if (j > i && (n->kids[j]->kind != QN_COND || !groupable(&n->kids[j]->cond, &fs[j]) ||
+            if (j > i && (n->kids[j]->kind != QN_COND || !groupable(q, &n->kids[j]->cond, &fs[j]) ||
                           !same_scope(&fs[j], &fs[i])))
                 continue;
             e = scoped_pos(q, &sc, &n->kids[j]->cond, &fs[j], &s);

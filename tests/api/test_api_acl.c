@@ -505,6 +505,48 @@ test_acl_endpoints(void **state)
     TH_EXPECT_KEY("ids[0]");
 }
 
+/* Deleting a field that a record permission names is refused at deploy; PRIMARY_ORGANIZATION()
+ * is the caller's primary organisation. */
+static void
+test_deploy_guard_and_primary_org(void **state)
+{
+    (void)state;
+    const struct th_resp *r = th_sendq("DELETE", "/k/v1/preview/app/form/fields.json",
+                                       "{'app':%ld,'fields':['区分']}", app);
+    assert_int_equal(r->status, 200);
+    r = th_send("POST", "/k/v1/preview/app/deploy.json", "{\"apps\":[{\"app\":%ld}]}", app);
+    TH_EXPECT_KEY("recordAcl.rights[0].filterCond");
+    r = th_send("POST", "/k/v1/preview/app/deploy.json",
+                "{\"apps\":[{\"app\":%ld}],\"revert\":true}", app);
+    assert_int_equal(r->status, 200);
+    /* the live app still works for everyone */
+    char target[256];
+    snprintf(target, sizeof(target), "/k/v1/records.json?app=%ld", app);
+    r = as("kakari", "GET", target, NULL);
+    assert_int_equal(r->status, 200);
+
+    long other = th_app("{\"org\":{\"type\":\"ORGANIZATION_SELECT\",\"code\":\"org\"}}");
+    th_user("shin", PW, 0); /* a fresh account: directory facts are cached for 2 s per user */
+    sql("UPDATE users SET primary_org_id = (SELECT id FROM orgs WHERE code = $1) WHERE login = $2",
+        "keikaku", "shin");
+    member("shin", "keikaku", NULL);
+    r = th_sendq("POST", "/k/v1/record.json",
+                 "{'app':%ld,'record':{'org':{'value':[{'code':'keikaku'}]}}}", other);
+    assert_int_equal(r->status, 200);
+    r = th_sendq("POST", "/k/v1/record.json",
+                 "{'app':%ld,'record':{'org':{'value':[{'code':'seisaku'}]}}}", other);
+    assert_int_equal(r->status, 200);
+    snprintf(target, sizeof(target), "/k/v1/records.json?app=%ld&query=%s", other,
+             "org%20in%20(PRIMARY_ORGANIZATION())");
+    r = as("shin", "GET", target, NULL);
+    assert_int_equal(r->status, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "records")), 1);
+    assert_string_equal(th_str(r->json, "records.0.org.value.0.code"), "keikaku");
+    r = as("outsider", "GET", target, NULL); /* no primary organisation: condition ignored */
+    assert_int_equal(r->status, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "records")), 2);
+}
+
 /* A new app gets kintone's defaults: the creator manages, everyone works with records. */
 static void
 test_default_acl(void **state)
@@ -588,6 +630,7 @@ main(void)
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_token_unrestricted),
         cmocka_unit_test(test_acl_endpoints),
+        cmocka_unit_test(test_deploy_guard_and_primary_org),
         cmocka_unit_test(test_default_acl),
         cmocka_unit_test(test_access_report),
     };
