@@ -13,7 +13,9 @@ static const struct {
 } commands[] = {
     { "serve", cmd_serve, "run the HTTP server" },
     { "migrate", cmd_migrate, "create or upgrade the database schema" },
-    { "user", cmd_user, "add users, change passwords" },
+    { "user", cmd_user, "staff accounts: add, change, disable, unlock, passwords, import" },
+    { "org", cmd_org, "organisations (the tree of departments and sections)" },
+    { "group", cmd_group, "groups (roles) and their members" },
     { "token", cmd_token, "create API tokens" },
     { "record", cmd_record, "restore deleted records" },
 };

@@ -1,5 +1,7 @@
-/* madoguchi migrate | user add | token add: the operator's account and schema tools. */
+/* madoguchi migrate | user | token | record: the operator's account and schema tools (the
+ * user verbs themselves are in user_cmd.c). */
 #include "cmd/cmd.h"
+#include "cmd/user_cmd.h"
 
 #include "core/arena.h"
 #include "db/db.h"
@@ -47,86 +49,60 @@ cmd_migrate(int argc, char **argv)
 static void
 user_usage(FILE *out)
 {
-    fputs("usage: madoguchi user add --data DIR --login NAME --password-stdin [--name NAME]\n"
-          "                          [--admin] [--service]\n"
-          "       madoguchi user passwd --data DIR --login NAME --password-stdin\n\n"
-          "  --password-stdin  read the password from the first line of standard input\n"
-          "  --admin           may create apps and change app settings\n"
-          "  --service         an account for API clients: may authenticate with\n"
-          "                    X-Cybozu-Authorization (login:password)\n",
+    fputs("usage: madoguchi user VERB [--data DIR] [--db URL] ...   (docs/admin.md)\n\n"
+          "  add LOGIN --name NAME [--name-en N] [--email E] [--org CODE]... [--primary-org CODE]\n"
+          "            [--group CODE]... [--admin] [--service] [--disabled] [--sort N]\n"
+          "            [--password-stdin [--temporary]]\n"
+          "      adds a user. Without --password-stdin a temporary password is generated and\n"
+          "      printed once; with it (first line of stdin) the password is a normal one unless\n"
+          "      --temporary. --login LOGIN may replace LOGIN (older scripts).\n"
+          "  set LOGIN [--name N] [--name-en N] [--email E] [--org CODE]... | --no-orgs\n"
+          "            [--primary-org CODE] [--group CODE]... | --no-groups [--admin | --no-admin]\n"
+          "            [--service | --no-service] [--sort N]\n"
+          "      changes a user; --org / --group replace the memberships (repeat them or use\n"
+          "      commas); the primary organisation is always one of the user's organisations\n"
+          "  list [--org CODE | --group CODE] [--json]\n"
+          "  show LOGIN [--json]\n"
+          "  disable LOGIN | enable LOGIN      (users are never deleted; disabling ends sessions)\n"
+          "  unlock LOGIN                      clears failed logins and the lock\n"
+          "  reset-mfa LOGIN                   removes the TOTP secret and recovery codes\n"
+          "  password LOGIN [--temporary] --password-stdin | --generate\n"
+          "      sets a password (--generate: a temporary one, printed once)\n"
+          "  passwd --login LOGIN --password-stdin   (older spelling of password)\n"
+          "  import FILE|- [--memberships] [--dry-run] [--json]\n"
+          "      CSV import of users (or memberships), all rows or none\n\n"
+          "  --admin    named system administrator (システム管理者): app settings, admin area\n"
+          "  --service  service account: may authenticate with X-Cybozu-Authorization\n"
+          "Every change is recorded in the security event trail (actor \"cli\").\n",
           out);
-}
-
-static int
-read_password(char *buf, size_t n)
-{
-    if (!fgets(buf, (int)n, stdin))
-        return -1;
-    buf[strcspn(buf, "\r\n")] = '\0';
-    return 0;
 }
 
 int
 cmd_user(int argc, char **argv)
 {
+    static const struct {
+        const char *verb;
+        int (*fn)(struct runtime *, int, char **);
+    } verbs[] = {
+        { "add", user_cmd_add },         { "set", user_cmd_set },
+        { "list", user_cmd_list },       { "show", user_cmd_show },
+        { "disable", user_cmd_disable }, { "enable", user_cmd_enable },
+        { "unlock", user_cmd_unlock },   { "reset-mfa", user_cmd_reset_mfa },
+        { "password", user_cmd_password }, { "passwd", user_cmd_passwd },
+        { "import", user_cmd_import },
+    };
     struct runtime rt;
     char *rest[RUNTIME_MAX_ARGS];
     int nrest;
     int rc = runtime_args(&rt, argc, argv, rest, &nrest, user_usage);
     if (rc >= 0)
         return rc;
-    const char *verb = nrest ? rest[0] : "", *login = NULL, *name = NULL;
-    bool admin = false, service = false, pw_stdin = false;
-    for (int i = 1; i < nrest; i++) {
-        if (!strcmp(rest[i], "--login") && i + 1 < nrest)
-            login = rest[++i];
-        else if (!strcmp(rest[i], "--name") && i + 1 < nrest)
-            name = rest[++i];
-        else if (!strcmp(rest[i], "--admin"))
-            admin = true;
-        else if (!strcmp(rest[i], "--service"))
-            service = true;
-        else if (!strcmp(rest[i], "--password-stdin"))
-            pw_stdin = true;
-        else
-            verb = "";
-    }
-    if ((strcmp(verb, "add") && strcmp(verb, "passwd")) || !login || !*login || !pw_stdin) {
-        user_usage(stderr);
-        config_release(&rt.cfg);
-        return 2;
-    }
-    char pw[1024];
-    if (read_password(pw, sizeof(pw)) != 0 || strlen(pw) < 8) {
-        fputs("madoguchi user: the password (first line of stdin) must have at least 8 "
-              "characters\n",
-              stderr);
-        config_release(&rt.cfg);
-        return 2;
-    }
-    rc = runtime_open(&rt);
-    if (rc == 0) {
-        struct arena *a = arena_new();
-        struct ctx c;
-        struct fail f;
-        runtime_ctx(&rt, &c, a, &f);
-        int64_t id = 0;
-        enum err e = !strcmp(verb, "add")
-                         ? auth_user_add(&c, login, name, pw, admin, service, &id)
-                         : auth_user_set_password(&c, login, pw);
-        if (e == ERR_OK) {
-            printf(!strcmp(verb, "add") ? "user %s added\n" : "password of %s changed\n", login);
-        } else {
-            fprintf(stderr, "madoguchi user: %s\n",
-                    fail_has_fields(&f) ? "that login already exists or is invalid"
-                                        : (f.message ? f.message : "failed"));
-            rc = 1;
-        }
-        arena_free(a);
-    }
-    memset(pw, 0, sizeof(pw));
-    runtime_close(&rt);
-    return rc;
+    for (size_t i = 0; nrest && i < sizeof(verbs) / sizeof(verbs[0]); i++)
+        if (!strcmp(rest[0], verbs[i].verb))
+            return verbs[i].fn(&rt, nrest - 1, rest + 1);
+    user_usage(stderr);
+    config_release(&rt.cfg);
+    return 2;
 }
 
 static void

@@ -1,5 +1,6 @@
-/* cmd: the operator's subcommands (serve, migrate, user, token). Each parses its own flags,
- * prints --help, and returns the process exit code (0 ok, 1 failure, 2 usage). */
+/* cmd: the operator's subcommands (serve, migrate, user, org, group, token, record). Each
+ * parses its own flags, prints --help, and returns the process exit code (0 ok, 1 failure,
+ * 2 usage). */
 #ifndef MADO_CMD_H
 #define MADO_CMD_H
 
@@ -17,6 +18,8 @@ int cmd_migrate(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_org(int argc, char **argv);   /* dir_cmd.c */
+int cmd_group(int argc, char **argv); /* dir_cmd.c */
 
 /* What every subcommand sets up: config (with the shared flags applied), the data directory,
  * the master key, the blob store, and one migrated database connection. */
