@@ -8,7 +8,6 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "db/db.h"
-#include "domain/acl.h"
 #include "domain/auth.h"
 
 #include <pthread.h>
@@ -343,19 +342,7 @@ api_handle(void *db_state, struct req *r)
     const struct route *rt = routes_find_plain(method, r->path);
     json_t *params = NULL;
     if (rt) {
-        /* TEMP (h-dir): plain routes parsed/authenticated/run like kintone routes, so the
-         * directory handlers can be tested; the real dispatcher rework replaces this. */
-        size_t plimit =
-            rt->max_body && rt->max_body < config.max_body ? rt->max_body : config.max_body;
-        e = r->body_len > plimit ? fail_set(&r->fail, ERR_TOO_LARGE, NULL)
-                                 : parse_params(r, rt, &params);
-        if (e == ERR_OK && !(rt->flags & ROUTE_PUBLIC))
-            e = auth_principal(&r->ctx, req_header_joined(r, "x-cybozu-api-token"),
-                               req_header(r, "x-cybozu-authorization"));
-        if (e == ERR_OK && (rt->flags & ROUTE_ADMIN))
-            e = acl_admin(&r->ctx);
-        if (e == ERR_OK)
-            e = run_route(r, rt, params);
+        e = rt->fn(r, NULL);
         finish(r, e);
         return;
     }
