@@ -102,6 +102,12 @@ enum err acl_evaluate(struct ctx *c, const struct app_def *d, const int64_t *ids
 /* Frees this thread's cached directory facts (worker shutdown, tests). */
 void acl_facts_cache_clear(void);
 
+/* Stores, for record id (0 = every record of the app), which record-permission conditions it
+ * matches (records.acl_bits / acl_rev), so reads test a bit instead of evaluating conditions on
+ * the record's JSON. Called by record writes and by deploy; a no-op for apps without
+ * record-dependent rules. Reads stay correct without it (stale rows are evaluated in SQL). */
+enum err acl_bits_refresh(struct ctx *c, const struct app_def *live, int64_t id) MUST_CHECK;
+
 /* Fills c->who's directory facts (groups, organisations with ancestors) if not done yet. */
 enum err acl_load_principal(struct ctx *c) MUST_CHECK;
 

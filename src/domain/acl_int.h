@@ -31,6 +31,8 @@ struct acl_cache {
     struct acl_fields fields;
     int nrules;
     struct acl_field_rule *rules;
+    int nrecord_rules;
+    signed char *rule_static; /* per record rule: 1 pre-evaluated, 0 not, -1 unknown yet */
     struct acl_cache *next;
 };
 

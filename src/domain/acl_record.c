@@ -163,6 +163,88 @@ record_unrestricted(struct ctx *c, const struct app_def *d, unsigned perm, bool 
     return ERR_OK;
 }
 
+#define MAX_BITS 62 /* rules beyond this many are always evaluated in the query */
+
+/* Is rule i pre-evaluated in records.acl_bits (record-only condition, low index)? */
+static bool
+rule_static(struct ctx *c, const struct app_def *d, size_t i, const char *cond)
+{
+    if (i >= MAX_BITS || !*cond)
+        return false;
+    struct acl_cache *ac = acl_cache_for(c, d);
+    const json_t *rights = record_rights(d);
+    if (!ac)
+        return query_cond_is_static(c, cond);
+    if (!ac->rule_static) {
+        ac->nrecord_rules = (int)json_array_size(rights);
+        ac->rule_static = arena_alloc(c->arena, (size_t)ac->nrecord_rules);
+        memset(ac->rule_static, -1, (size_t)ac->nrecord_rules);
+    }
+    if ((int)i >= ac->nrecord_rules)
+        return false;
+    if (ac->rule_static[i] < 0)
+        ac->rule_static[i] = query_cond_is_static(c, cond) ? 1 : 0;
+    return ac->rule_static[i] == 1;
+}
+
+/* "the record matches rule i's condition": the stored bit when it is current, else the
+ * condition itself */
+static enum err
+rule_cond_sql(struct ctx *c, const struct app_def *d, size_t i, const char *cond,
+              struct query_plan *plan, struct strbuf *sb)
+{
+    bool pre = d->acl_rev > 0 && rule_static(c, d, i, cond);
+    if (pre)
+        strbuf_addf(sb, "(CASE WHEN r.acl_rev = %lld THEN (r.acl_bits & %lld) <> 0 ELSE ",
+                    (long long)d->acl_rev, 1LL << i);
+    enum err e = query_append_cond(c, d->id, d->props, cond, db_kind(c->db), plan, sb);
+    if (e == ERR_OK && pre)
+        strbuf_adds(sb, " END)");
+    return e;
+}
+
+enum err
+acl_bits_refresh(struct ctx *c, const struct app_def *live, int64_t id)
+{
+    const json_t *rights = record_rights(live);
+    if (!rights || live->acl_rev <= 0)
+        return ERR_OK;
+    struct query_plan plan;
+    memset(&plan, 0, sizeof(plan));
+    plan.params = arena_alloc(c->arena, sizeof(struct db_param) * 3);
+    plan.params[0] = DBP_INT(live->id);
+    plan.params[1] = DBP_INT(id);
+    plan.params[2] = DBP_INT(live->acl_rev);
+    plan.nparams = 3;
+    struct strbuf sb;
+    strbuf_init(&sb, c->arena, 0);
+    strbuf_adds(&sb, "0");
+    size_t i;
+    const json_t *r;
+    int n = 0;
+    json_array_foreach(rights, i, r)
+    {
+        const char *cond = json_string_value(json_object_get(r, "filterCond"));
+        if (!cond || !query_cond_is_static(c, cond) || i >= MAX_BITS || !*cond)
+            continue;
+        strbuf_adds(&sb, " | (CASE WHEN ");
+        enum err e = query_append_cond(c, live->id, live->props, cond, db_kind(c->db), &plan, &sb);
+        if (e != ERR_OK)
+            return e;
+        strbuf_addf(&sb, " THEN %lld ELSE 0 END)", 1LL << i);
+        n++;
+    }
+    if (!n)
+        return ERR_OK;
+    const char *sql = arena_printf(c->arena,
+                                   "UPDATE records SET acl_bits = (SELECT %s FROM records r "
+                                   "WHERE r.rid = records.rid), acl_rev = $3 "
+                                   "WHERE app_id = $1 AND id %s $2 AND deleted_at IS NULL",
+                                   sb.buf, id ? "=" : ">");
+    int rc = db_exec(c->db, sql, plan.params, plan.nparams, NULL);
+    return rc == DB_OK ? ERR_OK : app_db_fail(c, rc);
+}
+
 enum err
 acl_record_sql(struct ctx *c, const struct app_def *d, unsigned perm, struct query_plan *plan,
                struct strbuf *sb)
@@ -186,7 +268,8 @@ acl_record_sql(struct ctx *c, const struct app_def *d, unsigned perm, struct que
         const char *cond = json_string_value(json_object_get(r, "filterCond"));
         const json_t *ents = json_object_get(r, "entities");
         strbuf_adds(sb, " WHEN ");
-        e = query_append_cond(c, d->id, d->props, cond, kind, plan, sb);
+        e = *cond ? rule_cond_sql(c, d, i, cond, plan, sb)
+                  : query_append_cond(c, d->id, d->props, cond, kind, plan, sb);
         if (e != ERR_OK)
             return e;
         strbuf_adds(sb, " THEN ");

@@ -123,6 +123,7 @@ app_load(struct ctx *c, int64_t app_id, bool preview, struct app_def *out)
         out->deploy_status = arena_strdup(c->arena, db_col_text(res, 4));
         out->creator = arena_strdup(c->arena, db_col_text(res, 5));
         out->render_rev = db_col_int(res, 6);
+        out->acl_rev = db_col_int(res, 7);
     }
     db_res_free(res);
     if (rc < 0)
@@ -462,6 +463,20 @@ app_deploy(struct ctx *c, int64_t app_id, const json_t *expected, bool revert)
         const char *filter = json_string_value(json_object_get(view, "filterCond"));
         const char *sort = json_string_value(json_object_get(view, "sort"));
         e = query_ensure_view_index(c, app_id, prev.props, filter ? filter : "", sort ? sort : "");
+        if (e != ERR_OK)
+            return e;
+    }
+    /* record rules are pre-evaluated per record when they or the fields change */
+    bool same_rules = json_equal(json_object_get(live.acl, "record") ? json_object_get(live.acl, "record") : json_null(),
+                                 json_object_get(prev.acl, "record") ? json_object_get(prev.acl, "record") : json_null());
+    if (!same_fields || !same_rules) {
+        rc = db_exec(c->db, APP_SQL_SET_ACL_REV, p, 1, NULL);
+        if (rc != DB_OK)
+            return app_db_fail(c, rc);
+        struct app_def fresh;
+        e = app_load(c, app_id, false, &fresh);
+        if (e == ERR_OK)
+            e = acl_bits_refresh(c, &fresh, 0);
         if (e != ERR_OK)
             return e;
     }

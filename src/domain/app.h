@@ -16,6 +16,7 @@ struct app_def {
     int64_t id;
     int64_t revision; /* of the loaded version */
     int64_t render_rev; /* live: the revision stored renderings (records.wire_rev) belong to */
+    int64_t acl_rev;    /* live: the revision pre-evaluated record rules (records.acl_rev) belong to */
     const char *code;
     const char *name;
     const char *deploy_status;

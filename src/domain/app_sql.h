@@ -4,7 +4,7 @@
 
 #define APP_SQL_HEAD                                                                               \
     "SELECT live_revision, revision, code, name, deploy_status, creator, "                        \
-    "COALESCE(render_rev, live_revision) FROM apps "                        \
+    "COALESCE(render_rev, live_revision), COALESCE(acl_rev, 0) FROM apps "                        \
     "WHERE id = $1 AND deleted_at IS NULL"
 #define APP_SQL_LIVE_DEF "SELECT live FROM apps WHERE id = $1"
 #define APP_SQL_PREVIEW_DEF "SELECT preview FROM apps WHERE id = $1"
@@ -26,6 +26,7 @@
     "UPDATE apps SET live = preview, live_revision = revision, deploy_status = 'SUCCESS', "       \
     "render_rev = COALESCE(render_rev, live_revision) WHERE id = $1"
 #define APP_SQL_SET_RENDER_REV "UPDATE apps SET render_rev = live_revision WHERE id = $1"
+#define APP_SQL_SET_ACL_REV "UPDATE apps SET acl_rev = live_revision WHERE id = $1"
 #define APP_SQL_REVERT                                                                             \
     "UPDATE apps SET preview = live, revision = revision + 1, deploy_status = 'CANCEL' WHERE id = $1"
 #define APP_SQL_INFO                                                                               \

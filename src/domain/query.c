@@ -320,6 +320,38 @@ query_append_cond(struct ctx *c, int64_t app_id, const json_t *props, const char
     return ERR_OK;
 }
 
+static bool
+node_static(const struct qnode *n)
+{
+    if (n->kind != QN_COND) {
+        for (int i = 0; i < n->nkids; i++)
+            if (!node_static(n->kids[i]))
+                return false;
+        return true;
+    }
+    if (strchr(n->cond.field, '.'))
+        return false; /* 関連レコード.f: another app's records */
+    for (int i = 0; i < n->cond.nvals; i++)
+        if (n->cond.vals[i].kind == QV_FUNC)
+            return false;
+    return true;
+}
+
+bool
+query_cond_is_static(struct ctx *c, const char *cond)
+{
+    struct qast ast;
+    struct fail quiet;
+    struct fail *saved = c->fail;
+    fail_init(&quiet, c->arena, c->lang);
+    c->fail = &quiet;
+    enum err e = query_parse(c, cond ? cond : "", &ast);
+    c->fail = saved;
+    if (e != ERR_OK || ast.has_order || ast.has_limit || ast.has_offset)
+        return false;
+    return !ast.where || node_static(ast.where);
+}
+
 /* ---- view indexes ---- */
 
 static uint64_t

@@ -53,6 +53,10 @@ enum err query_compile(struct ctx *c, int64_t app_id, const json_t *props, const
 enum err query_append_cond(struct ctx *c, int64_t app_id, const json_t *props, const char *cond,
                            enum db_kind kind, struct query_plan *plan, struct strbuf *sb) MUST_CHECK;
 
+/* True when cond depends on the record alone (no functions, no related records), so its
+ * result can be stored with the record. false for bad conditions too. */
+bool query_cond_is_static(struct ctx *c, const char *cond);
+
 /* Loads the live field properties of another app for related-records conditions
  * ("関連レコード.数値 > 3"); *props must stay valid while c->arena lives. The default loader
  * uses app_load(); tests replace it. Set at start-up only (not synchronised). */

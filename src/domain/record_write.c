@@ -219,6 +219,8 @@ rec_create(struct ctx *c, const struct app_def *d, const json_t *in, const char 
         return app_db_fail(c, rc);
     e = snapshot(c, d->id, id, 1, "create", text);
     if (e == ERR_OK)
+        e = acl_bits_refresh(c, d, id);
+    if (e == ERR_OK)
         e = search_index_record(c, d->id, id, d->props, data);
     if (e != ERR_OK)
         return e;
@@ -443,6 +445,8 @@ rec_update(struct ctx *c, const struct app_def *d, const struct rec_target *t, c
         return app_db_fail(c, rc);
     e = snapshot(c, d->id, id, new_rev, "update", text);
     if (e == ERR_OK)
+        e = acl_bits_refresh(c, d, id);
+    if (e == ERR_OK)
         e = search_index_record(c, d->id, id, d->props, data);
     if (e != ERR_OK)
         return e;
@@ -531,6 +535,8 @@ rec_restore(struct ctx *c, const struct app_def *d, int64_t id, int64_t *revisio
     if (rc != DB_OK)
         return app_db_fail(c, rc);
     e = snapshot(c, d->id, id, new_rev, "restore", dump(c, data));
+    if (e == ERR_OK)
+        e = acl_bits_refresh(c, d, id);
     if (e == ERR_OK)
         e = search_index_record(c, d->id, id, d->props, data);
     if (e == ERR_OK)
