@@ -75,7 +75,7 @@ dump_cb(const char *buf, size_t n, void *data)
 static void
 append_json(struct strbuf *out, const json_t *v)
 {
-    json_dump_callback(v, dump_cb, out, JSON_COMPACT);
+    json_dump_callback(v, dump_cb, out, JSON_COMPACT | JSON_ENCODE_ANY);
 }
 
 const char *
@@ -95,7 +95,25 @@ rec_render(struct ctx *c, const struct app_def *d, int64_t id, int64_t revision,
     json_t *w = value_to_wire(c, d->props, &row, NULL, rec_display_name, c);
     struct strbuf sb;
     strbuf_init(&sb, c->arena, 0);
-    append_json(&sb, w);
+    /* one member per line ("{m1,\n m2,\n m3}"): compact JSON never holds a raw newline, so a
+     * reader that must drop fields the caller may not see finds the members with memchr
+     * instead of parsing (rec_wire_strip) */
+    const char *key;
+    json_t *v;
+    bool first = true;
+    strbuf_addc(&sb, '{');
+    json_object_foreach(w, key, v)
+    {
+        if (!first)
+            strbuf_adds(&sb, ",\n");
+        first = false;
+        json_t *k = json_string(key);
+        append_json(&sb, k);
+        json_decref(k);
+        strbuf_addc(&sb, ':');
+        append_json(&sb, v);
+    }
+    strbuf_addc(&sb, '}');
     json_decref(w);
     return sb.buf;
 }
@@ -141,6 +159,37 @@ struct span {
     size_t from, to;
 };
 
+static bool
+hidden_key(const char *k, size_t n, const char *const *hidden)
+{
+    for (; *hidden; hidden++)
+        if (strncmp(*hidden, k, n) == 0 && (*hidden)[n] == '\0')
+            return true;
+    return false;
+}
+
+/* Renderings with one member per line: walk the lines. */
+static void
+strip_lines(const char *in, size_t n, const char *const *hidden, struct strbuf *out)
+{
+    const char *p = in + 1, *end = in + n - 1; /* inside the braces */
+    bool first = true;
+    strbuf_addc(out, '{');
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *stop = nl ? nl - 1 : end; /* the member, without ",\n" */
+        const char *q = memchr(p + 1, '"', (size_t)(stop - p - 1));
+        if (!q || !hidden_key(p + 1, (size_t)(q - p - 1), hidden)) {
+            if (!first)
+                strbuf_adds(out, ",\n");
+            first = false;
+            strbuf_add(out, p, (size_t)(stop - p));
+        }
+        p = nl ? nl + 1 : end;
+    }
+    strbuf_addc(out, '}');
+}
+
 bool
 rec_wire_strip(const char *in, size_t n, const char *const *hidden, struct strbuf *out)
 {
@@ -149,6 +198,12 @@ rec_wire_strip(const char *in, size_t n, const char *const *hidden, struct strbu
     char pat[300];
     if (n < 2 || in[0] != '{' || in[n - 1] != '}')
         return false;
+    if (n > 3 && memchr(in, '\n', n)) {
+        /* field codes never hold '"' or a backslash, so a key ends at the next quote */
+        strip_lines(in, n, hidden, out);
+        return true;
+    }
+    /* renderings stored before the line format: find members by their key */
     for (const char *const *h = hidden; h && *h; h++) {
         int pl = snprintf(pat, sizeof(pat), "\"%s\":{\"type\":\"", *h);
         if (pl < 0 || (size_t)pl >= sizeof(pat) || ns == 64)

@@ -14,12 +14,50 @@
 #include "core/strbuf.h"
 #include "domain/record_int.h"
 
+/* The stored form: one member per line, as rec_render writes it. */
+static char *
+lines_form(const json_t *obj)
+{
+    struct strbuf sb;
+    strbuf_init(&sb, NULL, 0);
+    strbuf_addc(&sb, '{');
+    const char *key;
+    json_t *v;
+    bool first = true;
+    json_object_foreach((json_t *)obj, key, v)
+    {
+        json_t *k = json_string(key);
+        char *ks = json_dumps(k, JSON_ENCODE_ANY), *vs = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        strbuf_addf(&sb, "%s%s:%s", first ? "" : ",\n", ks, vs);
+        first = false;
+        free(ks);
+        free(vs);
+        json_decref(k);
+    }
+    strbuf_addc(&sb, '}');
+    return sb.buf;
+}
+
+static void check_form(const char *form, json_t *orig, const char *const *hidden);
+
 static void
 check(const char *wire_json, const char *const *hidden)
 {
     json_t *orig = json_loads(wire_json, 0, NULL);
     assert_non_null(orig);
+    char *lines = lines_form(orig);
+    check_form(lines, orig, hidden);
+    free(lines);
     char *compact = json_dumps(orig, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    check_form(compact, orig, hidden);
+    free(compact);
+    json_decref(orig);
+}
+
+static void
+check_form(const char *compact, json_t *orig_in, const char *const *hidden)
+{
+    json_t *orig = json_deep_copy(orig_in);
     struct strbuf sb;
     strbuf_init(&sb, NULL, 0);
     assert_true(rec_wire_strip(compact, strlen(compact), hidden, &sb));
@@ -35,7 +73,6 @@ check(const char *wire_json, const char *const *hidden)
     }
     json_decref(got);
     json_decref(orig);
-    free(compact);
     strbuf_release(&sb);
 }
 
@@ -85,7 +122,7 @@ test_lookalikes(void **state)
     (void)state;
     /* a value that spells the hidden key's pattern, quotes, backslashes, braces in strings */
     const char *rec =
-        "{\"memo\":{\"type\":\"MULTI_LINE_TEXT\",\"value\":\"\\\"secret\\\":{\\\"type\\\":\\\"x\\\"} }{][,\\\\\"},"
+        "{\"memo\":{\"type\":\"MULTI_LINE_TEXT\",\"value\":\"line\\n,\\n\\\"secret\\\":{\\\"type\\\":\\\"x\\\"} }{][,\\\\\"},"
         "\"secret\":{\"type\":\"SINGLE_LINE_TEXT\",\"value\":\"}{\\\"],\"},"
         "\"tbl\":{\"type\":\"SUBTABLE\",\"value\":[{\"id\":\"1\",\"value\":{\"col\":{\"type\":"
         "\"SINGLE_LINE_TEXT\",\"value\":\"secret\"}}}]},"
