@@ -159,33 +159,43 @@ struct span {
     size_t from, to;
 };
 
-static bool
-hidden_key(const char *k, size_t n, const char *const *hidden)
-{
-    for (; *hidden; hidden++)
-        if (strncmp(*hidden, k, n) == 0 && (*hidden)[n] == '\0')
-            return true;
-    return false;
-}
-
-/* Renderings with one member per line: walk the lines. */
+/* Renderings with one member per line: walk the lines, copying runs of kept members whole. */
 static void
 strip_lines(const char *in, size_t n, const char *const *hidden, struct strbuf *out)
 {
+    size_t hl[64];
+    int nh = 0;
+    for (; hidden[nh] && nh < 64; nh++)
+        hl[nh] = strlen(hidden[nh]);
     const char *p = in + 1, *end = in + n - 1; /* inside the braces */
-    bool first = true;
+    const char *run = NULL, *run_end = NULL;
+    bool any = false;
     strbuf_addc(out, '{');
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *stop = nl ? nl - 1 : end; /* the member, without ",\n" */
+        /* field codes hold no '"' or backslash: the key is the text up to the next quote */
         const char *q = memchr(p + 1, '"', (size_t)(stop - p - 1));
-        if (!q || !hidden_key(p + 1, (size_t)(q - p - 1), hidden)) {
-            if (!first)
+        bool drop = false;
+        for (int i = 0; q && i < nh && !drop; i++)
+            drop = hl[i] == (size_t)(q - p - 1) && memcmp(hidden[i], p + 1, hl[i]) == 0;
+        if (drop && run) {
+            if (any)
                 strbuf_adds(out, ",\n");
-            first = false;
-            strbuf_add(out, p, (size_t)(stop - p));
+            strbuf_add(out, run, (size_t)(run_end - run));
+            any = true;
+            run = NULL;
+        } else if (!drop) {
+            if (!run)
+                run = p;
+            run_end = stop;
         }
         p = nl ? nl + 1 : end;
+    }
+    if (run) {
+        if (any)
+            strbuf_adds(out, ",\n");
+        strbuf_add(out, run, (size_t)(run_end - run));
     }
     strbuf_addc(out, '}');
 }
