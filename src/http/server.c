@@ -157,7 +157,7 @@ tls_describe(SSL_CTX *ctx, const char *verb)
     if (ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) == 1)
         strftime(until, sizeof(until), "%Y-%m-%d %H:%M:%S UTC", &tm);
     log_info("TLS: %s certificate %s (%s, valid until %s)", verb, cfg->tls_cert, subject, until);
-    if (X509_cmp_current_time(X509_get0_notAfter(x)) <= 0)
+    if (X509_cmp_current_time(X509_get0_notAfter(x)) < 0)
         log_warn("TLS: certificate %s has EXPIRED (%s)", cfg->tls_cert, until);
     else if (X509_cmp_current_time(X509_get0_notBefore(x)) > 0)
         log_warn("TLS: certificate %s is not valid yet", cfg->tls_cert);
@@ -183,11 +183,11 @@ tls_load(const char *cert, const char *key)
         goto fail;
     }
     if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
-        tls_log_error("cannot load the certificate chain (PEM)", cert);
+        tls_log_error("cannot use the certificate chain", cert);
         goto fail;
     }
     if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
-        tls_log_error("cannot load the private key (PEM, matching the certificate)", key);
+        tls_log_error("cannot use the private key", key);
         goto fail;
     }
     if (SSL_CTX_check_private_key(ctx) != 1) {
