@@ -2,6 +2,7 @@
 #include "request.h"
 
 #include "core/arena.h"
+#include "core/log.h"
 #include "core/strbuf.h"
 
 #include <stdlib.h>
@@ -47,13 +48,23 @@ req_header_joined(const struct req *r, const char *name)
 }
 
 void
-req_set_header(struct req *r, const char *name, const char *value)
+req_add_header(struct req *r, const char *name, const char *value)
 {
-    if (r->nresp_headers >= REQ_MAX_RESP_HEADERS)
+    if (r->nresp_headers >= REQ_MAX_RESP_HEADERS) {
+        /* a lost Set-Cookie would fail silently elsewhere: say it here */
+        log_error("%s: response header '%s' dropped (more than %d)", r->id, name,
+                  REQ_MAX_RESP_HEADERS);
         return;
+    }
     r->resp_headers[r->nresp_headers].name = name;
     r->resp_headers[r->nresp_headers].value = value;
     r->nresp_headers++;
+}
+
+void
+req_set_header(struct req *r, const char *name, const char *value)
+{
+    req_add_header(r, name, value);
 }
 
 void

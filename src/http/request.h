@@ -19,7 +19,7 @@ struct http_header {
     const char *value;
 };
 
-#define REQ_MAX_RESP_HEADERS 8
+#define REQ_MAX_RESP_HEADERS 16 /* besides Content-Type and the server's security headers */
 
 struct req {
     struct arena *arena;
@@ -33,7 +33,7 @@ struct req {
     size_t body_len;
     const char *remote_addr;
     char id[24]; /* request id, also in error bodies and the access log */
-    bool tls;
+    bool tls; /* arrived over TLS (set by the server) */
 
     /* filled by the dispatcher and handlers */
     struct ctx ctx;
@@ -53,6 +53,13 @@ struct req {
 const char *req_header(const struct req *r, const char *name);
 /* All values of a header joined with "," (several X-Cybozu-API-Token headers). NULL if absent. */
 const char *req_header_joined(const struct req *r, const char *name);
+/* Response headers. Both append and never replace an earlier header of the same name, so
+ * several Set-Cookie headers are several calls; req_add_header is the name to use when that is
+ * the point. name and value must live as long as r->arena (the server copies them once the
+ * handler returns). A header beyond REQ_MAX_RESP_HEADERS is dropped and logged as an error.
+ * Setting a security header the server adds by default (Content-Security-Policy,
+ * Cache-Control, ...) replaces the default one for this response (see server.h). */
+void req_add_header(struct req *r, const char *name, const char *value);
 void req_set_header(struct req *r, const char *name, const char *value);
 /* Takes ownership of body (malloc'd). */
 void req_set_body(struct req *r, int status, const char *content_type, char *body, size_t len);

@@ -10,6 +10,9 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -47,6 +50,8 @@ struct loop {
     struct job *pending_head, *pending_tail; /* large bodies waiting for a slot */
     long inflight; /* loop thread only */
     pthread_t tid;
+    int tls_gen;          /* generation of accept.ssl_ctx (loop thread only) */
+    atomic_int tls_seen;  /* the same, published for the reloading thread */
 };
 
 static const struct http_server_config *cfg;
@@ -62,6 +67,17 @@ static struct job *q_head, *q_tail;
 static bool q_closed;
 static atomic_int large_inflight;
 static atomic_int stop_requested; /* set from the signal handler (lock-free atomic) */
+static atomic_int reload_requested; /* SIGHUP */
+
+/* TLS: tls_current holds one reference to the newest context; each loop holds its own in
+ * accept.ssl_ctx and swaps it on its own thread when tls_gen moves. Connections keep theirs
+ * through their SSL object, so an old context lives exactly as long as something uses it. */
+static bool tls_on;
+static pthread_mutex_t tls_mutex = PTHREAD_MUTEX_INITIALIZER;
+static SSL_CTX *tls_current;
+static atomic_int tls_gen;
+static char hsts_buf[64];
+static h2o_iovec_t hsts_value;
 
 static int64_t
 now_ns(void)
@@ -80,8 +96,166 @@ http_server_stop(void)
 static void
 on_signal(int sig)
 {
-    (void)sig;
-    stop_requested = 1;
+    if (sig == SIGHUP)
+        reload_requested = 1;
+    else
+        stop_requested = 1;
+}
+
+/* ---- TLS ------------------------------------------------------------------------------ */
+
+/* ECDHE only (forward secrecy), AEAD only; TLS 1.3 keeps OpenSSL's default suites. */
+static const char tls12_ciphers[] =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+/* Logs with OpenSSL's reasons, oldest first ("no start line; PEM lib"): the last alone is
+ * often just the layer that gave up. */
+static void
+tls_log_error(const char *what, const char *file)
+{
+    char buf[512] = "";
+    size_t n = 0;
+    unsigned long e;
+    while ((e = ERR_get_error()) != 0) {
+        const char *reason = ERR_reason_error_string(e);
+        char code[32];
+        if (!reason) {
+            snprintf(code, sizeof(code), "error %lx", e);
+            reason = code;
+        }
+        if (n < sizeof(buf))
+            n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? "; " : "", reason);
+    }
+    log_error("TLS: %s %s: %s", what, file, n ? buf : "unknown error");
+}
+
+/* OpenSSL's message for a missing file is cryptic; say it plainly first. */
+static bool
+tls_readable(const char *what, const char *file)
+{
+    FILE *f = fopen(file, "r");
+    if (!f) {
+        log_error("TLS: cannot read %s %s: %s", what, file, strerror(errno));
+        return false;
+    }
+    fclose(f);
+    return true;
+}
+
+/* Subject and expiry of the context's certificate, for the log. */
+static void
+tls_describe(SSL_CTX *ctx, const char *verb)
+{
+    X509 *x = SSL_CTX_get0_certificate(ctx);
+    char subject[256] = "?", until[64] = "?";
+    struct tm tm;
+    if (!x)
+        return;
+    X509_NAME_oneline(X509_get_subject_name(x), subject, sizeof(subject));
+    if (ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) == 1)
+        strftime(until, sizeof(until), "%Y-%m-%d %H:%M:%S UTC", &tm);
+    log_info("TLS: %s certificate %s (%s, valid until %s)", verb, cfg->tls_cert, subject, until);
+    if (X509_cmp_current_time(X509_get0_notAfter(x)) < 0)
+        log_warn("TLS: certificate %s has EXPIRED (%s)", cfg->tls_cert, until);
+    else if (X509_cmp_current_time(X509_get0_notBefore(x)) > 0)
+        log_warn("TLS: certificate %s is not valid yet", cfg->tls_cert);
+}
+
+/* A new server context from the PEM files, or NULL after logging why (file named). */
+static SSL_CTX *
+tls_load(const char *cert, const char *key)
+{
+    SSL_CTX *ctx = NULL;
+    if (!tls_readable("certificate", cert) || !tls_readable("private key", key))
+        return NULL;
+    ctx = SSL_CTX_new(TLS_server_method());
+    if (!ctx) {
+        tls_log_error("cannot create a context for", cert);
+        return NULL;
+    }
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE |
+                                 SSL_OP_PRIORITIZE_CHACHA | SSL_OP_NO_RENEGOTIATION);
+    if (SSL_CTX_set_cipher_list(ctx, tls12_ciphers) != 1) {
+        tls_log_error("cipher list rejected for", cert);
+        goto fail;
+    }
+    if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
+        tls_log_error("cannot use the certificate chain", cert);
+        goto fail;
+    }
+    if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
+        tls_log_error("cannot use the private key", key);
+        goto fail;
+    }
+    if (SSL_CTX_check_private_key(ctx) != 1) {
+        log_error("TLS: private key %s does not match certificate %s", key, cert);
+        ERR_clear_error();
+        goto fail;
+    }
+    /* h2, then http/1.1 (h2o_alpn_protocols is h2o_http2_alpn_protocols plus http/1.1) */
+    h2o_ssl_register_alpn_protocols(ctx, h2o_alpn_protocols);
+    return ctx;
+fail:
+    SSL_CTX_free(ctx);
+    return NULL;
+}
+
+/* Loop thread: take the current context if it is newer than the one accepting. */
+static void
+tls_adopt(struct loop *l)
+{
+    pthread_mutex_lock(&tls_mutex);
+    SSL_CTX *n = tls_current;
+    SSL_CTX_up_ref(n);
+    int gen = atomic_load(&tls_gen);
+    pthread_mutex_unlock(&tls_mutex);
+    SSL_CTX *old = l->accept.ssl_ctx;
+    l->accept.ssl_ctx = n;
+    l->tls_gen = gen;
+    if (old)
+        SSL_CTX_free(old); /* connections still using it hold their own reference */
+    atomic_store(&l->tls_seen, gen);
+}
+
+/* Main thread, after SIGHUP: reread the files; on success publish and wait until every loop
+ * accepts with the new context, so the log line means "new connections get the new one". */
+static void
+tls_reload(void)
+{
+    if (!tls_on) {
+        log_info("SIGHUP: TLS is off (no tls_cert/tls_key), nothing to reload");
+        return;
+    }
+    SSL_CTX *n = tls_load(cfg->tls_cert, cfg->tls_key);
+    if (!n) {
+        log_error("TLS: reload failed, still serving the previous certificate");
+        return;
+    }
+    pthread_mutex_lock(&tls_mutex);
+    SSL_CTX *old = tls_current;
+    tls_current = n;
+    int gen = atomic_fetch_add(&tls_gen, 1) + 1;
+    pthread_mutex_unlock(&tls_mutex);
+    SSL_CTX_free(old);
+    for (int i = 0; i < nloops && !stop_requested; i++) {
+        while (atomic_load(&loops[i].tls_seen) < gen && !stop_requested) {
+            struct timespec ts = { 0, 5000000 };
+            nanosleep(&ts, NULL);
+        }
+    }
+    tls_describe(n, "reloaded");
+}
+
+static bool
+conn_is_tls(h2o_conn_t *conn)
+{
+    if (!tls_on || !conn->callbacks->get_socket)
+        return false;
+    h2o_socket_t *sock = conn->callbacks->get_socket(conn);
+    return sock && sock->ssl;
 }
 
 /* ---- worker side ---------------------------------------------------------------------- */
@@ -288,13 +462,19 @@ send_response(struct job *j)
         h2o_add_header(&hr->pool, &hr->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, ct, n);
     }
     for (int i = 0; i < j->r.nresp_headers; i++) {
+        /* HTTP/2 wants lower-case names (and the security filter compares them so); HTTP/1
+         * still prints the handler's spelling */
         const char *n = j->r.resp_headers[i].name, *v = j->r.resp_headers[i].value;
-        char *nc = h2o_mem_alloc_pool(&hr->pool, strlen(n) + 1);
-        memcpy(nc, n, strlen(n) + 1);
-        char *vc = h2o_mem_alloc_pool(&hr->pool, strlen(v) + 1);
-        memcpy(vc, v, strlen(v) + 1);
-        h2o_add_header_by_str(&hr->pool, &hr->res.headers, nc, strlen(nc), 1, NULL, vc,
-                              strlen(vc));
+        size_t nl = strlen(n), vl = strlen(v);
+        char *orig = h2o_mem_alloc_pool(&hr->pool, nl + 1);
+        memcpy(orig, n, nl + 1);
+        char *lower = h2o_mem_alloc_pool(&hr->pool, nl + 1);
+        memcpy(lower, n, nl + 1);
+        h2o_strtolower(lower, nl);
+        char *vc = h2o_mem_alloc_pool(&hr->pool, vl + 1);
+        memcpy(vc, v, vl + 1);
+        h2o_add_header_by_str(&hr->pool, &hr->res.headers, lower, nl, 1,
+                              strcmp(orig, lower) ? orig : NULL, vc, vl);
     }
     h2o_iovec_t body = h2o_iovec_init(j->r.resp_body ? j->r.resp_body : "", j->r.resp_len);
     if (j->r.resp_body) {
@@ -375,6 +555,7 @@ on_req(h2o_handler_t *self, h2o_req_t *hr)
     char host[NI_MAXHOST];
     size_t hl = sl ? h2o_socket_getnumerichost((struct sockaddr *)&ss, sl, host) : SIZE_MAX;
     j->r.remote_addr = hl != SIZE_MAX ? arena_strndup(a, host, hl) : "";
+    j->r.tls = conn_is_tls(hr->conn);
 
     j->slot = h2o_mem_alloc_shared(&hr->pool, sizeof(struct job *), on_req_dispose);
     *j->slot = j;
@@ -444,6 +625,68 @@ json413_setup(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
     h2o_setup_next_ostream(req, slot);
 }
 
+/* Security headers on every response: the handlers' (send_response), h2o's own errors (413,
+ * 400, ... on the fallback path) alike. Values are static, so adding them costs a vector append
+ * each; a header the handler set itself (same lower-case name) is left alone. Cache-Control:
+ * no-store unless the response says otherwise (API data must not sit in shared caches). */
+#define CSP                                                                                      \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "           \
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "                 \
+    "form-action 'self'; frame-ancestors 'none'"
+#define IOV(s) { (char *)(s), sizeof(s) - 1 }
+
+struct sec_header {
+    h2o_iovec_t name; /* lower case (none of these is an h2o token) */
+    const char *orig; /* HTTP/1 spelling */
+    h2o_iovec_t value;
+};
+
+static h2o_iovec_t no_store = IOV("no-store");
+static struct sec_header sec_headers[] = {
+    { IOV("content-security-policy"), "Content-Security-Policy", IOV(CSP) },
+    { IOV("x-content-type-options"), "X-Content-Type-Options", IOV("nosniff") },
+    { IOV("referrer-policy"), "Referrer-Policy", IOV("same-origin") },
+    { IOV("x-frame-options"), "X-Frame-Options", IOV("DENY") },
+    { IOV("cross-origin-opener-policy"), "Cross-Origin-Opener-Policy", IOV("same-origin") },
+    { IOV("cross-origin-resource-policy"), "Cross-Origin-Resource-Policy",
+      IOV("same-origin") },
+    { IOV("permissions-policy"), "Permissions-Policy",
+      IOV("camera=(), microphone=(), geolocation=()") },
+};
+#define NSEC (sizeof(sec_headers) / sizeof(sec_headers[0]))
+
+static void
+push_header(h2o_req_t *req, h2o_iovec_t *name, const char *orig, h2o_iovec_t value)
+{
+    h2o_header_t *h = req->res.headers.entries + req->res.headers.size++;
+    h->name = name;
+    h->orig_name = orig;
+    h->value = value;
+}
+
+static void
+sechdr_setup(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
+{
+    (void)self;
+    h2o_headers_t *hs = &req->res.headers;
+    bool own = hs->size > 0; /* only then can the handler have set one of ours */
+    /* room for all of them at once: one reservation, then plain appends */
+    h2o_vector_reserve(&req->pool, hs, hs->size + NSEC + 2);
+    for (size_t i = 0; i < NSEC; i++) {
+        struct sec_header *sh = &sec_headers[i];
+        if (own && h2o_find_header_by_str(hs, sh->name.base, sh->name.len, -1) >= 0)
+            continue;
+        push_header(req, &sh->name, sh->orig, sh->value);
+    }
+    if (!own || h2o_find_header(hs, H2O_TOKEN_CACHE_CONTROL, -1) < 0)
+        push_header(req, (h2o_iovec_t *)&H2O_TOKEN_CACHE_CONTROL->buf, "Cache-Control", no_store);
+    if (hsts_value.len && conn_is_tls(req->conn) &&
+        (!own || h2o_find_header(hs, H2O_TOKEN_STRICT_TRANSPORT_SECURITY, -1) < 0))
+        push_header(req, (h2o_iovec_t *)&H2O_TOKEN_STRICT_TRANSPORT_SECURITY->buf,
+                    "Strict-Transport-Security", hsts_value);
+    h2o_setup_next_ostream(req, slot);
+}
+
 /* Counts requests whose head has arrived but whose answer has not gone out (a body may still
  * be uploading); idle keep-alive connections have no method yet and do not count. */
 static int
@@ -477,6 +720,8 @@ loop_main(void *arg)
     l->accept.hosts = globalconf.hosts;
     l->queue = h2o_multithread_create_queue(l->ctx.loop);
     h2o_multithread_register_receiver(l->queue, &l->receiver, on_job_done);
+    if (tls_on)
+        tls_adopt(l);
     pthread_barrier_wait(&loops_ready);
     for (int i = 0; i < nlisten_per_loop; i++) {
         h2o_socket_t *s =
@@ -489,6 +734,8 @@ loop_main(void *arg)
     int64_t stop_at = 0;
     for (;;) {
         h2o_evloop_run(l->ctx.loop, 100);
+        if (tls_on && atomic_load(&tls_gen) != l->tls_gen)
+            tls_adopt(l);
         if (stop_requested && !stopping) {
             stopping = true;
             stop_at = now_ns();
@@ -505,6 +752,8 @@ loop_main(void *arg)
                          now_ns() - stop_at > 30000000000LL))
             break;
     }
+    SSL_CTX_free(l->accept.ssl_ctx); /* NULL without TLS; open connections keep theirs */
+    l->accept.ssl_ctx = NULL;
     return NULL;
 }
 
@@ -592,15 +841,35 @@ http_server_run(const struct http_server_config *c)
     if (nloops > MAX_LOOPS)
         nloops = MAX_LOOPS;
     int nworkers = c->workers > 0 ? c->workers : (int)ncpu * 2;
+    bool has_cert = c->tls_cert && *c->tls_cert, has_key = c->tls_key && *c->tls_key;
+    if (has_cert != has_key) {
+        log_error("TLS: tls_cert and tls_key must be set together (got only %s)",
+                  has_cert ? "tls_cert" : "tls_key");
+        return -1;
+    }
+    tls_on = has_cert && has_key;
+    if (tls_on) {
+        tls_current = tls_load(c->tls_cert, c->tls_key);
+        if (!tls_current)
+            return -1;
+        tls_describe(tls_current, "serving HTTPS (HTTP/2, HTTP/1.1) with");
+        if (c->hsts_max_age > 0) {
+            snprintf(hsts_buf, sizeof(hsts_buf), "max-age=%ld; includeSubDomains",
+                     c->hsts_max_age);
+            hsts_value = h2o_iovec_init(hsts_buf, strlen(hsts_buf));
+        }
+    }
     char desc[512];
     if (open_listeners(c->listen, desc, sizeof(desc)) != 0)
-        return -1;
+        goto fail_tls;
 
     signal(SIGPIPE, SIG_IGN);
-    struct sigaction sa = { .sa_handler = on_signal };
+    /* SA_RESTART: a SIGHUP must not make a worker's read or write fail with EINTR */
+    struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
 
     h2o_config_init(&globalconf);
     globalconf.max_request_entity_size = c->max_body;
@@ -610,7 +879,11 @@ http_server_run(const struct http_server_config *c)
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
     h2o_handler_t *handler = h2o_create_handler(path, sizeof(*handler));
     handler->on_req = on_req;
-    h2o_filter_t *filter = h2o_create_filter(&host->fallback_path, sizeof(*filter));
+    h2o_filter_t *filter = h2o_create_filter(path, sizeof(*filter));
+    filter->on_setup_ostream = sechdr_setup;
+    filter = h2o_create_filter(&host->fallback_path, sizeof(*filter));
+    filter->on_setup_ostream = sechdr_setup;
+    filter = h2o_create_filter(&host->fallback_path, sizeof(*filter));
     filter->on_setup_ostream = json413_setup;
 
     struct worker *workers = xcalloc((size_t)nworkers, sizeof(*workers));
@@ -622,9 +895,17 @@ http_server_run(const struct http_server_config *c)
                 if (c->worker_fini)
                     c->worker_fini(workers[k].state);
             free(workers);
-            return -1;
+            goto fail_tls;
         }
     }
+    /* the threads start with these signals blocked, so they land on this thread (whose sleep
+     * they cut short) rather than interrupting a worker */
+    sigset_t sigs, oldmask;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &sigs, &oldmask);
     for (int i = 0; i < nworkers; i++)
         pthread_create(&workers[i].tid, NULL, worker_main, &workers[i]);
 
@@ -632,8 +913,16 @@ http_server_run(const struct http_server_config *c)
     for (int i = 0; i < nloops; i++)
         pthread_create(&loops[i].tid, NULL, loop_main, &loops[i]);
     pthread_barrier_wait(&loops_ready);
+    pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
     if (c->on_ready)
         c->on_ready(desc);
+    /* this thread only reloads certificates; the loops watch stop_requested themselves */
+    while (!stop_requested) {
+        if (atomic_exchange(&reload_requested, 0))
+            tls_reload();
+        struct timespec ts = { 0, 100000000 };
+        nanosleep(&ts, NULL);
+    }
     for (int i = 0; i < nloops; i++)
         pthread_join(loops[i].tid, NULL);
 
@@ -644,6 +933,12 @@ http_server_run(const struct http_server_config *c)
     for (int i = 0; i < nworkers; i++)
         pthread_join(workers[i].tid, NULL);
     free(workers);
+    SSL_CTX_free(tls_current);
+    tls_current = NULL;
     log_info("server stopped");
     return 0;
+fail_tls:
+    SSL_CTX_free(tls_current);
+    tls_current = NULL;
+    return -1;
 }

@@ -3,7 +3,14 @@
  * blocking C; the response is posted back to its loop. If the client goes away meanwhile, the
  * job is flagged from the request pool's dispose callback and its response dropped, so a
  * handler never touches freed h2o memory. SIGTERM/SIGINT: stop accepting, finish requests in
- * flight, return. Only src/http/ knows h2o. */
+ * flight, return. Only src/http/ knows h2o.
+ * TLS (tls_cert + tls_key): TLS 1.2+ with ECDHE/AEAD ciphers, ALPN h2 and http/1.1. SIGHUP
+ * rereads both files; new connections get the new certificate, open ones keep theirs, and a
+ * bad file is logged and ignored (the old certificate stays). Without TLS, SIGHUP only logs.
+ * Every response (handlers' and h2o's own errors) carries the security headers (CSP, nosniff,
+ * Referrer-Policy, X-Frame-Options, COOP, CORP, Permissions-Policy), Cache-Control: no-store
+ * unless the response sets Cache-Control, and HSTS over TLS; a handler that sets one of these
+ * headers itself (req_set_header, same name) replaces the default. */
 #ifndef MADO_SERVER_H
 #define MADO_SERVER_H
 
