@@ -27,7 +27,8 @@ void ipaddr_format(const struct ipaddr *a, char out[46]);
 struct ipnet_list *ipnet_list_parse(const char *text, char *err, size_t err_len);
 void ipnet_list_free(struct ipnet_list *l);
 bool ipnet_list_empty(const struct ipnet_list *l); /* NULL counts as empty */
-/* True when a is inside one of the networks. */
+/* True when a is inside one of the networks. Families stay apart: IPv4 networks match IPv4
+ * (and IPv4-mapped) addresses, IPv6 networks IPv6 ones, so "::/0" does not admit IPv4. */
 bool ipnet_list_contains(const struct ipnet_list *l, const struct ipaddr *a);
 /* Allowlist semantics: an empty (or NULL) list allows everyone. */
 bool ipnet_allowed(const struct ipnet_list *l, const struct ipaddr *a);

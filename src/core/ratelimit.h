@@ -10,7 +10,8 @@
 
 struct ratelimit; /* opaque */
 
-/* per_minute = allowed events per 60 s per key (0 = unlimited); slots = table size. */
+/* per_minute = allowed events per 60 s per key (0 = unlimited, < 0 = NULL); slots = table
+ * size (clamped to 8 .. 4M; about 112 bytes each). A NULL limiter allows everything. */
 struct ratelimit *ratelimit_new(long per_minute, int slots);
 void ratelimit_free(struct ratelimit *rl);
 

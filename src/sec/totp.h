@@ -40,11 +40,12 @@ char *totp_uri(const char *issuer, const char *login, const char *secret_b32);
 char *qr_svg(const char *text);
 
 /* A fresh recovery code "xxxx-xxxx-xxxx" (12 chars of an alphabet without look-alikes:
- * 23456789abcdefghjkmnpqrstuvwxyz minus ambiguous ones). */
+ * the 31 symbols 23456789abcdefghjkmnpqrstuvwxyz, i.e. no 0 o 1 l i). */
 void recovery_code_new(char out[RECOVERY_CODE_MAX]);
 /* What is stored for a code: sec_key_mac_hex(k, SEC_PURPOSE_RECOVERY, ...) of the normalised
- * code (spaces and hyphens removed, lower case), so a stolen database alone does not reveal
- * codes. false if the input is empty, too long, or has characters outside the alphabet. */
+ * code (spaces and hyphens removed, lower case; full-width forms as typed with a Japanese IME
+ * count as their ASCII letters), so a stolen database alone does not reveal codes. false unless
+ * exactly 12 symbols of the alphabet remain (empty, too short, too long, other characters). */
 struct sec_key;
 bool recovery_code_hash(const struct sec_key *k, const char *code, char out[65]);
 
