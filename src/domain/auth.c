@@ -20,20 +20,24 @@
 
 /* ---- policy ---------------------------------------------------------------------------- */
 
-#define RATE_SLOTS 4096
+#define RATE_SLOTS 2048
 
-static struct auth_policy policy = {
-    .mfa_required = true,
-    .mfa_exempt_service = true,
-    .password_min = 12,
-    .password_history = 5,
-    .lockout_attempts = 5,
-    .lockout_minutes = 15,
-    .session_idle_min = 30,
-    .session_admin_idle_min = 10,
-    .session_max_hours = 12,
-    .session_warn_min = 5,
-};
+/* The config table's defaults (unit tests may never call auth_configure). */
+#define POLICY_DEFAULTS                                                                            \
+    {                                                                                              \
+        .mfa_required = true,                                                                      \
+        .mfa_exempt_service = true,                                                                \
+        .password_min = 12,                                                                        \
+        .password_history = 5,                                                                     \
+        .lockout_attempts = 5,                                                                     \
+        .lockout_minutes = 15,                                                                     \
+        .session_idle_min = 30,                                                                    \
+        .session_admin_idle_min = 10,                                                              \
+        .session_max_hours = 12,                                                                   \
+        .session_warn_min = 5,                                                                     \
+    }
+static const struct auth_policy policy_defaults = POLICY_DEFAULTS;
+static struct auth_policy policy = POLICY_DEFAULTS;
 
 const struct auth_policy *
 auth_policy(void)
@@ -82,9 +86,9 @@ bool
 auth_configure(const struct config *cfg, const struct sec_key *key)
 {
     policy_release();
+    policy = policy_defaults;
     policy.key = key;
     long rate_login_ip = 30, rate_login_account = 10, rate_auth_fail_ip = 60;
-    policy.rate_token = 0;
     if (cfg) {
         policy.mfa_required = cfg->mfa_required != 0;
         policy.mfa_exempt_service = cfg->mfa_exempt_service != 0;
