@@ -442,8 +442,9 @@ static enum err
 check_ip(struct req *r, const struct route *rt, const struct ipaddr *client, bool known)
 {
     const struct auth_policy *pol = auth_policy();
-    /* API tokens have their own lists (checked with the token); everything else is staff */
-    if (r->ctx.who.kind != PRIN_TOKEN && !ipnet_list_empty(pol->staff_allow) &&
+    /* API tokens have their own lists (checked with the token); users and logins are staff */
+    bool staff = r->ctx.who.kind == PRIN_USER || is_login(rt);
+    if (staff && !ipnet_list_empty(pol->staff_allow) &&
         !(known && ipnet_list_contains(pol->staff_allow, client)))
         return deny_ip(r, "staff");
     bool admin_area = (rt->flags & ROUTE_ADMIN) ||

@@ -7,6 +7,7 @@
 #include "core/ipnet.h"
 #include "core/log.h"
 #include "core/ratelimit.h"
+#include "core/text.h"
 #include "db/db.h"
 #include "domain/auth_int.h"
 #include "domain/auth_sql.h"
@@ -204,7 +205,8 @@ db_fail(struct ctx *c, int rc)
 }
 
 /* Token lookups are the first query of nearly every API request; each worker remembers the
- * answers for 2 seconds (so a revoked token stops working within 2 s). */
+ * answers for 2 seconds (so a revoked token stops working within 2 s, and a changed allow-list
+ * applies within 2 s). */
 #define TOKEN_CACHE 32
 #define TOKEN_CACHE_TTL 2
 #define TOKEN_ALLOW_MAX 1024 /* longest allow-list text a token may have */
@@ -401,6 +403,11 @@ auth_password(struct ctx *c, const char *header)
     *colon = '\0';
     const char *login = raw, *pw = colon + 1;
     size_t pwlen = rawlen - (size_t)(colon + 1 - raw);
+    if (!text_valid_utf8(login, strlen(login))) { /* no such login; PostgreSQL would refuse it */
+        sodium_memzero(raw, rawlen);
+        event_log(c, "login.fail", "", NULL, "{\"via\":\"basic\",\"reason\":\"malformed\"}");
+        return fail_set(c->fail, ERR_AUTH_FAILED, NULL);
+    }
 
     char mac[SEC_HEX256_MAX];
     sec_mac_hex(header, hlen, mac);

@@ -290,6 +290,9 @@ session_create(struct ctx *c, int64_t user_id, enum session_stage stage, const c
     /* the user agent is only shown to people; bound what a client can make us store */
     char ua[256];
     snprintf(ua, sizeof(ua), "%s", user_agent ? user_agent : "");
+    for (char *p = ua; *p; p++) /* user agents are ASCII; anything else must not break UTF-8 */
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+            *p = '?';
     struct db_param p[] = { DBP_TEXT(hash),
                             DBP_INT(user_id),
                             DBP_TEXT(session_stage_name(stage)),
