@@ -314,8 +314,8 @@ auth_tokens(struct ctx *c, const char *tokens)
         }
         if (!token_ip_allowed(c, &t)) {
             const char *actor = arena_printf(c->arena, "token:%lld", (long long)t.id);
-            auth_event_once(c, "ip.deny", arena_printf(c->arena, "%s@%s", actor, c->ip ? c->ip : ""),
-                            actor, "{\"list\":\"token\"}");
+            const char *key = arena_printf(c->arena, "%s@%s", actor, c->ip ? c->ip : "");
+            auth_event_once(c, "ip.deny", key, actor, "{\"list\":\"token\"}");
             return fail_set(c->fail, ERR_IP_DENIED, NULL);
         }
         int i = c->who.ntokens++;

@@ -128,7 +128,8 @@ enum err auth_login_failed(struct ctx *c, const struct auth_user *u, const char 
                            const char *detail_json, bool *locked) MUST_CHECK;
 /* A login reached stage 'ok': resets the failure count, remembers time and IP (users.
  * last_login_*), event login.ok. */
-enum err auth_login_complete(struct ctx *c, const struct auth_user *u, int64_t session_id) MUST_CHECK;
+enum err auth_login_complete(struct ctx *c, const struct auth_user *u,
+                             int64_t session_id) MUST_CHECK;
 
 /* ---- second factor (auth_mfa.c) ----------------------------------------------------------- */
 

@@ -121,7 +121,8 @@ load_state(struct ctx *c, int64_t uid, struct totp_state *st)
         return db_fail(c, rc);
     rc = db_step(res);
     if (rc == 1) {
-        const char *sealed = db_col_null(res, 0) ? NULL : arena_strdup(c->arena, db_col_text(res, 0));
+        const char *sealed =
+            db_col_null(res, 0) ? NULL : arena_strdup(c->arena, db_col_text(res, 0));
         st->enabled = db_col_int(res, 1) != 0;
         st->last_step = db_col_int(res, 2);
         if (sealed && !unseal(c, uid, sealed, st))

@@ -73,7 +73,8 @@ auth_password_check(struct ctx *c, int64_t user_id, const char *password, char h
     if (pol->password_history > 0) {
         /* the current password first (accounts made before the history existed have no row
          * for it), then the newest history rows, password_history in all */
-        const char **old = arena_alloc(c->arena, sizeof(char *) * (size_t)(pol->password_history + 1));
+        size_t max = (size_t)pol->password_history + 1;
+        const char **old = arena_alloc(c->arena, sizeof(char *) * max);
         int nold = 0;
         if (current)
             old[nold++] = current;

@@ -52,7 +52,8 @@
     "INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)"
 
 /* second factor (auth_mfa.c) */
-#define AUTH_SQL_TOTP_GET "SELECT totp_secret, totp_enabled, totp_last_step FROM users WHERE id = $1"
+#define AUTH_SQL_TOTP_GET                                                                          \
+    "SELECT totp_secret, totp_enabled, totp_last_step FROM users WHERE id = $1"
 #define AUTH_SQL_TOTP_PENDING "UPDATE users SET totp_secret = $2 WHERE id = $1"
 #define AUTH_SQL_TOTP_ENABLE                                                                       \
     "UPDATE users SET totp_secret = $2, totp_enabled = 1, totp_last_step = $3, updated_at = $4 "  \
