@@ -1,16 +1,28 @@
 /* The dispatcher: everything generic that happens around a handler, in one fixed order
- * (see api.h). A handler error rolls the whole transaction back, so a failed request never
- * leaves a partial write. */
+ * (see api.h): route, body limit, client address, parameters, authentication (session cookie,
+ * else API token(s) / X-Cybozu-Authorization), IP allowlists, login stage, CSRF, administrator
+ * rights, then the handler. A handler error rolls the whole transaction back, so a failed
+ * request never leaves a partial write; refusals before the handler are logged as security
+ * events outside any transaction, so they persist. The /auth/ handlers run outside the
+ * dispatcher's transaction and commit their own outcome: a refused login must still count
+ * the failure and log it, and argon2id must not run while holding the write lock. */
 #include "api.h"
 
+#include "api/auth_http.h"
 #include "api/params.h"
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/ratelimit.h"
 #include "db/db.h"
 #include "domain/auth.h"
+#include "domain/event.h"
+#include "domain/session.h"
+#include "http/multipart.h"
+#include "sec/sec.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -118,8 +130,19 @@ strip_prefix(const char *path, bool *preview)
     return p;
 }
 
+/* kintone's CSRF token travels with the parameters (JSON body, or the query string of a
+ * DELETE); it is taken out here so that handlers never see it. */
+static void
+take_request_token(struct req *r, json_t *params, const char **token)
+{
+    json_t *t = json_object_get(params, "__REQUEST_TOKEN__");
+    if (json_is_string(t))
+        *token = arena_strdup(r->arena, json_string_value(t));
+    json_object_del(params, "__REQUEST_TOKEN__");
+}
+
 static enum err
-parse_params(struct req *r, const struct route *rt, json_t **out)
+parse_params(struct req *r, const struct route *rt, json_t **out, const char **token)
 {
     json_t *params = json_object();
     arena_defer(r->arena, decref, params);
@@ -131,8 +154,10 @@ parse_params(struct req *r, const struct route *rt, json_t **out)
             return ERR_INVALID;
         }
     }
-    if (rt && (rt->flags & ROUTE_RAW))
+    if (rt && (rt->flags & ROUTE_RAW)) {
+        take_request_token(r, params, token);
         return ERR_OK;
+    }
     size_t n = r->body_len;
     const char *b = r->body;
     while (n && (*b == ' ' || *b == '\n' || *b == '\r' || *b == '\t')) {
@@ -151,7 +176,7 @@ parse_params(struct req *r, const struct route *rt, json_t **out)
     }
     json_object_update(params, body);
     json_decref(body);
-    json_object_del(params, "__REQUEST_TOKEN__");
+    take_request_token(r, params, token);
     return ERR_OK;
 }
 
@@ -314,6 +339,184 @@ finish(struct req *r, enum err e)
     }
 }
 
+/* ---- the gates before a handler ------------------------------------------------------- */
+
+/* What authentication found out about a request. */
+struct gate {
+    bool via_session;
+    struct session s;
+    const char *request_token; /* __REQUEST_TOKEN__ from the parameters */
+};
+
+/* Failed API authentications: until this time (ms) some address may be over its limit, so the
+ * limiter must be asked; before any failure the hot path skips it (no lock per request). */
+static _Atomic int64_t auth_fail_until_ms;
+
+static const char *
+detail(struct req *r, json_t *obj)
+{
+    char *s = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+    json_decref(obj);
+    const char *out = arena_strdup(r->arena, s ? s : "{}");
+    free(s);
+    return out;
+}
+
+static enum err
+refuse_csrf(struct req *r, const char *why)
+{
+    event_log(&r->ctx, "csrf.reject", NULL, NULL,
+              detail(r, json_pack("{s:s,s:s,s:s}", "reason", why, "method", r->method, "path",
+                                  r->path)));
+    return fail_set(&r->fail, ERR_CSRF, NULL);
+}
+
+static bool
+is_login(const struct route *rt)
+{
+    return rt->fn == api_auth_login;
+}
+
+static enum err
+authenticate(struct req *r, const struct route *rt, json_t *params, struct gate *g)
+{
+    const char *tokens = req_header_joined(r, "x-cybozu-api-token");
+    const char *basic = req_header(r, "x-cybozu-authorization");
+    bool api_creds = (tokens && *tokens) || (basic && *basic);
+    if (rt->flags & ROUTE_PUBLIC)
+        return ERR_OK;
+    const char *cookie = api_cookie(r, SESSION_COOKIE);
+    if (cookie) {
+        /* polling the session state is not activity (else the idle timeout never comes),
+         * unless the page asks to stay (?extend=1) */
+        json_t *ext = json_object_get(params, "extend");
+        bool touch = rt->fn != api_auth_session || json_is_true(ext) ||
+                     (json_is_string(ext) && strcmp(json_string_value(ext), "1") == 0);
+        enum session_state state;
+        enum err e = session_check(&r->ctx, cookie, touch, &g->s, &state);
+        if (e != ERR_OK)
+            return e;
+        if (state == SESSION_VALID) {
+            g->via_session = true;
+            return ERR_OK;
+        }
+        if (!api_creds) {
+            api_session_cookie_clear(r);
+            return fail_set(&r->fail,
+                            state == SESSION_ENDED ? ERR_SESSION_EXPIRED : ERR_AUTH_REQUIRED, NULL);
+        }
+    }
+    const struct auth_policy *pol = auth_policy();
+    const char *ip = r->ctx.ip;
+    int64_t now_ms = clock_now_ms();
+    if (api_creds && pol->rl_auth_fail && now_ms < atomic_load(&auth_fail_until_ms)) {
+        int secs = ratelimit_peek(pol->rl_auth_fail, ip, now_ms);
+        if (secs > 0)
+            return api_rate_refuse(r, secs, "auth_fail_ip", ip);
+    }
+    enum err e = auth_principal(&r->ctx, tokens, basic);
+    if ((e == ERR_AUTH_FAILED || e == ERR_TOKEN_INVALID) && pol->rl_auth_fail) {
+        (void)ratelimit_hit(pol->rl_auth_fail, ip, now_ms);
+        atomic_store(&auth_fail_until_ms, now_ms + 120 * 1000);
+    }
+    if (e == ERR_OK && r->ctx.who.kind == PRIN_TOKEN && pol->rl_token) {
+        /* several tokens in one header count as one caller */
+        char hash[SEC_HEX256_MAX];
+        sec_token_hash(tokens, strlen(tokens), hash);
+        hash[16] = '\0';
+        e = api_rate_hit(r, pol->rl_token, "token", hash);
+    }
+    return e;
+}
+
+static enum err
+deny_ip(struct req *r, const char *list)
+{
+    auth_event_once(&r->ctx, "ip.deny", arena_printf(r->arena, "%s:%s", list, r->ctx.ip), NULL,
+                    detail(r, json_pack("{s:s,s:s,s:s}", "list", list, "method", r->method,
+                                        "path", r->path)));
+    return fail_set(&r->fail, ERR_IP_DENIED, NULL);
+}
+
+static enum err
+check_ip(struct req *r, const struct route *rt, const struct ipaddr *client, bool known)
+{
+    const struct auth_policy *pol = auth_policy();
+    /* API tokens have their own lists (checked with the token); users and logins are staff */
+    bool staff = r->ctx.who.kind == PRIN_USER || is_login(rt);
+    if (staff && !ipnet_list_empty(pol->staff_allow) &&
+        !(known && ipnet_list_contains(pol->staff_allow, client)))
+        return deny_ip(r, "staff");
+    bool admin_area = (rt->flags & ROUTE_ADMIN) ||
+                      ((rt->flags & ROUTE_PREVIEW_ONLY) && (rt->flags & ROUTE_WRITE));
+    if (admin_area && !ipnet_list_empty(pol->admin_allow) &&
+        !(known && ipnet_list_contains(pol->admin_allow, client)))
+        return deny_ip(r, "admin");
+    return ERR_OK;
+}
+
+static enum err
+check_stage(struct req *r, const struct route *rt, const struct gate *g)
+{
+    if (!g->via_session || g->s.stage == SESSION_OK || (rt->flags & ROUTE_STAGE))
+        return ERR_OK;
+    return fail_set(&r->fail,
+                    g->s.stage == SESSION_PASSWORD ? ERR_PASSWORD_CHANGE : ERR_MFA_REQUIRED, NULL);
+}
+
+/* The request token of a multipart body (session uploads send it as a form field). */
+static const char *
+multipart_token(struct req *r)
+{
+    const char *ct = req_header(r, "content-type");
+    struct mpart *parts = NULL;
+    size_t n = 0;
+    if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0 ||
+        multipart_parse(r->arena, ct, r->body, r->body_len, &parts, &n) != ERR_OK)
+        return NULL;
+    const struct mpart *t = multipart_find(parts, n, "__REQUEST_TOKEN__");
+    return t ? arena_strndup(r->arena, t->data, t->len) : NULL;
+}
+
+static enum err
+check_csrf(struct req *r, const struct route *rt, const struct gate *g)
+{
+    if (!g->via_session && !is_login(rt))
+        return ERR_OK; /* API credentials are not sent by browsers on their own */
+    const char *xrw = req_header(r, "x-requested-with");
+    if (!xrw || !*xrw)
+        return refuse_csrf(r, "x-requested-with");
+    if (!g->via_session || strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0)
+        return ERR_OK;
+    const char *token = g->request_token;
+    if (!token)
+        token = req_header(r, "x-request-token");
+    if (!token && (rt->flags & ROUTE_RAW))
+        token = multipart_token(r);
+    if (!session_csrf_ok(&g->s, token))
+        return refuse_csrf(r, token ? "token" : "no token");
+    return ERR_OK;
+}
+
+static enum err
+check_admin(struct req *r, const struct route *rt)
+{
+    if (!(rt->flags & ROUTE_ADMIN))
+        return ERR_OK;
+    if (!r->ctx.who.is_admin || r->ctx.who.kind != PRIN_USER)
+        return fail_set(&r->fail, ERR_FORBIDDEN, NULL);
+    event_log(&r->ctx, "admin.use", NULL, NULL,
+              detail(r, json_pack("{s:s,s:s}", "method", r->method, "path", r->path)));
+    return ERR_OK;
+}
+
+/* /auth/ handlers manage their own transactions (see the top of this file). */
+static bool
+own_transactions(const struct route *rt)
+{
+    return strncmp(rt->path, "/auth/", 6) == 0;
+}
+
 void
 api_handle(void *db_state, struct req *r)
 {
@@ -325,6 +528,7 @@ api_handle(void *db_state, struct req *r)
     r->ctx.db = r->db;
     r->ctx.fail = &r->fail;
     r->ctx.now = clock_now_ms() / 1000;
+    r->ctx.ip = "";
     if (!clock_zone_offset(config.tz, &r->ctx.tz_offset))
         r->ctx.tz_offset = 540;
 
@@ -341,34 +545,49 @@ api_handle(void *db_state, struct req *r)
 
     const struct route *rt = routes_find_plain(method, r->path);
     json_t *params = NULL;
-    if (rt) {
-        e = rt->fn(r, NULL);
-        finish(r, e);
+    if (rt && (rt->fn == api_healthz || rt->fn == api_readyz)) {
+        finish(r, rt->fn(r, NULL)); /* probes stay cheap: no parameters, no authentication */
         return;
     }
-    bool preview, known;
-    const char *rel = strip_prefix(r->path, &preview);
-    if (!rel) {
-        finish(r, fail_set(&r->fail, ERR_NO_ROUTE, NULL));
-        return;
-    }
-    rt = routes_find(method, rel, preview, &known);
     if (!rt) {
-        finish(r, fail_set(&r->fail, known ? ERR_METHOD : ERR_NO_ROUTE, NULL));
-        return;
+        bool preview, known;
+        const char *rel = strip_prefix(r->path, &preview);
+        if (!rel) {
+            finish(r, fail_set(&r->fail, ERR_NO_ROUTE, NULL));
+            return;
+        }
+        rt = routes_find(method, rel, preview, &known);
+        if (!rt) {
+            finish(r, fail_set(&r->fail, known ? ERR_METHOD : ERR_NO_ROUTE, NULL));
+            return;
+        }
+        r->ctx.preview = preview;
     }
-    r->ctx.preview = preview;
     size_t limit = rt->max_body && rt->max_body < config.max_body ? rt->max_body : config.max_body;
     if (r->body_len > limit) {
         finish(r, fail_set(&r->fail, ERR_TOO_LARGE, NULL));
         return;
     }
-    e = parse_params(r, rt, &params);
-    if (e == ERR_OK && !(rt->flags & ROUTE_PUBLIC))
-        e = auth_principal(&r->ctx, req_header_joined(r, "x-cybozu-api-token"),
-                           req_header(r, "x-cybozu-authorization"));
+    struct ipaddr client;
+    bool known = api_client_ip(r, &client);
+    struct gate g;
+    memset(&g, 0, sizeof(g));
+    e = parse_params(r, rt, &params, &g.request_token);
     if (e == ERR_OK)
-        e = run_route(r, rt, params);
+        e = authenticate(r, rt, params, &g);
+    if (e == ERR_OK)
+        e = check_ip(r, rt, &client, known);
+    if (e == ERR_OK)
+        e = check_stage(r, rt, &g);
+    if (e == ERR_OK)
+        e = check_csrf(r, rt, &g);
+    if (e == ERR_OK)
+        e = check_admin(r, rt);
+    if (e == ERR_OK)
+        e = own_transactions(rt) ? rt->fn(r, params) : run_route(r, rt, params);
+    /* (a handler that ended the session cleared who.session_id) */
+    if (g.via_session && r->ctx.who.session_id == g.s.id)
+        api_session_headers(r, &g.s);
     finish(r, e);
 }
 

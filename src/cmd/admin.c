@@ -4,6 +4,7 @@
 #include "cmd/user_cmd.h"
 
 #include "core/arena.h"
+#include "core/ipnet.h"
 #include "db/db.h"
 #include "domain/app.h"
 #include "domain/auth.h"
@@ -109,10 +110,13 @@ static void
 token_usage(FILE *out)
 {
     fputs("usage: madoguchi token add --data DIR --app N [--view] [--add] [--edit] [--delete]\n"
-          "                           [--manage]\n\n"
+          "                           [--manage] [--name TEXT] [--allow-ip CIDRS]\n\n"
           "Creates an API token for app N (X-Cybozu-API-Token) with the given permissions\n"
           "(--view when none is given) and prints it on the last line. Only a hash is stored:\n"
-          "the token cannot be shown again.\n",
+          "the token cannot be shown again.\n\n"
+          "  --name TEXT       what the token is for (shown to administrators)\n"
+          "  --allow-ip CIDRS  the token works only from these addresses, e.g.\n"
+          "                    \"192.0.2.0/24, 2001:db8::/32\" (default: from anywhere)\n",
           out);
 }
 
@@ -127,9 +131,14 @@ cmd_token(int argc, char **argv)
         return rc;
     long long app = 0;
     unsigned perms = 0;
+    const char *name = "", *allow = "";
     bool ok = nrest > 0 && !strcmp(rest[0], "add");
     for (int i = 1; i < nrest && ok; i++) {
-        if (!strcmp(rest[i], "--app") && i + 1 < nrest) {
+        if (!strcmp(rest[i], "--name") && i + 1 < nrest) {
+            name = rest[++i];
+        } else if (!strcmp(rest[i], "--allow-ip") && i + 1 < nrest) {
+            allow = rest[++i];
+        } else if (!strcmp(rest[i], "--app") && i + 1 < nrest) {
             char *end;
             app = strtoll(rest[++i], &end, 10);
             ok = *end == '\0' && app > 0;
@@ -154,6 +163,16 @@ cmd_token(int argc, char **argv)
     }
     if (!perms)
         perms = ACL_VIEW;
+    if (*allow) { /* checked before anything is opened, with the parser the server uses */
+        char err[200] = "";
+        struct ipnet_list *l = ipnet_list_parse(allow, err, sizeof(err));
+        if (!l) {
+            fprintf(stderr, "madoguchi token: --allow-ip: %s\n", err);
+            config_release(&rt.cfg);
+            return 2;
+        }
+        ipnet_list_free(l);
+    }
     rc = runtime_open(&rt);
     if (rc == 0) {
         struct arena *a = arena_new();
@@ -161,14 +180,16 @@ cmd_token(int argc, char **argv)
         struct fail f;
         runtime_ctx(&rt, &c, a, &f);
         char token[64];
-        enum err e = auth_token_add(&c, app, perms, token);
+        enum err e = auth_token_create(&c, app, perms, name, allow, token);
         if (e == ERR_OK) {
-            printf("API token for app %lld (permissions:%s%s%s%s%s):\n%s\n", app,
+            printf("API token for app %lld (permissions:%s%s%s%s%s; from: %s):\n%s\n", app,
                    perms & ACL_VIEW ? " view" : "", perms & ACL_ADD ? " add" : "",
                    perms & ACL_EDIT ? " edit" : "", perms & ACL_DELETE ? " delete" : "",
-                   perms & ACL_MANAGE ? " manage" : "", token);
+                   perms & ACL_MANAGE ? " manage" : "", *allow ? allow : "anywhere", token);
         } else {
-            fprintf(stderr, "madoguchi token: %s\n", f.message ? f.message : "failed");
+            fprintf(stderr, "madoguchi token: %s\n",
+                    fail_has_fields(&f) ? "the --allow-ip list is too long"
+                                        : (f.message ? f.message : "failed"));
             rc = 1;
         }
         arena_free(a);

@@ -121,7 +121,8 @@ runtime_open(struct runtime *rt)
     }
     int brc = blob_init(blobs, rt->key);
     free(blobs);
-    auth_configure(&rt->cfg, rt->key);
+    if (!auth_configure(&rt->cfg, rt->key)) /* message printed: a bad CIDR list */
+        return 1;
     if (brc < 0 || file_init() < 0) {
         fprintf(stderr, "madoguchi: cannot initialise the blob store\n");
         return 1;

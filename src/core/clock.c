@@ -1,11 +1,14 @@
 /* Civil-date algorithms after Howard Hinnant's days_from_civil. */
 #include "clock.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 static int64_t fake_ms;
+/* atomic: tests move it on the main thread while server workers may read the clock */
+static _Atomic int64_t offset_ms;
 
 void
 clock_set_fake_ms(int64_t ms)
@@ -13,14 +16,27 @@ clock_set_fake_ms(int64_t ms)
     fake_ms = ms;
 }
 
+void
+clock_set_offset_ms(int64_t ms)
+{
+    atomic_store_explicit(&offset_ms, ms, memory_order_relaxed);
+}
+
+int64_t
+clock_offset_ms(void)
+{
+    return atomic_load_explicit(&offset_ms, memory_order_relaxed);
+}
+
 int64_t
 clock_now_ms(void)
 {
+    int64_t off = atomic_load_explicit(&offset_ms, memory_order_relaxed);
     if (fake_ms)
-        return fake_ms;
+        return fake_ms + off;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + off;
 }
 
 int64_t

@@ -9,6 +9,10 @@
 int64_t clock_now_ms(void);
 /* Test hook: when non-zero, clock_now_ms() returns it. */
 void clock_set_fake_ms(int64_t ms);
+/* Test hook: added to every clock_now_ms() (real or fake), so tests can let idle timeouts and
+ * lockouts pass without sleeping. 0 in production. */
+void clock_set_offset_ms(int64_t ms);
+int64_t clock_offset_ms(void);
 
 /* Days since 1970-01-01 for a civil date, and back. */
 int64_t clock_days_from_civil(int y, int m, int d);

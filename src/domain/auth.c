@@ -2,13 +2,134 @@
 #include "auth.h"
 
 #include "core/arena.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/ipnet.h"
+#include "core/log.h"
+#include "core/ratelimit.h"
+#include "core/text.h"
 #include "db/db.h"
+#include "domain/auth_int.h"
 #include "domain/auth_sql.h"
+#include "domain/event.h"
 #include "sec/sec.h"
 
 #include <pthread.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
+
+/* ---- policy ---------------------------------------------------------------------------- */
+
+#define RATE_SLOTS 2048
+
+/* The config table's defaults (unit tests may never call auth_configure). */
+#define POLICY_DEFAULTS                                                                            \
+    {                                                                                              \
+        .mfa_required = true,                                                                      \
+        .mfa_exempt_service = true,                                                                \
+        .password_min = 12,                                                                        \
+        .password_history = 5,                                                                     \
+        .lockout_attempts = 5,                                                                     \
+        .lockout_minutes = 15,                                                                     \
+        .session_idle_min = 30,                                                                    \
+        .session_admin_idle_min = 10,                                                              \
+        .session_max_hours = 12,                                                                   \
+        .session_warn_min = 5,                                                                     \
+    }
+static const struct auth_policy policy_defaults = POLICY_DEFAULTS;
+static struct auth_policy policy = POLICY_DEFAULTS;
+
+const struct auth_policy *
+auth_policy(void)
+{
+    return &policy;
+}
+
+bool
+auth_mfa_applies(bool is_service)
+{
+    return policy.mfa_required && !(is_service && policy.mfa_exempt_service);
+}
+
+static bool
+parse_list(const char *name, const char *text, struct ipnet_list **out)
+{
+    char err[200] = "";
+    *out = NULL;
+    if (!text || !*text)
+        return true;
+    *out = ipnet_list_parse(text, err, sizeof(err));
+    if (!*out) {
+        fprintf(stderr, "madoguchi: [security] %s: %s\n", name, *err ? err : "invalid CIDR list");
+        return false;
+    }
+    return true;
+}
+
+static void
+policy_release(void)
+{
+    ipnet_list_free(policy.trusted_proxies);
+    ipnet_list_free(policy.staff_allow);
+    ipnet_list_free(policy.admin_allow);
+    ratelimit_free(policy.rl_login_ip);
+    ratelimit_free(policy.rl_login_account);
+    ratelimit_free(policy.rl_auth_fail);
+    ratelimit_free(policy.rl_token);
+    ratelimit_free(policy.rl_events);
+    policy.trusted_proxies = policy.staff_allow = policy.admin_allow = NULL;
+    policy.rl_login_ip = policy.rl_login_account = policy.rl_auth_fail = NULL;
+    policy.rl_token = policy.rl_events = NULL;
+}
+
+bool
+auth_configure(const struct config *cfg, const struct sec_key *key)
+{
+    policy_release();
+    policy = policy_defaults;
+    policy.key = key;
+    long rate_login_ip = 30, rate_login_account = 10, rate_auth_fail_ip = 60;
+    if (cfg) {
+        policy.mfa_required = cfg->mfa_required != 0;
+        policy.mfa_exempt_service = cfg->mfa_exempt_service != 0;
+        policy.password_min = (int)cfg->password_min;
+        policy.password_history = (int)cfg->password_history;
+        policy.lockout_attempts = (int)cfg->lockout_attempts;
+        policy.lockout_minutes = (int)cfg->lockout_minutes;
+        policy.session_idle_min = (int)cfg->session_idle_min;
+        policy.session_admin_idle_min = (int)cfg->session_admin_idle_min;
+        policy.session_max_hours = (int)cfg->session_max_hours;
+        policy.session_warn_min = (int)cfg->session_warn_min;
+        rate_login_ip = cfg->rate_login_ip;
+        rate_login_account = cfg->rate_login_account;
+        rate_auth_fail_ip = cfg->rate_auth_fail_ip;
+        policy.rate_token = cfg->rate_token;
+        if (!parse_list("trusted_proxies", cfg->trusted_proxies, &policy.trusted_proxies) ||
+            !parse_list("staff_allow", cfg->staff_allow, &policy.staff_allow) ||
+            !parse_list("admin_allow", cfg->admin_allow, &policy.admin_allow)) {
+            policy_release();
+            return false;
+        }
+    }
+    policy.rl_login_ip = ratelimit_new(rate_login_ip, RATE_SLOTS);
+    policy.rl_login_account = ratelimit_new(rate_login_account, RATE_SLOTS);
+    policy.rl_auth_fail = ratelimit_new(rate_auth_fail_ip, RATE_SLOTS);
+    policy.rl_token = policy.rate_token > 0 ? ratelimit_new(policy.rate_token, RATE_SLOTS) : NULL;
+    policy.rl_events = ratelimit_new(1, RATE_SLOTS);
+    return true;
+}
+
+void
+auth_event_once(struct ctx *c, const char *action, const char *key, const char *actor,
+                const char *detail_json)
+{
+    char k[160];
+    snprintf(k, sizeof(k), "%s:%s", action, key ? key : "");
+    if (policy.rl_events && ratelimit_hit(policy.rl_events, k, c->now * 1000) != 0)
+        return;
+    event_log(c, action, actor, NULL, detail_json);
+}
 
 #define CACHE_SLOTS 256
 
@@ -84,16 +205,19 @@ db_fail(struct ctx *c, int rc)
 }
 
 /* Token lookups are the first query of nearly every API request; each worker remembers the
- * answers for 2 seconds (so a revoked token stops working within 2 s). */
+ * answers for 2 seconds (so a revoked token stops working within 2 s, and a changed allow-list
+ * applies within 2 s). */
 #define TOKEN_CACHE 32
 #define TOKEN_CACHE_TTL 2
+#define TOKEN_ALLOW_MAX 1024 /* longest allow-list text a token may have */
 
 struct token_entry {
     char hash[SEC_HEX256_MAX];
-    int64_t app_id;
+    int64_t id, app_id;
     unsigned perms;
     bool found;
     int64_t fetched;
+    char allow_ips[TOKEN_ALLOW_MAX]; /* CIDR list text ("" = any address) */
 };
 static _Thread_local struct token_entry token_cache[TOKEN_CACHE];
 
@@ -126,6 +250,11 @@ token_lookup(struct ctx *c, const char *hash, struct token_entry *out)
         out->perms = (db_col_int(res, 1) ? ACL_VIEW : 0) | (db_col_int(res, 2) ? ACL_ADD : 0) |
                      (db_col_int(res, 3) ? ACL_EDIT : 0) | (db_col_int(res, 4) ? ACL_DELETE : 0) |
                      (db_col_int(res, 5) ? ACL_MANAGE : 0);
+        out->id = db_col_int(res, 6);
+        /* a list too long to keep denies everyone (the tools refuse to store one) */
+        if (snprintf(out->allow_ips, sizeof(out->allow_ips), "%s", db_col_text(res, 7)) >=
+            (int)sizeof(out->allow_ips))
+            snprintf(out->allow_ips, sizeof(out->allow_ips), "::/128");
     }
     db_res_free(res);
     if (rc < 0)
@@ -134,6 +263,21 @@ token_lookup(struct ctx *c, const char *hash, struct token_entry *out)
     if (out->found) /* unknown tokens are not cached: a new token works at once */
         *e = *out;
     return ERR_OK;
+}
+
+/* A token's own allow-list (parsed per request: only tokens that have one pay for it). */
+static bool
+token_ip_allowed(struct ctx *c, const struct token_entry *t)
+{
+    if (!t->allow_ips[0])
+        return true;
+    struct ipaddr a;
+    if (!c->ip || !ipaddr_parse(c->ip, &a))
+        return false;
+    struct ipnet_list *l = ipnet_list_parse(t->allow_ips, NULL, 0);
+    bool ok = l && ipnet_list_contains(l, &a);
+    ipnet_list_free(l);
+    return ok;
 }
 
 static enum err
@@ -164,8 +308,16 @@ auth_tokens(struct ctx *c, const char *tokens)
         enum err e = token_lookup(c, hash, &t);
         if (e != ERR_OK)
             return e;
-        if (!t.found)
+        if (!t.found) {
+            event_log(c, "token.fail", "", NULL, "{\"reason\":\"unknown\"}");
             return fail_set(c->fail, ERR_TOKEN_INVALID, NULL);
+        }
+        if (!token_ip_allowed(c, &t)) {
+            const char *actor = arena_printf(c->arena, "token:%lld", (long long)t.id);
+            const char *key = arena_printf(c->arena, "%s@%s", actor, c->ip ? c->ip : "");
+            auth_event_once(c, "ip.deny", key, actor, "{\"list\":\"token\"}");
+            return fail_set(c->fail, ERR_IP_DENIED, NULL);
+        }
         int i = c->who.ntokens++;
         c->who.tokens[i].app_id = t.app_id;
         c->who.tokens[i].perms = t.perms;
@@ -176,26 +328,50 @@ auth_tokens(struct ctx *c, const char *tokens)
     return ERR_OK;
 }
 
-/* Loads a user row into c->who; *pw_version and *hash (arena copy, may be NULL) for checks. */
+/* A Basic-auth account as loaded: who it is and whether it may use Basic now. */
+struct basic_user {
+    bool exists, usable;
+    const char *refusal; /* why not usable: "disabled", "locked", "mfa" */
+    int64_t pw_version;
+    struct auth_user u; /* for failure counting */
+};
+
+/* Loads a user row into c->who; *hash (arena copy) when asked for. */
 static enum err
-load_user(struct ctx *c, const char *sql, struct db_param p, int64_t *pw_version, char **hash,
-          bool *found)
+load_user(struct ctx *c, const char *sql, struct db_param p, struct basic_user *bu, char **hash)
 {
     struct db_res *res = NULL;
+    memset(bu, 0, sizeof(*bu));
     int rc = db_query(c->db, sql, &p, 1, &res);
     if (rc != DB_OK)
         return db_fail(c, rc);
     rc = db_step(res);
-    *found = rc == 1 && !db_col_int(res, 6) && db_col_int(res, 4); /* active service account */
     if (rc == 1) {
+        bu->exists = true;
         c->who.user_id = db_col_int(res, 0);
         c->who.login = arena_strdup(c->arena, db_col_text(res, 1));
         c->who.name = arena_strdup(c->arena, db_col_text(res, 2));
         c->who.is_admin = db_col_int(res, 3) != 0;
-        *pw_version = db_col_int(res, 5);
+        c->who.is_service = db_col_int(res, 4) != 0;
+        bu->pw_version = db_col_int(res, 5);
+        bool disabled = db_col_int(res, 6) != 0;
+        int64_t locked_until = db_col_int(res, 7);
+        /* Basic cannot carry a second factor: only accounts that need none may use it */
+        bu->refusal = disabled                              ? "disabled"
+                      : locked_until > c->now               ? "locked"
+                      : auth_mfa_applies(c->who.is_service) ? "mfa"
+                                                            : NULL;
+        bu->usable = !bu->refusal;
+        bu->u.id = c->who.user_id;
+        bu->u.login = c->who.login;
+        bu->u.name = c->who.name;
+        bu->u.is_admin = c->who.is_admin;
+        bu->u.is_service = c->who.is_service;
+        bu->u.failed_logins = db_col_int(res, 8);
+        bu->u.locked_until = locked_until;
         if (hash)
-            *hash = db_ncols(res) > 7 && !db_col_null(res, 7)
-                        ? arena_strdup(c->arena, db_col_text(res, 7))
+            *hash = db_ncols(res) > 9 && !db_col_null(res, 9)
+                        ? arena_strdup(c->arena, db_col_text(res, 9))
                         : NULL;
     }
     db_res_free(res);
@@ -213,42 +389,71 @@ auth_password(struct ctx *c, const char *header)
     if (sodium_base642bin((unsigned char *)raw, hlen, header, hlen, " ", &rawlen, NULL,
                           sodium_base64_VARIANT_ORIGINAL) != 0 &&
         sodium_base642bin((unsigned char *)raw, hlen, header, hlen, " ", &rawlen, NULL,
-                          sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0)
+                          sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0) {
+        event_log(c, "login.fail", "", NULL, "{\"via\":\"basic\",\"reason\":\"malformed\"}");
         return fail_set(c->fail, ERR_AUTH_FAILED, NULL);
+    }
     raw[rawlen] = '\0';
     char *colon = memchr(raw, ':', rawlen);
-    if (!colon || colon == raw)
+    if (!colon || colon == raw) {
+        sodium_memzero(raw, rawlen);
+        event_log(c, "login.fail", "", NULL, "{\"via\":\"basic\",\"reason\":\"malformed\"}");
         return fail_set(c->fail, ERR_AUTH_FAILED, NULL);
+    }
     *colon = '\0';
     const char *login = raw, *pw = colon + 1;
     size_t pwlen = rawlen - (size_t)(colon + 1 - raw);
+    if (!text_valid_utf8(login, strlen(login))) { /* no such login; PostgreSQL would refuse it */
+        sodium_memzero(raw, rawlen);
+        event_log(c, "login.fail", "", NULL, "{\"via\":\"basic\",\"reason\":\"malformed\"}");
+        return fail_set(c->fail, ERR_AUTH_FAILED, NULL);
+    }
 
     char mac[SEC_HEX256_MAX];
     sec_mac_hex(header, hlen, mac);
     c->who.kind = PRIN_USER;
-    int64_t uid, cached_ver, ver = 0;
-    bool found = false;
+    int64_t uid, cached_ver;
+    struct basic_user bu;
     enum err e;
     if (cache_lookup(mac, c->now, &uid, &cached_ver)) {
-        e = load_user(c, AUTH_SQL_USER_BY_ID, DBP_INT(uid), &ver, NULL, &found);
+        e = load_user(c, AUTH_SQL_USER_BY_ID, DBP_INT(uid), &bu, NULL);
         if (e != ERR_OK)
             goto out;
-        if (found && ver == cached_ver && strcmp(c->who.login, login) == 0) {
+        if (bu.usable && bu.pw_version == cached_ver && strcmp(c->who.login, login) == 0) {
             e = ERR_OK;
             goto out;
         }
         cache_drop(mac);
     }
     char *hash = NULL;
-    e = load_user(c, AUTH_SQL_USER_BY_LOGIN, DBP_TEXT(login), &ver, &hash, &found);
+    e = load_user(c, AUTH_SQL_USER_BY_LOGIN, DBP_TEXT(login), &bu, &hash);
     if (e != ERR_OK)
         goto out;
-    if (!found || !hash || !sec_password_verify(hash, pw, pwlen)) {
+    bool pw_ok = sec_password_verify(hash ? hash : auth_dummy_hash(), pw, pwlen) && hash;
+    const char *actor = arena_strdup(c->arena, login);
+    if (!bu.exists) {
+        event_log(c, "login.fail", actor, NULL, "{\"via\":\"basic\",\"reason\":\"unknown\"}");
         e = fail_set(c->fail, ERR_AUTH_FAILED, NULL);
-        goto out;
+    } else if (!bu.usable) {
+        event_log(c, "login.refused", actor, NULL,
+                  arena_printf(c->arena, "{\"via\":\"basic\",\"reason\":\"%s\"}", bu.refusal));
+        e = fail_set(c->fail, ERR_AUTH_FAILED, NULL);
+    } else if (!pw_ok) {
+        /* staff accounts (Basic only while TOTP is off) have the lockout of the browser login;
+         * service accounts are left to the per-IP limit so that nobody can lock out an
+         * integration by guessing */
+        bool locked = false;
+        e = ERR_OK;
+        if (!bu.u.is_service)
+            e = auth_login_failed(c, &bu.u, "login.fail", "{\"via\":\"basic\"}", &locked);
+        else
+            event_log(c, "login.fail", actor, NULL, "{\"via\":\"basic\"}");
+        if (e == ERR_OK)
+            e = fail_set(c->fail, ERR_AUTH_FAILED, NULL);
+    } else {
+        cache_store(mac, c->now, c->who.user_id, bu.pw_version);
+        e = ERR_OK;
     }
-    cache_store(mac, c->now, c->who.user_id, ver);
-    e = ERR_OK;
 out:
     sodium_memzero(raw, rawlen);
     if (e != ERR_OK)
@@ -321,6 +526,25 @@ auth_user_name(struct ctx *c, const char *login)
 enum err
 auth_token_add(struct ctx *c, int64_t app_id, unsigned perms, char out[64])
 {
+    return auth_token_create(c, app_id, perms, "", "", out);
+}
+
+enum err
+auth_token_create(struct ctx *c, int64_t app_id, unsigned perms, const char *name,
+                  const char *allow_ips, char out[64])
+{
+    if (!allow_ips)
+        allow_ips = "";
+    if (*allow_ips) {
+        char err[200] = "";
+        struct ipnet_list *l = ipnet_list_parse(allow_ips, err, sizeof(err));
+        bool parsed = l != NULL;
+        ipnet_list_free(l);
+        if (!parsed || strlen(allow_ips) >= TOKEN_ALLOW_MAX) {
+            fail_field(c->fail, "allowIps", MSG_TEXT, parsed ? "too long" : err);
+            return ERR_INVALID;
+        }
+    }
     bool found = false;
     int64_t one;
     struct db_param pa[] = { DBP_INT(app_id) };
@@ -339,43 +563,12 @@ auth_token_add(struct ctx *c, int64_t app_id, unsigned perms, char out[64])
                             DBP_INT((perms & ACL_EDIT) != 0),
                             DBP_INT((perms & ACL_DELETE) != 0),
                             DBP_INT((perms & ACL_MANAGE) != 0),
-                            DBP_INT(c->now) };
-    rc = db_exec(c->db, AUTH_SQL_TOKEN_INSERT, p, 8, NULL);
+                            DBP_INT(c->now),
+                            DBP_TEXT(name ? name : ""),
+                            DBP_TEXT(allow_ips) };
+    rc = db_exec(c->db, AUTH_SQL_TOKEN_INSERT, p, 10, NULL);
     if (rc != DB_OK)
         return db_fail(c, rc);
     memcpy(out, token, strlen(token) + 1);
-    return ERR_OK;
-}
-
-/* TEMPORARY stub until the session/login work lands (issue #3); replaced by the real one. */
-void
-auth_configure(const struct config *cfg, const struct sec_key *key)
-{
-    (void)cfg;
-    (void)key;
-}
-
-/* TEMPORARY minimal version (length rule only) until the login work lands; replaced by the
- * full policy (history, login name, session revocation). */
-enum err
-auth_password_set(struct ctx *c, int64_t user_id, const char *password, bool temporary,
-                  int64_t keep_session_id)
-{
-    (void)keep_session_id;
-    if (!password || strlen(password) < 12) {
-        fail_field(c->fail, "password", MSG_BAD_PARAM, NULL);
-        return ERR_INVALID;
-    }
-    char hash[SEC_PWHASH_MAX];
-    if (sec_password_hash(password, strlen(password), hash) != ERR_OK)
-        return fail_set(c->fail, ERR_INTERNAL, NULL);
-    struct db_param p[] = { DBP_INT(user_id), DBP_TEXT(hash), DBP_INT(temporary ? 1 : 0),
-                            DBP_INT(c->now) };
-    int rc = db_exec(c->db,
-                     "UPDATE users SET password_hash = $2, pw_version = pw_version + 1, "
-                     "must_change_password = $3, password_changed_at = $4 WHERE id = $1",
-                     p, 4, NULL);
-    if (rc != DB_OK)
-        return fail_set(c->fail, ERR_INTERNAL, NULL);
     return ERR_OK;
 }

@@ -4,6 +4,7 @@
 #include "api/api.h"
 #include "core/arena.h"
 #include "core/clock.h"
+#include "core/config.h"
 #include "db/db.h"
 #include "domain/app.h"
 #include "domain/auth.h"
@@ -25,8 +26,17 @@ static struct th_resp last;
 static char blob_dir[256];
 static char tokenbuf[8][64];
 static int tokenslot;
+static struct config cfg;
+static char peer[64];
+static int use_tls;
+
+#define JAR_MAX 8
+static struct {
+    char *name, *value;
+} jar[JAR_MAX];
 
 static void clear_last(void);
+static void jar_take(const char *set_cookie);
 
 struct db *
 th_db(void)
@@ -73,6 +83,7 @@ th_setup(void **state)
         fail_setup("blob dir", blob_dir);
     if (blob_init(dsn ? NULL : blob_dir, key) < 0 || file_init() < 0)
         fail_setup("blob/file init", NULL);
+    th_config_reset();
     struct arena *a = arena_new();
     struct fail f;
     struct ctx c;
@@ -96,6 +107,12 @@ th_teardown(void **state)
 {
     (void)state;
     clear_last();
+    th_cookies_clear();
+    th_clock_reset();
+    peer[0] = '\0';
+    use_tls = 0;
+    (void)auth_configure(NULL, NULL);
+    config_release(&cfg);
     app_cache_clear();
     file_shutdown();
     blob_shutdown();
@@ -161,14 +178,25 @@ th_request_n(const char *method, const char *target, const void *body, size_t le
         r.body = "";
         r.body_len = 0;
     }
+    r.remote_addr = peer;
+    r.tls = use_tls != 0;
     size_t n = 0;
+    int own_cookie = 0;
     while (headers && headers[n])
-        n++;
-    r.headers = arena_alloc(a, sizeof(struct http_header) * (n + 2));
+        own_cookie |= strncasecmp(headers[n++], "cookie:", 7) == 0;
+    r.headers = arena_alloc(a, sizeof(struct http_header) * (n + 3));
     for (size_t i = 0; i < n; i++) {
         const char *colon = strchr(headers[i], ':');
         r.headers[r.nheaders].name = arena_strndup(a, headers[i], (size_t)(colon - headers[i]));
         r.headers[r.nheaders].value = colon[1] == ' ' ? colon + 2 : colon + 1;
+        r.nheaders++;
+    }
+    if (!own_cookie && jar[0].name) {
+        char *c = NULL;
+        for (int i = 0; i < JAR_MAX && jar[i].name; i++)
+            c = arena_printf(a, "%s%s%s=%s", c ? c : "", c ? "; " : "", jar[i].name, jar[i].value);
+        r.headers[r.nheaders].name = "cookie";
+        r.headers[r.nheaders].value = c;
         r.nheaders++;
     }
     if (auth) {
@@ -193,6 +221,8 @@ th_request_n(const char *method, const char *target, const void *body, size_t le
         last_headers[i].name = strdup(r.resp_headers[i].name);
         last_headers[i].value = strdup(r.resp_headers[i].value);
         nlast_headers++;
+        if (strcasecmp(r.resp_headers[i].name, "set-cookie") == 0)
+            jar_take(r.resp_headers[i].value);
     }
     arena_free(a);
     return &last;
@@ -406,4 +436,146 @@ int
 th_last_status(void)
 {
     return last.status;
+}
+
+/* ---- login suite additions ---------------------------------------------------------------- */
+
+int
+th_config_try(const char *flag, const char *value)
+{
+    char opt[128];
+    snprintf(opt, sizeof(opt), "--%s", flag);
+    char *argv[] = { opt, (char *)value, NULL };
+    int used = 0;
+    if (!config_flag(&cfg, 2, argv, 0, &used) || used != 2)
+        return 0;
+    return auth_configure(&cfg, key) ? 1 : 0;
+}
+
+void
+th_config(const char *flag, const char *value)
+{
+    if (!th_config_try(flag, value))
+        fail_setup("th_config", flag);
+}
+
+void
+th_config_reset(void)
+{
+    config_release(&cfg);
+    if (!config_load(&cfg, "") || !auth_configure(&cfg, key))
+        fail_setup("config", "defaults");
+}
+
+void
+th_peer(const char *addr)
+{
+    snprintf(peer, sizeof(peer), "%s", addr ? addr : "");
+}
+
+void
+th_tls(int on)
+{
+    use_tls = on;
+}
+
+void
+th_clock_advance(long seconds)
+{
+    clock_set_offset_ms(clock_offset_ms() + (int64_t)seconds * 1000);
+}
+
+void
+th_clock_reset(void)
+{
+    clock_set_offset_ms(0);
+}
+
+long long
+th_now(void)
+{
+    return (long long)(clock_now_ms() / 1000);
+}
+
+const char *
+th_cookie(const char *name)
+{
+    for (int i = 0; i < JAR_MAX && jar[i].name; i++)
+        if (strcmp(jar[i].name, name) == 0)
+            return jar[i].value;
+    return NULL;
+}
+
+void
+th_cookie_set(const char *name, const char *value)
+{
+    int i = 0;
+    while (i < JAR_MAX && jar[i].name && strcmp(jar[i].name, name) != 0)
+        i++;
+    if (i == JAR_MAX)
+        fail_setup("cookie jar", "full");
+    if (!value) {
+        if (!jar[i].name)
+            return;
+        free(jar[i].name);
+        free(jar[i].value);
+        for (; i + 1 < JAR_MAX && jar[i + 1].name; i++)
+            jar[i] = jar[i + 1];
+        jar[i].name = jar[i].value = NULL;
+        return;
+    }
+    if (!jar[i].name)
+        jar[i].name = strdup(name);
+    free(jar[i].value);
+    jar[i].value = strdup(value);
+}
+
+void
+th_cookies_clear(void)
+{
+    for (int i = 0; i < JAR_MAX; i++) {
+        free(jar[i].name);
+        free(jar[i].value);
+        jar[i].name = jar[i].value = NULL;
+    }
+}
+
+/* "name=value; Path=/; Max-Age=0; ..." */
+static void
+jar_take(const char *set_cookie)
+{
+    const char *eq = strchr(set_cookie, '=');
+    if (!eq)
+        return;
+    size_t vlen = strcspn(eq + 1, ";");
+    char name[128], value[512];
+    snprintf(name, sizeof(name), "%.*s", (int)(eq - set_cookie), set_cookie);
+    snprintf(value, sizeof(value), "%.*s", (int)vlen, eq + 1);
+    th_cookie_set(name, strstr(set_cookie, "Max-Age=0") ? NULL : value);
+}
+
+long
+th_staff(const char *login, const char *password, int is_admin, int temporary)
+{
+    struct arena *a = arena_new();
+    struct fail f;
+    struct ctx c;
+    int64_t id;
+    if (auth_user_add(system_ctx(&c, &f, a), login, login, password, is_admin != 0, false, &id) !=
+        ERR_OK)
+        fail_setup("staff add", f.message);
+    if (temporary) {
+        struct db_param p[] = { DBP_INT(id) };
+        if (db_exec(db, "UPDATE users SET must_change_password = 1 WHERE id = $1", p, 1, NULL) !=
+            DB_OK)
+            fail_setup("staff temporary", db_errmsg(db));
+    }
+    arena_free(a);
+    return (long)id;
+}
+
+const struct sec_key *
+th_key(void)
+{
+    return key;
 }

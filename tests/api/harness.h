@@ -94,4 +94,32 @@ void th_dump(void);
     } while (0)
 int th_last_status(void);
 
+/* ---- added for the login suite (sessions, IP rules, clock) ---- */
+
+/* Sets a configuration value by its flag name ("staff-allow", "mfa-required", ...) and applies
+ * the [security] settings again (auth_configure; rate-limit counts start over). Aborts when
+ * the value is invalid; th_config_try returns 0 instead. th_config_reset: all defaults. */
+void th_config(const char *flag, const char *value);
+int th_config_try(const char *flag, const char *value);
+void th_config_reset(void);
+/* Socket address of the following requests ("" = unknown, the default), and whether they
+ * arrive over TLS. X-Forwarded-For is an ordinary header of th_request. */
+void th_peer(const char *addr);
+void th_tls(int on);
+/* Moves the clock of the server code forward (clock offset; nothing sleeps); th_now() is the
+ * server's Unix time in seconds. th_clock_reset: offset 0. */
+void th_clock_advance(long seconds);
+void th_clock_reset(void);
+long long th_now(void);
+/* Cookie jar: Set-Cookie of every response is kept (Max-Age=0 removes) and sent back as a
+ * Cookie header unless the request passes its own. */
+const char *th_cookie(const char *name); /* value or NULL */
+void th_cookie_set(const char *name, const char *value); /* value NULL removes */
+void th_cookies_clear(void);
+/* Creates a staff account (not a service account: browser login, TOTP); temporary = must
+ * change the password at the next login. Returns its id. */
+long th_staff(const char *login, const char *password, int is_admin, int temporary);
+/* The master key of the test database's server side (for recovery-code hashes etc.). */
+const struct sec_key *th_key(void);
+
 #endif
