@@ -460,7 +460,7 @@ test_import_dry_run(void **state)
 {
     (void)state;
     long users = count_users(), orgs = count_orgs();
-    int64_t events = db_int("SELECT COUNT(*) FROM security_events", NULL);
+    int64_t events = db_int("SELECT COUNT(*) FROM security_events WHERE action <> 'admin.use'", NULL);
     const struct th_resp *r = import_csv("orgs",
                                          "code,name,parent\n"
                                          "dry-child,試しの課,dry-parent\n"
@@ -477,7 +477,7 @@ test_import_dry_run(void **state)
     assert_int_equal(json_integer_value(th_at(r->json, "created")), 1);
     assert_null(th_str(r->json, "rows.0.password")); /* nothing to hand out */
     assert_int_equal(count_users(), users);
-    assert_int_equal(db_int("SELECT COUNT(*) FROM security_events", NULL), events);
+    assert_int_equal(db_int("SELECT COUNT(*) FROM security_events WHERE action <> 'admin.use'", NULL), events);
     /* a dry run reports errors like the real thing */
     import_csv("users", "code,name\n,名無し\n", 1);
     TH_EXPECT_KEY("lines[2].code");
