@@ -583,8 +583,18 @@ api_handle(void *db_state, struct req *r)
         e = check_csrf(r, rt, &g);
     if (e == ERR_OK)
         e = check_admin(r, rt);
-    if (e == ERR_OK)
+    if (e == ERR_OK) {
         e = own_transactions(rt) ? rt->fn(r, params) : run_route(r, rt, params);
+        /* a permission refusal by the handler (app, record, field): on the trail too, written
+         * now that the request's transaction is over */
+        if (e == ERR_FORBIDDEN || e == ERR_TOKEN_APP) {
+            json_t *d = json_pack("{s:s}", "method", method);
+            char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
+            event_log(&r->ctx, "access.deny", NULL, r->path, text);
+            free(text);
+            json_decref(d);
+        }
+    }
     /* (a handler that ended the session cleared who.session_id) */
     if (g.via_session && r->ctx.who.session_id == g.s.id)
         api_session_headers(r, &g.s);

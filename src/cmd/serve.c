@@ -9,6 +9,7 @@
 #include "domain/acl.h"
 #include "domain/app.h"
 #include "domain/file.h"
+#include "domain/session.h"
 #include "http/server.h"
 
 #include <malloc.h>
@@ -51,10 +52,12 @@ worker_idle(void *state)
     db_release_memory(state);
 }
 
+static bool serve_tls;
+
 static void
 on_ready(const char *addresses)
 {
-    log_info("madoguchi listening on http://%s", addresses);
+    log_info("madoguchi listening on %s://%s", serve_tls ? "https" : "http", addresses);
 }
 
 /* Once a second: WAL checkpoint; hourly: planner statistics and the purge of unattached
@@ -92,6 +95,11 @@ housekeeping(void *arg)
                 log_warn("housekeeping: purge failed: %s", f.message ? f.message : "?");
             if (purged)
                 log_info("housekeeping: purged %lld unattached uploads", (long long)purged);
+            int64_t ended = 0;
+            if (session_purge(&c, &ended) != ERR_OK)
+                log_warn("housekeeping: session purge failed: %s", db_errmsg(db));
+            else if (ended)
+                log_info("housekeeping: removed %lld ended sessions", (long long)ended);
             arena_free(a);
             next = now + 3600;
         }
@@ -162,6 +170,7 @@ cmd_serve(int argc, char **argv)
         .handle = api_handle,
         .on_ready = on_ready,
     };
+    serve_tls = rt.cfg.tls_cert && *rt.cfg.tls_cert && rt.cfg.tls_key && *rt.cfg.tls_key;
     pthread_t hk;
     pthread_create(&hk, NULL, housekeeping, &rt);
     rc = http_server_run(&scfg) == 0 ? 0 : 1;

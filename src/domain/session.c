@@ -369,3 +369,12 @@ session_previous_login(struct ctx *c, const struct session *s, int64_t *at, cons
     db_res_free(res);
     return rc < 0 ? db_fail(c, rc) : ERR_OK;
 }
+
+enum err
+session_purge(struct ctx *c, int64_t *n)
+{
+    struct db_param p[] = { DBP_INT(c->now - 86400) };
+    *n = 0;
+    int rc = db_exec(c->db, SESSION_SQL_PURGE, p, 1, n);
+    return rc == DB_OK ? ERR_OK : fail_set(c->fail, ERR_INTERNAL, NULL);
+}

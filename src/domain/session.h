@@ -63,6 +63,10 @@ void session_csrf_token(const struct session *s, char out[65]);
 /* Constant-time comparison of a presented request token with the session's. */
 bool session_csrf_ok(const struct session *s, const char *presented);
 
+/* Deletes sessions that ended (revoked or past their absolute end) more than a day before
+ * now; they keep their rows that long for the security event trail. *n = rows deleted. */
+enum err session_purge(struct ctx *c, int64_t *n) MUST_CHECK;
+
 /* Idle seconds of a session (administrators have their own, shorter timeout). */
 int64_t session_idle_seconds(bool is_admin);
 

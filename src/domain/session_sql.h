@@ -23,4 +23,7 @@
     "SELECT created_at, ip FROM sessions WHERE user_id = $1 AND id < $2 AND stage = 'ok' "      \
     "ORDER BY id DESC LIMIT 1"
 
+#define SESSION_SQL_PURGE                                                                          \
+    "DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1"
+
 #endif

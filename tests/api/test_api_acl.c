@@ -426,6 +426,10 @@ test_fields(void **state)
     assert_int_equal(r->status, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "records")), 2); /* records 1 and 2 */
 
+    /* refusals are on the security event trail */
+    assert_true(count_sql("SELECT COUNT(*) FROM security_events WHERE action = 'access.deny' "
+                          "AND actor = 'tanto'") > 0);
+
     /* writes: read-only and hidden fields are refused, the error names neither */
     r = asf("tanto", "PUT", "/k/v1/record.json",
             "{'app':%ld,'id':%ld,'record':{'審査メモ':{'value':'書き換え'}}}", app, rec[1]);
