@@ -80,6 +80,11 @@ enum err acl_record(struct ctx *c, const struct app_def *d, int64_t id, unsigned
  * caller on record id (0 = new record). Hidden fields answer ERR_FORBIDDEN without naming the
  * field. */
 enum err acl_check_write(struct ctx *c, const struct app_def *d, int64_t id, const json_t *in) MUST_CHECK;
+/* After a failed write: removes from c->fail's field errors every entry about a field the
+ * caller may not see (a required or unique hidden field would otherwise name it). When none
+ * is left the error becomes ERR_FORBIDDEN. Returns the error to report. */
+enum err acl_scrub_errors(struct ctx *c, const struct app_def *d, enum err e);
+
 /* Per-record field visibility for FIELD_ENTITY rules: the codes (from f->dynamic) the caller
  * may not see on record id, as a NULL-terminated arena array (empty when none). */
 enum err acl_record_hidden(struct ctx *c, const struct app_def *d, int64_t id,

@@ -672,6 +672,43 @@ acl_file(struct ctx *c, const struct app_def *d, int64_t id, const char *file_ke
     return in_hidden ? fail_set(c->fail, ERR_FORBIDDEN, NULL) : ERR_OK;
 }
 
+static bool
+key_names(const char *key, const char *code)
+{
+    size_t n = strlen(code);
+    for (const char *p = strstr(key, code); p; p = strstr(p + 1, code))
+        if ((p == key || p[-1] == '.') && (p[n] == '.' || p[n] == '\0' || p[n] == '['))
+            return true;
+    return false;
+}
+
+enum err
+acl_scrub_errors(struct ctx *c, const struct app_def *d, enum err e)
+{
+    const struct acl_fields *f;
+    if (e == ERR_OK || !c->fail->errors || acl_fields_for(c, d, &f) != ERR_OK ||
+        (!f->nhidden && !f->ndynamic))
+        return e;
+    const char *key;
+    json_t *v, *tmp;
+    size_t before = json_object_size(c->fail->errors);
+    json_object_foreach_safe(c->fail->errors, tmp, key, v)
+    {
+        bool hide = false;
+        for (int i = 0; !hide && i < f->nhidden; i++)
+            hide = key_names(key, f->hidden[i]);
+        for (int i = 0; !hide && i < f->ndynamic; i++)
+            hide = key_names(key, f->dynamic[i]);
+        if (hide)
+            json_object_del(c->fail->errors, key);
+    }
+    if (json_object_size(c->fail->errors) == 0 && before > 0) {
+        c->fail->code = ERR_OK; /* let fail_set replace the message too */
+        return fail_set(c->fail, ERR_FORBIDDEN, NULL);
+    }
+    return e;
+}
+
 /* ---- records/acl/evaluate.json ---- */
 
 static bool

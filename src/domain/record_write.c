@@ -169,9 +169,9 @@ dump(struct ctx *c, const json_t *data)
     return s;
 }
 
-enum err
-rec_create(struct ctx *c, const struct app_def *d, const json_t *in, const char *prefix,
-           int64_t id, int64_t *out_id, int64_t *revision)
+static enum err
+create_record(struct ctx *c, const struct app_def *d, const json_t *in, const char *prefix,
+              int64_t id, int64_t *out_id, int64_t *revision)
 {
     enum err e;
     if (!json_is_object(in)) {
@@ -344,9 +344,10 @@ with_key(struct ctx *c, const json_t *in, const json_t *key)
     return copy;
 }
 
-enum err
-rec_update(struct ctx *c, const struct app_def *d, const struct rec_target *t, const json_t *in,
-           const char *prefix, bool upsert, int64_t *out_id, int64_t *revision, bool *inserted)
+static enum err
+update_record(struct ctx *c, const struct app_def *d, const struct rec_target *t,
+              const json_t *in, const char *prefix, bool upsert, int64_t *out_id,
+              int64_t *revision, bool *inserted)
 {
     enum err e;
     int64_t id = t->id;
@@ -453,6 +454,22 @@ rec_update(struct ctx *c, const struct app_def *d, const struct rec_target *t, c
     *out_id = id;
     *revision = new_rev;
     return ERR_OK;
+}
+
+/* Field errors never name a field the caller may not see (acl_scrub_errors). */
+enum err
+rec_create(struct ctx *c, const struct app_def *d, const json_t *in, const char *prefix,
+           int64_t id, int64_t *out_id, int64_t *revision)
+{
+    return acl_scrub_errors(c, d, create_record(c, d, in, prefix, id, out_id, revision));
+}
+
+enum err
+rec_update(struct ctx *c, const struct app_def *d, const struct rec_target *t, const json_t *in,
+           const char *prefix, bool upsert, int64_t *out_id, int64_t *revision, bool *inserted)
+{
+    return acl_scrub_errors(c, d,
+                            update_record(c, d, t, in, prefix, upsert, out_id, revision, inserted));
 }
 
 enum err

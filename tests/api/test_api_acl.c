@@ -454,6 +454,28 @@ test_fields(void **state)
             "{'app':%ld,'id':%ld,'record':{'個人番号':{'value':'123456789012'}}}", app, rec[1]);
     assert_int_equal(r->status, 200);
 
+    /* a required field the caller may not see: refused without naming it */
+    r = th_sendq("PUT", "/k/v1/preview/app/form/fields.json",
+                 "{'app':%ld,'properties':{'個人番号':{'type':'SINGLE_LINE_TEXT','code':'個人番号',"
+                 "'required':true}}}",
+                 app);
+    assert_int_equal(r->status, 200);
+    deploy();
+    r = asf("kakari", "POST", "/k/v1/record.json", "{'app':%ld,'record':{'件名':{'value':'x'}}}",
+            app);
+    TH_EXPECT_ERROR(403, "CB_NO02");
+    assert_null(strstr(r->body, "個人番号"));
+    r = asf("bucho", "POST", "/k/v1/record.json", "{'app':%ld,'record':{'件名':{'value':'x'}}}",
+            app);
+    TH_EXPECT_ERROR(400, "CB_VA01"); /* who may see it is told which field is missing */
+    assert_non_null(strstr(r->body, "個人番号"));
+    r = th_sendq("PUT", "/k/v1/preview/app/form/fields.json",
+                 "{'app':%ld,'properties':{'個人番号':{'type':'SINGLE_LINE_TEXT','code':'個人番号',"
+                 "'required':false}}}",
+                 app);
+    assert_int_equal(r->status, 200);
+    deploy();
+
     /* evaluate reports field rights */
     snprintf(target, sizeof(target), "/k/v1/records/acl/evaluate.json?app=%ld&ids[0]=%ld", app,
              rec[1]);
