@@ -533,6 +533,8 @@ api_handle(void *db_state, struct req *r)
         r->ctx.tz_offset = 540;
 
     const char *method = r->method;
+    if (strcmp(method, "HEAD") == 0)
+        method = "GET"; /* load balancers probe /healthz with HEAD; the server drops the body */
     const char *override = req_header(r, "x-http-method-override");
     if (override && strcmp(method, "POST") == 0) {
         if (strcasecmp(override, "GET") == 0)

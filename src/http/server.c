@@ -485,6 +485,9 @@ send_response(struct job *j)
     }
     hr->res.content_length = body.len;
     h2o_start_response(hr, &generator);
+    /* HEAD: the headers of the GET (Content-Length included), never its body */
+    if (h2o_memis(hr->method.base, hr->method.len, H2O_STRLIT("HEAD")))
+        body.len = 0;
     h2o_send(hr, &body, 1, H2O_SEND_STATE_FINAL);
 }
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import {
-  call, assertError, assertOk, createApp, startServer, assertCleanExit, basicAuth, sleep,
+  call, assertError, assertOk, createApp, startServer, assertCleanExit, basicAuth, sleep, env,
 } from './lib.mjs';
 
 test('--max-body-mb 1: bodies over 1 MB get 413 with error JSON; the server stays up', async (t) => {
@@ -180,4 +180,26 @@ test('SIGTERM: a request still uploading its body when the signal comes complete
   if (!/^HTTP\/1\.1 200/.test(ur.text)) problems.push(`the request got ${JSON.stringify(ur.text.slice(0, 200))} ${ur.error || ''} (server exited ${exit.ms} ms after SIGTERM)`);
   try { assertCleanExit(exit, 'shutdown server'); } catch (e) { problems.push(e.message.slice(0, 3000)); }
   assert.deepEqual(problems, []);
+});
+
+test('HEAD: headers of the GET with its Content-Length, no body; keep-alive framing intact', async () => {
+  const { hostname, port } = new URL(env.url);
+  const text = await new Promise((resolve, reject) => {
+    const sock = net.connect(Number(port), hostname === 'localhost' ? '127.0.0.1' : hostname);
+    let got = '';
+    sock.setEncoding('latin1');
+    sock.on('data', (d) => {
+      got += d;
+      if ((got.match(/HTTP\/1\.1 /g) || []).length === 2 && got.endsWith('{"status":"ok"}')) sock.end();
+    });
+    sock.on('end', () => resolve(got));
+    sock.on('error', reject);
+    setTimeout(() => { sock.destroy(); resolve(got); }, 5000);
+    sock.write('HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+  });
+  const [head, get] = text.split(/(?=HTTP\/1\.1 )/);
+  assert.match(head, /^HTTP\/1\.1 200/);
+  assert.match(head, /content-length: 15\r\n/i);
+  assert.ok(head.endsWith('\r\n\r\n'), `HEAD answer carries a body: ${JSON.stringify(head.slice(-40))}`);
+  assert.match(get, /^HTTP\/1\.1 200[\s\S]*\r\n\r\n\{"status":"ok"\}$/);
 });
