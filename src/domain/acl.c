@@ -6,6 +6,7 @@
 #include "core/arena.h"
 #include "db/db.h"
 #include "domain/acl_sql.h"
+#include "domain/event.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -278,11 +279,13 @@ acl_app_rights(struct ctx *c, const struct app_def *live)
         }
     }
     json_decref(def);
+    bool granted = w->is_admin && !(bits & ACL_MANAGE);
     if (w->is_admin)
         bits |= ACL_MANAGE; /* named administrators can always repair an app's settings */
     if (ac) {
         ac->app_rights = bits;
         ac->have_app_rights = true;
+        ac->admin_granted = granted;
     }
     return bits;
 }
@@ -309,6 +312,13 @@ acl_app_def(struct ctx *c, const struct app_def *live, unsigned need)
     unsigned have = acl_app_rights(c, live);
     if ((have & need) != need)
         return fail_set(c->fail, ERR_FORBIDDEN, NULL);
+    struct acl_cache *ac = acl_cache_for(c, live);
+    if ((need & ACL_MANAGE) && ac && ac->admin_granted && !ac->admin_logged) {
+        /* administrator rights used where the app's own permissions would refuse */
+        ac->admin_logged = true;
+        event_log(c, "admin.use", NULL, arena_printf(c->arena, "app:%lld", (long long)live->id),
+                  "{\"right\":\"appEditable\"}");
+    }
     return ERR_OK;
 }
 

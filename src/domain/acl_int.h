@@ -27,6 +27,8 @@ struct acl_cache {
     int64_t app_id, revision;
     bool have_app_rights;
     unsigned app_rights;
+    bool admin_granted; /* ACL_MANAGE only because the caller is a named administrator */
+    bool admin_logged;
     bool have_fields;
     struct acl_fields fields;
     int nrules;

@@ -515,6 +515,10 @@ test_acl_endpoints(void **state)
     assert_string_equal(th_str(r->json, "rights.0.code"), "個人番号");
     r = th_getf("/k/v1/app/acl.json?app=%ld", app);
     assert_string_equal(th_str(r->json, "rights.2.entity.code"), "seisaku");
+    /* the administrator holds appEditable by the CREATOR entry here: no privilege used */
+    assert_int_equal(count_sql("SELECT COUNT(*) FROM security_events WHERE action = 'admin.use' "
+                               "AND target LIKE 'app:%'"),
+                     0);
     assert_true(json_is_true(th_at(r->json, "rights.2.includeSubs")));
 
     /* non-managers may not read the settings */
@@ -550,6 +554,20 @@ test_acl_endpoints(void **state)
     TH_EXPECT_KEY("rights[0].recordViewable");
     r = th_sendq("PUT", "/k/v1/preview/app/acl.json", "{'app':%ld,'rights':[],'revision':1}", app);
     TH_EXPECT_ERROR(409, "GAIA_CO02");
+    /* an app whose permissions leave the administrator out: managing it is a logged use of
+     * administrator rights */
+    long locked = th_app("{\"t\":{\"type\":\"SINGLE_LINE_TEXT\",\"code\":\"t\"}}");
+    r = th_sendq("PUT", "/k/v1/preview/app/acl.json",
+                 "{'app':%ld,'rights':[{'entity':{'type':'USER','code':'bucho'},'appEditable':true,"
+                 "'recordViewable':true}]}",
+                 locked);
+    assert_int_equal(r->status, 200);
+    r = th_send("POST", "/k/v1/preview/app/deploy.json", "{\"apps\":[{\"app\":%ld}]}", locked);
+    assert_int_equal(r->status, 200);
+    r = th_getf("/k/v1/app/acl.json?app=%ld", locked);
+    assert_int_equal(r->status, 200);
+    assert_true(count_sql("SELECT COUNT(*) FROM security_events WHERE action = 'admin.use' "
+                          "AND target LIKE 'app:%'") >= 1);
     /* live is unchanged by all that */
     r = th_getf("/k/v1/app/acl.json?app=%ld", app);
     assert_int_equal(json_array_size(json_object_get(r->json, "rights")), 4);
