@@ -533,8 +533,9 @@ api_handle(void *db_state, struct req *r)
         r->ctx.tz_offset = 540;
 
     const char *method = r->method;
-    if (strcmp(method, "HEAD") == 0)
-        method = "GET"; /* load balancers probe /healthz with HEAD; the server drops the body */
+    if (strcmp(method, "HEAD") == 0 && (strcmp(r->path, "/healthz") == 0 || strcmp(r->path, "/readyz") == 0))
+        method = "GET"; /* load balancers probe with HEAD; the server drops the body (the kintone
+                           API answers HEAD with 405, as kintone does) */
     const char *override = req_header(r, "x-http-method-override");
     if (override && strcmp(method, "POST") == 0) {
         if (strcasecmp(override, "GET") == 0)
