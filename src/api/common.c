@@ -38,8 +38,7 @@ api_load_app(struct req *r, json_t *p, const char *key, unsigned perm, struct ap
     }
     if (r->ctx.who.kind == PRIN_TOKEN) { /* "not this token's app" before "no such app" */
         e = acl_app(&r->ctx, app_id, perm);
-        if (e != ERR_OK)
-            return e;
+        return e != ERR_OK ? e : app_load(&r->ctx, app_id, false, d);
     }
     e = app_load(&r->ctx, app_id, false, d);
     return e != ERR_OK ? e : acl_app_def(&r->ctx, d, perm);

@@ -328,12 +328,19 @@ acl_app(struct ctx *c, int64_t app_id, unsigned need)
     if (c->who.kind == PRIN_SYSTEM)
         return ERR_OK;
     if (c->who.kind == PRIN_TOKEN) {
-        /* a token answers for its own apps only; say so before looking the app up */
+        /* a token answers for its own apps only, with its own rights: no need to load the
+         * app (one query less on the hottest path) */
         bool any = false;
-        for (int i = 0; i < c->who.ntokens; i++)
-            any = any || c->who.tokens[i].app_id == app_id;
+        unsigned have = 0;
+        for (int i = 0; i < c->who.ntokens; i++) {
+            if (c->who.tokens[i].app_id == app_id) {
+                any = true;
+                have |= c->who.tokens[i].perms;
+            }
+        }
         if (!any)
             return fail_set(c->fail, ERR_TOKEN_APP, NULL);
+        return (have & need) == need ? ERR_OK : fail_set(c->fail, ERR_FORBIDDEN, NULL);
     } else if (c->who.kind != PRIN_USER) {
         return fail_set(c->fail, ERR_AUTH_REQUIRED, NULL);
     }

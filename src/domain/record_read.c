@@ -159,6 +159,29 @@ struct span {
     size_t from, to;
 };
 
+/* Appends in[0..n) without its newlines: a line-format rendering becomes exactly the compact
+ * JSON a plain dump gives, so clients never see the storage format. */
+static void
+add_compact(struct strbuf *out, const char *in, size_t n)
+{
+    strbuf_grow(out, n);
+    if (out->overflow || out->cap - out->len < n + 1) {
+        strbuf_add(out, in, n); /* sets the overflow flag */
+        return;
+    }
+    char *dst = out->buf + out->len;
+    const char *p = in, *end = in + n;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t k = (size_t)((nl ? nl : end) - p);
+        memcpy(dst, p, k);
+        dst += k;
+        p = nl ? nl + 1 : end;
+    }
+    out->len = (size_t)(dst - out->buf);
+    out->buf[out->len] = '\0';
+}
+
 /* Renderings with one member per line: walk the lines, copying runs of kept members whole. */
 static void
 strip_lines(const char *in, size_t n, const char *const *hidden, struct strbuf *out)
@@ -181,8 +204,8 @@ strip_lines(const char *in, size_t n, const char *const *hidden, struct strbuf *
             drop = hl[i] == (size_t)(q - p - 1) && memcmp(hidden[i], p + 1, hl[i]) == 0;
         if (drop && run) {
             if (any)
-                strbuf_adds(out, ",\n");
-            strbuf_add(out, run, (size_t)(run_end - run));
+                strbuf_addc(out, ',');
+            add_compact(out, run, (size_t)(run_end - run));
             any = true;
             run = NULL;
         } else if (!drop) {
@@ -194,8 +217,8 @@ strip_lines(const char *in, size_t n, const char *const *hidden, struct strbuf *
     }
     if (run) {
         if (any)
-            strbuf_adds(out, ",\n");
-        strbuf_add(out, run, (size_t)(run_end - run));
+            strbuf_addc(out, ',');
+        add_compact(out, run, (size_t)(run_end - run));
     }
     strbuf_addc(out, '}');
 }
@@ -265,7 +288,7 @@ rec_row_append(struct ctx *c, const struct app_def *d, struct db_res *res, const
     if (!fields && !db_col_null(res, REC_COL_WIRE) && !db_col_null(res, REC_COL_WIRE_REV) &&
         db_col_int(res, REC_COL_WIRE_REV) == d->render_rev) {
         if (!any_hidden) {
-            strbuf_add(out, db_col_text(res, REC_COL_WIRE), db_col_len(res, REC_COL_WIRE));
+            add_compact(out, db_col_text(res, REC_COL_WIRE), db_col_len(res, REC_COL_WIRE));
             return;
         }
         if (rec_wire_strip(db_col_text(res, REC_COL_WIRE), db_col_len(res, REC_COL_WIRE), hidden,

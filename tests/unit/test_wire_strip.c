@@ -61,6 +61,7 @@ check_form(const char *compact, json_t *orig_in, const char *const *hidden)
     struct strbuf sb;
     strbuf_init(&sb, NULL, 0);
     assert_true(rec_wire_strip(compact, strlen(compact), hidden, &sb));
+    assert_null(memchr(sb.buf, '\n', sb.len)); /* clients get compact JSON */
     json_t *got = json_loadb(sb.buf, sb.len, 0, NULL);
     if (!got)
         fprintf(stderr, "not JSON: %.*s\n", (int)sb.len, sb.buf);
