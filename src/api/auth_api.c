@@ -206,13 +206,19 @@ api_auth_login(struct req *r, json_t *p)
     case AUTH_BAD_PASSWORD:
         e = auth_login_failed(c, &u, "login.fail", "{\"reason\":\"password\"}", &locked);
         break;
-    case AUTH_OK:
+    case AUTH_OK: {
+        /* a login replaces whatever session this browser held */
+        const char *old = api_cookie(r, SESSION_COOKIE);
+        if (old && *old)
+            e = session_revoke_token(c, old);
         stage = session_next_stage(u.must_change_password, auth_mfa_applies(u.is_service),
                                    u.totp_enabled);
-        e = session_create(c, u.id, stage, req_header(r, "user-agent"), token, &sid);
+        if (e == ERR_OK)
+            e = session_create(c, u.id, stage, req_header(r, "user-agent"), token, &sid);
         if (e == ERR_OK && stage == SESSION_OK)
             e = auth_login_complete(c, &u, sid);
         break;
+    }
     }
     e = end(r, e);
     if (e != ERR_OK)

@@ -143,6 +143,23 @@ add_dir(struct ctx *c, void *arg)
     return 0;
 }
 
+/* The ward's minimum length ([security] password_min, in characters) for passwords given on
+ * standard input; says why on stderr when too short. */
+static bool
+long_enough(struct runtime *rt, const char *pw)
+{
+    long n = 0;
+    for (const unsigned char *p = (const unsigned char *)pw; *p; p++)
+        n += (*p & 0xC0) != 0x80; /* count code points, not bytes */
+    if (n >= rt->cfg.password_min)
+        return true;
+    fprintf(stderr,
+            "madoguchi user: パスワードは%ld文字以上にしてください / the password (first line of "
+            "stdin) must have at least %ld characters\n",
+            rt->cfg.password_min, rt->cfg.password_min);
+    return false;
+}
+
 int
 user_cmd_add(struct runtime *rt, int argc, char **argv)
 {
@@ -165,10 +182,8 @@ user_cmd_add(struct runtime *rt, int argc, char **argv)
     bool legacy = u.pw_stdin && !u.temporary;
     if (u.pw_stdin && read_password(u.pw, sizeof(u.pw)) != 0)
         return usage_error(rt, "no password on standard input");
-    if (legacy && strlen(u.pw) < 8) {
-        fputs("madoguchi user: the password (first line of stdin) must have at least 8 "
-              "characters\n",
-              stderr);
+    if (legacy && !long_enough(rt, u.pw)) {
+        sec_wipe(u.pw, sizeof(u.pw));
         config_release(&rt->cfg);
         return 2;
     }
@@ -485,9 +500,11 @@ static int
 passwd_fn(struct ctx *c, void *arg)
 {
     struct uargs *u = arg;
-    if (auth_user_set_password(c, u->login, u->pw) != ERR_OK)
+    struct dir_result res;
+    /* the older spelling of `user password LOGIN --password-stdin`: the same rules */
+    if (dir_user_password(c, u->login, u->pw, false, &res) != ERR_OK)
         return 1;
-    dircli_event(c, "admin.user.password", u->login, NULL);
+    dircli_event(c, "admin.user.password", u->login, &res);
     printf("password of %s changed\n", u->login);
     return 0;
 }
@@ -502,10 +519,8 @@ user_cmd_passwd(struct runtime *rt, int argc, char **argv)
                                        { NULL, OPT_FLAG, NULL } };
     if (!parse(argc, argv, opts, &u, 0) || !u.login || !*u.login || !u.pw_stdin)
         return usage_error(rt, "usage: user passwd --login LOGIN --password-stdin");
-    if (read_password(u.pw, sizeof(u.pw)) != 0 || strlen(u.pw) < 8) {
-        fputs("madoguchi user: the password (first line of stdin) must have at least 8 "
-              "characters\n",
-              stderr);
+    if (read_password(u.pw, sizeof(u.pw)) != 0 || !long_enough(rt, u.pw)) {
+        sec_wipe(u.pw, sizeof(u.pw));
         config_release(&rt->cfg);
         return 2;
     }

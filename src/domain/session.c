@@ -324,6 +324,16 @@ session_revoke(struct ctx *c, int64_t id)
 }
 
 enum err
+session_revoke_token(struct ctx *c, const char *token)
+{
+    char hash[SEC_HEX256_MAX];
+    sec_token_hash(token, strlen(token), hash);
+    struct db_param p[] = { DBP_TEXT(hash), DBP_INT(c->now) };
+    session_cache_invalidate();
+    return exec(c, SESSION_SQL_REVOKE_TOKEN, p, 2);
+}
+
+enum err
 session_revoke_user(struct ctx *c, int64_t user_id, int64_t keep_id)
 {
     struct db_param p[] = { DBP_INT(user_id), DBP_INT(c->now), DBP_INT(keep_id) };

@@ -52,6 +52,8 @@ enum err session_get(struct ctx *c, int64_t id, struct session *s, bool *found) 
 
 enum err session_set_stage(struct ctx *c, int64_t id, enum session_stage stage) MUST_CHECK;
 enum err session_revoke(struct ctx *c, int64_t id) MUST_CHECK;
+/* Revokes the session a cookie value names, if any (a new login replaces the old session). */
+enum err session_revoke_token(struct ctx *c, const char *token) MUST_CHECK;
 /* Revokes every session of the user except keep_id (0 = all). */
 enum err session_revoke_user(struct ctx *c, int64_t user_id, int64_t keep_id) MUST_CHECK;
 /* Forget cached lookups in every thread (after a commit that revoked or changed sessions). */

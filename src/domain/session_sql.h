@@ -16,6 +16,8 @@
 #define SESSION_SQL_STAGE "UPDATE sessions SET stage = $2 WHERE id = $1 AND revoked_at IS NULL"
 #define SESSION_SQL_REVOKE                                                                         \
     "UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL"
+#define SESSION_SQL_REVOKE_TOKEN                                                                   \
+    "UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL"
 #define SESSION_SQL_REVOKE_USER                                                                    \
     "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND id <> $3 AND revoked_at IS NULL"
 /* sessions_by_user covers the user; the newest earlier session that completed its login */

@@ -722,7 +722,7 @@ test_logout_and_logout_all(void **state)
     login(user, PW);
     snprintf(c1, sizeof(c1), "%s", th_cookie("madoguchi_session"));
     snprintf(k1, sizeof(k1), "%s", csrf);
-    login(user, PW);
+    login(user, PW); /* login() starts with an empty cookie jar: a second browser */
     snprintf(c2, sizeof(c2), "%s", th_cookie("madoguchi_session"));
     snprintf(k2, sizeof(k2), "%s", csrf);
     bpost("/auth/logout.json", NULL);
@@ -745,6 +745,24 @@ test_logout_and_logout_all(void **state)
     assert_int_equal(user_events("logout", user), 1);
     assert_int_equal(user_events("logout.all", user), 1);
     (void)k2;
+
+    /* logging in again from the same browser ends the session it held */
+    th_cookies_clear();
+    login(user, PW);
+    snprintf(c1, sizeof(c1), "%s", th_cookie("madoguchi_session"));
+    snprintf(k1, sizeof(k1), "%s", csrf);
+    char body[256];
+    snprintf(body, sizeof(body), "{\"login\":\"%s\",\"password\":\"%s\"}", user, PW);
+    const char *h[] = { XRW, JSON_CT, NULL };
+    remember(th_request("POST", "/auth/login.json", body, h, 0)); /* the old cookie is sent */
+    TH_EXPECT_STATUS(200);
+    assert_string_not_equal(th_cookie("madoguchi_session"), c1);
+    bget("/k/v1/apps.json");
+    TH_EXPECT_STATUS(200);
+    th_cookie_set("madoguchi_session", c1);
+    snprintf(csrf, sizeof(csrf), "%s", k1);
+    bget("/k/v1/apps.json");
+    TH_EXPECT_ERROR(401, "MD_SE01");
 }
 
 static void
