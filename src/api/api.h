@@ -25,6 +25,8 @@ enum route_flags {
     ROUTE_BULK = 1 << 5, /* may be called from bulkRequest */
     ROUTE_ADMIN = 1 << 6, /* admin area: administrators only, admin_allow IP list, use is logged */
     ROUTE_STAGE = 1 << 7, /* also for browser sessions still in login (TOTP / password change) */
+    ROUTE_OWN_TX = 1 << 8, /* the handler runs its own transactions (login: a refusal must
+                              still commit the failure count) */
 };
 
 struct route {

@@ -510,11 +510,11 @@ check_admin(struct req *r, const struct route *rt)
     return ERR_OK;
 }
 
-/* /auth/ handlers manage their own transactions (see the top of this file). */
+/* Routes whose handlers manage their own transactions (see the top of this file). */
 static bool
 own_transactions(const struct route *rt)
 {
-    return strncmp(rt->path, "/auth/", 6) == 0;
+    return (rt->flags & ROUTE_OWN_TX) != 0;
 }
 
 void

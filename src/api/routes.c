@@ -6,6 +6,10 @@
 #include <string.h>
 
 #define MB (1024 * 1024)
+#define KB64 (64 * 1024)
+#define OWN_TX ROUTE_OWN_TX
+#define ADMIN_W (ROUTE_ADMIN | ROUTE_WRITE)
+#define LOGIN_STEP (ROUTE_STAGE | ROUTE_WRITE | ROUTE_OWN_TX) /* also before login is complete */
 
 static const struct route kintone_routes[] = {
     /* records */
@@ -57,15 +61,15 @@ static const struct route plain_routes[] = {
     { "GET", "/healthz", api_healthz, ROUTE_PUBLIC, 0 }, /* process is up; no database */
     { "GET", "/readyz", api_readyz, ROUTE_PUBLIC, 0 },   /* database answers */
     /* staff login (browser sessions) */
-    { "POST", "/auth/login.json", api_auth_login, ROUTE_PUBLIC | ROUTE_WRITE, 64 * 1024 },
-    { "POST", "/auth/mfa.json", api_auth_mfa, ROUTE_STAGE | ROUTE_WRITE, 64 * 1024 },
-    { "POST", "/auth/password.json", api_auth_password, ROUTE_STAGE | ROUTE_WRITE, 64 * 1024 },
-    { "GET", "/auth/session.json", api_auth_session, ROUTE_STAGE, 0 },
-    { "POST", "/auth/logout.json", api_auth_logout, ROUTE_STAGE | ROUTE_WRITE, 64 * 1024 },
-    { "POST", "/auth/logout-all.json", api_auth_logout_all, ROUTE_WRITE, 64 * 1024 },
-    { "POST", "/auth/totp/setup.json", api_auth_totp_setup, ROUTE_STAGE | ROUTE_WRITE, 64 * 1024 },
-    { "POST", "/auth/totp/confirm.json", api_auth_totp_confirm, ROUTE_STAGE | ROUTE_WRITE, 64 * 1024 },
-    { "POST", "/auth/recovery-codes.json", api_auth_recovery_codes, ROUTE_WRITE, 64 * 1024 },
+    { "POST", "/auth/login.json", api_auth_login, ROUTE_PUBLIC | ROUTE_WRITE | OWN_TX, KB64 },
+    { "POST", "/auth/mfa.json", api_auth_mfa, LOGIN_STEP, KB64 },
+    { "POST", "/auth/password.json", api_auth_password, LOGIN_STEP, KB64 },
+    { "GET", "/auth/session.json", api_auth_session, ROUTE_STAGE | OWN_TX, 0 },
+    { "POST", "/auth/logout.json", api_auth_logout, LOGIN_STEP, KB64 },
+    { "POST", "/auth/logout-all.json", api_auth_logout_all, ROUTE_WRITE | OWN_TX, KB64 },
+    { "POST", "/auth/totp/setup.json", api_auth_totp_setup, LOGIN_STEP, KB64 },
+    { "POST", "/auth/totp/confirm.json", api_auth_totp_confirm, LOGIN_STEP, KB64 },
+    { "POST", "/auth/recovery-codes.json", api_auth_recovery_codes, ROUTE_WRITE | OWN_TX, KB64 },
     /* directory, read: the cybozu User API shapes */
     { "GET", "/v1/users.json", api_v1_users, 0, 0 },
     { "GET", "/v1/organizations.json", api_v1_orgs, 0, 0 },
@@ -75,20 +79,20 @@ static const struct route plain_routes[] = {
     { "GET", "/v1/organization/users.json", api_v1_org_users, 0, 0 },
     { "GET", "/v1/group/users.json", api_v1_group_users, 0, 0 },
     /* admin area */
-    { "POST", "/admin/api/users.json", api_admin_users_post, ROUTE_ADMIN | ROUTE_WRITE, MB },
-    { "PUT", "/admin/api/users.json", api_admin_users_put, ROUTE_ADMIN | ROUTE_WRITE, MB },
-    { "DELETE", "/admin/api/users.json", api_admin_users_delete, ROUTE_ADMIN | ROUTE_WRITE, MB },
-    { "POST", "/admin/api/orgs.json", api_admin_orgs_post, ROUTE_ADMIN | ROUTE_WRITE, MB },
-    { "PUT", "/admin/api/orgs.json", api_admin_orgs_put, ROUTE_ADMIN | ROUTE_WRITE, MB },
-    { "DELETE", "/admin/api/orgs.json", api_admin_orgs_delete, ROUTE_ADMIN | ROUTE_WRITE, MB },
-    { "POST", "/admin/api/groups.json", api_admin_groups_post, ROUTE_ADMIN | ROUTE_WRITE, MB },
-    { "PUT", "/admin/api/groups.json", api_admin_groups_put, ROUTE_ADMIN | ROUTE_WRITE, MB },
-    { "DELETE", "/admin/api/groups.json", api_admin_groups_delete, ROUTE_ADMIN | ROUTE_WRITE, MB },
-    { "PUT", "/admin/api/memberships.json", api_admin_memberships_put, ROUTE_ADMIN | ROUTE_WRITE, MB },
-    { "POST", "/admin/api/import.json", api_admin_import, ROUTE_ADMIN | ROUTE_WRITE, 16 * MB },
-    { "POST", "/admin/api/user/unlock.json", api_admin_user_unlock, ROUTE_ADMIN | ROUTE_WRITE, MB },
-    { "POST", "/admin/api/user/reset-mfa.json", api_admin_user_reset_mfa, ROUTE_ADMIN | ROUTE_WRITE, MB },
-    { "POST", "/admin/api/user/password.json", api_admin_user_password, ROUTE_ADMIN | ROUTE_WRITE, MB },
+    { "POST", "/admin/api/users.json", api_admin_users_post, ADMIN_W, MB },
+    { "PUT", "/admin/api/users.json", api_admin_users_put, ADMIN_W, MB },
+    { "DELETE", "/admin/api/users.json", api_admin_users_delete, ADMIN_W, MB },
+    { "POST", "/admin/api/orgs.json", api_admin_orgs_post, ADMIN_W, MB },
+    { "PUT", "/admin/api/orgs.json", api_admin_orgs_put, ADMIN_W, MB },
+    { "DELETE", "/admin/api/orgs.json", api_admin_orgs_delete, ADMIN_W, MB },
+    { "POST", "/admin/api/groups.json", api_admin_groups_post, ADMIN_W, MB },
+    { "PUT", "/admin/api/groups.json", api_admin_groups_put, ADMIN_W, MB },
+    { "DELETE", "/admin/api/groups.json", api_admin_groups_delete, ADMIN_W, MB },
+    { "PUT", "/admin/api/memberships.json", api_admin_memberships_put, ADMIN_W, MB },
+    { "POST", "/admin/api/import.json", api_admin_import, ADMIN_W, 16 * MB },
+    { "POST", "/admin/api/user/unlock.json", api_admin_user_unlock, ADMIN_W, MB },
+    { "POST", "/admin/api/user/reset-mfa.json", api_admin_user_reset_mfa, ADMIN_W, MB },
+    { "POST", "/admin/api/user/password.json", api_admin_user_password, ADMIN_W, MB },
     { "GET", "/admin/api/events.json", api_admin_events, ROUTE_ADMIN, 0 },
     { "GET", "/admin/api/access-report.json", api_access_report, ROUTE_ADMIN, 0 },
 };

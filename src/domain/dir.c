@@ -297,6 +297,22 @@ rows(struct ctx *c, const char *sql, const struct db_param *p, int np, size_t el
 }
 
 enum err
+dir_load_one(struct ctx *c, const char *sql, struct db_param p,
+             void (*read)(struct ctx *, struct db_res *, void *), void *out, bool *found)
+{
+    struct db_res *res = NULL;
+    int rc = db_query(c->db, sql, &p, 1, &res);
+    if (rc != DB_OK)
+        return dir_db_fail(c, rc);
+    rc = db_step(res);
+    *found = rc == 1;
+    if (rc == 1)
+        read(c, res, out);
+    db_res_free(res);
+    return rc < 0 ? dir_db_fail(c, rc) : ERR_OK;
+}
+
+enum err
 dir_list(struct ctx *c, const char *sql, int64_t limit, int64_t offset, const int64_t *extra,
          size_t elem, void (*read)(struct ctx *, struct db_res *, void *), void **out, size_t *n)
 {

@@ -23,27 +23,13 @@ dir_group_code_reserved(const char *code)
     return code && (strcasecmp(code, "everyone") == 0 || strcasecmp(code, "Administrators") == 0);
 }
 
-static enum err
-load_group(struct ctx *c, const char *code, struct dir_group *g, bool *found)
-{
-    struct db_param p[] = { DBP_TEXT(code ? code : "") };
-    struct db_res *res = NULL;
-    int rc = db_query(c->db, DIR_SQL_GROUP_BY_CODE, p, 1, &res);
-    if (rc != DB_OK)
-        return dir_db_fail(c, rc);
-    rc = db_step(res);
-    *found = rc == 1;
-    if (rc == 1)
-        dir_read_group(c, res, g);
-    db_res_free(res);
-    return rc < 0 ? dir_db_fail(c, rc) : ERR_OK;
-}
-
 enum err
 dir_group_get(struct ctx *c, const char *code, struct dir_group *out)
 {
     bool found = false;
-    enum err e = load_group(c, code, out, &found);
+    enum err e =
+        dir_load_one(c, DIR_SQL_GROUP_BY_CODE, DBP_TEXT(code ? code : ""),
+                     dir_read_group, out, &found);
     if (e == ERR_OK && !found)
         return dir_not_found(c, "グループ", "group");
     return e;
@@ -84,7 +70,9 @@ dir_group_save(struct ctx *c, const struct dir_group_in *in, enum dir_mode mode,
         return ERR_INVALID;
     struct dir_group old;
     bool exists = false;
-    enum err e = load_group(c, in->code, &old, &exists);
+    enum err e = dir_load_one(c, DIR_SQL_GROUP_BY_CODE,
+                              DBP_TEXT(in->code ? in->code : ""),
+                              dir_read_group, &old, &exists);
     if (e != ERR_OK)
         return e;
     if (mode == DIR_CREATE && exists) {

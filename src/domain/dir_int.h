@@ -3,6 +3,7 @@
 #ifndef MADO_DIR_INT_H
 #define MADO_DIR_INT_H
 
+#include "db/db.h"
 #include "domain/dir.h"
 
 struct db_res;
@@ -35,6 +36,12 @@ enum err dir_count(struct ctx *c, const char *sql, int64_t param, int64_t *out) 
 void dir_read_user(struct ctx *c, struct db_res *res, void *out);
 void dir_read_org(struct ctx *c, struct db_res *res, void *out);
 void dir_read_group(struct ctx *c, struct db_res *res, void *out);
+
+/* The one row sql finds with parameter p, read with read into out; *found says whether
+ * there was one. */
+enum err dir_load_one(struct ctx *c, const char *sql, struct db_param p,
+                      void (*read)(struct ctx *, struct db_res *, void *), void *out,
+                      bool *found) MUST_CHECK;
 
 /* Runs sql (params: limit, offset[, extra]) and reads every row with read into an arena
  * array of elem-sized items. */

@@ -17,27 +17,13 @@ org_id_of(const void *p)
     return ((const struct dir_org *)p)->id;
 }
 
-static enum err
-load_org(struct ctx *c, const char *code, struct dir_org *o, bool *found)
-{
-    struct db_param p[] = { DBP_TEXT(code ? code : "") };
-    struct db_res *res = NULL;
-    int rc = db_query(c->db, DIR_SQL_ORG_BY_CODE, p, 1, &res);
-    if (rc != DB_OK)
-        return dir_db_fail(c, rc);
-    rc = db_step(res);
-    *found = rc == 1;
-    if (rc == 1)
-        dir_read_org(c, res, o);
-    db_res_free(res);
-    return rc < 0 ? dir_db_fail(c, rc) : ERR_OK;
-}
-
 enum err
 dir_org_get(struct ctx *c, const char *code, struct dir_org *out)
 {
     bool found = false;
-    enum err e = load_org(c, code, out, &found);
+    enum err e =
+        dir_load_one(c, DIR_SQL_ORG_BY_CODE, DBP_TEXT(code ? code : ""),
+                     dir_read_org, out, &found);
     if (e == ERR_OK && !found)
         return dir_not_found(c, "組織", "organization");
     return e;
@@ -115,7 +101,9 @@ dir_org_save(struct ctx *c, const struct dir_org_in *in, enum dir_mode mode,
         return ERR_INVALID;
     struct dir_org old;
     bool exists = false;
-    enum err e = load_org(c, in->code, &old, &exists);
+    enum err e =
+        dir_load_one(c, DIR_SQL_ORG_BY_CODE, DBP_TEXT(in->code ? in->code : ""),
+                     dir_read_org, &old, &exists);
     if (e != ERR_OK)
         return e;
     if (mode == DIR_CREATE && exists) {

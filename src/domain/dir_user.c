@@ -23,26 +23,13 @@ user_id_of(const void *p)
     return ((const struct dir_user *)p)->id;
 }
 
-static enum err
-load_user(struct ctx *c, const char *sql, struct db_param p, struct dir_user *u, bool *found)
-{
-    struct db_res *res = NULL;
-    int rc = db_query(c->db, sql, &p, 1, &res);
-    if (rc != DB_OK)
-        return dir_db_fail(c, rc);
-    rc = db_step(res);
-    *found = rc == 1;
-    if (rc == 1)
-        dir_read_user(c, res, u);
-    db_res_free(res);
-    return rc < 0 ? dir_db_fail(c, rc) : ERR_OK;
-}
-
 enum err
 dir_user_get(struct ctx *c, const char *code, struct dir_user *out)
 {
     bool found = false;
-    enum err e = load_user(c, DIR_SQL_USER_BY_CODE, DBP_TEXT(code ? code : ""), out, &found);
+    enum err e =
+        dir_load_one(c, DIR_SQL_USER_BY_CODE, DBP_TEXT(code ? code : ""),
+                     dir_read_user, out, &found);
     if (e == ERR_OK && !found)
         return dir_not_found(c, "ユーザー", "user");
     return e;
@@ -283,7 +270,8 @@ dir_user_save(struct ctx *c, const struct dir_user_in *in, enum dir_mode mode,
         return ERR_INVALID;
     struct dir_user old;
     bool exists = false;
-    enum err e = load_user(c, DIR_SQL_USER_BY_CODE, DBP_TEXT(in->code), &old, &exists);
+    enum err e = dir_load_one(c, DIR_SQL_USER_BY_CODE, DBP_TEXT(in->code),
+                              dir_read_user, &old, &exists);
     if (e != ERR_OK)
         return e;
     if (mode == DIR_CREATE && exists) {
