@@ -229,6 +229,24 @@ acl_default_app_rights(void)
                      1, "recordDeletable", 1, "recordImportable", 1, "recordExportable", 1);
 }
 
+/* The default rights of apps that never set theirs (most of them), built once: read-only
+ * after that, so threads share it without touching its reference count. */
+static json_t *default_rights_doc;
+static pthread_once_t default_rights_once = PTHREAD_ONCE_INIT;
+
+static void
+default_rights_init(void)
+{
+    default_rights_doc = acl_default_app_rights();
+}
+
+static const json_t *
+default_rights(void)
+{
+    pthread_once(&default_rights_once, default_rights_init);
+    return default_rights_doc;
+}
+
 static unsigned
 bits_of(const json_t *right)
 {
@@ -263,9 +281,8 @@ acl_app_rights(struct ctx *c, const struct app_def *live)
     if (acl_load_principal(c) != ERR_OK)
         return 0;
     const json_t *rights = json_object_get(live->acl, "app");
-    json_t *def = NULL;
     if (!json_is_array(rights))
-        rights = def = acl_default_app_rights();
+        rights = default_rights();
     unsigned bits = 0;
     size_t i;
     const json_t *r;
@@ -278,7 +295,6 @@ acl_app_rights(struct ctx *c, const struct app_def *live)
             break;
         }
     }
-    json_decref(def);
     bool granted = w->is_admin && !(bits & ACL_MANAGE);
     if (w->is_admin)
         bits |= ACL_MANAGE; /* named administrators can always repair an app's settings */
