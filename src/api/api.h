@@ -35,6 +35,8 @@ struct route {
     api_fn *fn;
     unsigned flags;
     size_t max_body; /* 0 = server default */
+    const char *audit; /* audit log action of a request ("record.view"); NULL = not logged per
+                          request (settings reads, login steps: those log their own events) */
 };
 
 /* Route table lookup: *method_ok=false when the path exists with other methods. */
@@ -75,7 +77,18 @@ api_fn api_layout_get, api_layout_put;
 api_fn api_views_get, api_views_put;
 api_fn api_deploy_post, api_deploy_get;
 api_fn api_settings_get, api_settings_put;
-api_fn api_status_get;
+api_fn api_status_get, api_status_put;
+/* process management, opinions, inbox (wf_api.c) */
+api_fn api_record_status_put, api_records_status_put, api_record_assignees_put;
+api_fn api_record_actions_get, api_opinions_get, api_opinion_post;
+api_fn api_inbox_get, api_inbox_read_post;
+/* record history (history_api.c) */
+api_fn api_history_get, api_record_asof_get, api_record_revert_post;
+/* legal clock and calendar (clock_api.c) */
+api_fn api_records_clock_get, api_app_clock_get, api_app_clock_put;
+api_fn api_calendar_get, api_admin_calendar_put;
+/* audit log (audit_api.c) */
+api_fn api_audit_entries_get, api_audit_verify_get;
 /* kintone permission settings and their evaluation (acl_api.c) */
 api_fn api_app_acl_get, api_app_acl_put, api_record_acl_get, api_record_acl_put;
 api_fn api_field_acl_get, api_field_acl_put, api_acl_evaluate, api_access_report;

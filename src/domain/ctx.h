@@ -59,6 +59,7 @@ struct ctx {
     bool preview;     /* /k/v1/preview/... : app settings of the preview (not yet deployed) */
     void *acl_cache;  /* acl.c: rules compiled for this request's caller (arena memory) */
     const char *ip;   /* client address (X-Forwarded-For only from trusted proxies); "" if unknown */
+    void *audit;      /* audit.c: details domain code attached to this request's audit entry */
 };
 
 #endif

@@ -20,5 +20,12 @@ const char *rec_render(struct ctx *c, const struct app_def *d, int64_t id, int64
                        int64_t updated_at, const json_t *data);
 const char *rec_display_name(void *arg, const char *kind, const char *code);
 enum err rec_not_found(struct ctx *c, int64_t id);
+/* Writes revision `revision` of the record to record_revisions: the data snapshot, who and
+ * when, the action ("create", "update", "delete", "restore", "revert", "action", "status",
+ * "assignees"), an optional reason and a JSON detail; status and assignees are copied from
+ * the record row as it is now (so call it after updating the row). */
+enum err rec_snapshot(struct ctx *c, int64_t app_id, int64_t id, int64_t revision,
+                      const char *action, const char *data_text, const char *reason,
+                      const char *detail_json) MUST_CHECK;
 
 #endif

@@ -27,9 +27,11 @@
     "SELECT id, revision, data, creator, created_at, modifier, updated_at FROM records "           \
     "WHERE app_id = $1 AND id > $2 AND deleted_at IS NULL ORDER BY id LIMIT 500"
 #define REC_SQL_SET_WIRE "UPDATE records SET wire = $3, wire_rev = $4 WHERE app_id = $1 AND id = $2"
+/* status and assignees are copied from the record row as it is after the change */
 #define REC_SQL_REVISION_INSERT                                                                    \
-    "INSERT INTO record_revisions (app_id, record_id, revision, action, actor, at, data, reason) " \
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, '')"
+    "INSERT INTO record_revisions (app_id, record_id, revision, action, actor, at, data, reason, " \
+    "detail, status, assignees) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, r.status, r.assignees " \
+    "FROM records r WHERE r.app_id = $1 AND r.id = $2"
 #define REC_SQL_UNIQUE_DELETE "DELETE FROM record_unique WHERE app_id = $1 AND record_id = $2"
 #define REC_SQL_UNIQUE_INSERT                                                                      \
     "INSERT INTO record_unique (app_id, field, value, record_id) VALUES ($1, $2, $3, $4)"

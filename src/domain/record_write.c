@@ -141,15 +141,24 @@ write_unique(struct ctx *c, const struct app_def *d, int64_t id, const json_t *d
     return u.dup ? ERR_INVALID : ERR_OK;
 }
 
+enum err
+rec_snapshot(struct ctx *c, int64_t app_id, int64_t id, int64_t revision, const char *action,
+             const char *data_text, const char *reason, const char *detail_json)
+{
+    struct db_param p[] = { DBP_INT(app_id),       DBP_INT(id),
+                            DBP_INT(revision),     DBP_TEXT(action),
+                            DBP_TEXT(c->who.login), DBP_INT(c->now),
+                            DBP_TEXT(data_text),   DBP_TEXT(reason ? reason : ""),
+                            DBP_TEXT(detail_json ? detail_json : "{}") };
+    int rc = db_exec(c->db, REC_SQL_REVISION_INSERT, p, 9, NULL);
+    return rc == DB_OK ? ERR_OK : app_db_fail(c, rc);
+}
+
 static enum err
 snapshot(struct ctx *c, int64_t app_id, int64_t id, int64_t revision, const char *action,
          const char *data_text)
 {
-    struct db_param p[] = { DBP_INT(app_id), DBP_INT(id),       DBP_INT(revision),
-                            DBP_TEXT(action), DBP_TEXT(c->who.login), DBP_INT(c->now),
-                            DBP_TEXT(data_text) };
-    int rc = db_exec(c->db, REC_SQL_REVISION_INSERT, p, 7, NULL);
-    return rc == DB_OK ? ERR_OK : app_db_fail(c, rc);
+    return rec_snapshot(c, app_id, id, revision, action, data_text, NULL, NULL);
 }
 
 /* An empty record object owned by the request. */
