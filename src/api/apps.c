@@ -520,16 +520,6 @@ api_settings_put(struct req *r, json_t *p)
     return reply_revision(r, rev);
 }
 
-enum err
-api_status_get(struct req *r, json_t *p)
-{
-    struct app_def d;
-    enum err e = api_load_app(r, p, "app", read_perm(r), &d);
-    if (e != ERR_OK)
-        return e;
-    return api_json(r, json_pack("{s:b, s:n, s:n, s:s}", "enable", 0, "states", "actions",
-                                 "revision", api_i64(r, d.revision)));
-}
 
 enum err
 api_deploy_post(struct req *r, json_t *p)

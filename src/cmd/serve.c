@@ -10,6 +10,7 @@
 #include "domain/app.h"
 #include "domain/file.h"
 #include "domain/session.h"
+#include "domain/wf.h"
 #include "http/server.h"
 
 #include <malloc.h>
@@ -60,7 +61,7 @@ on_ready(const char *addresses)
     log_info("madoguchi listening on %s://%s", serve_tls ? "https" : "http", addresses);
 }
 
-/* Once a second: WAL checkpoint; hourly: planner statistics and the purge of unattached
+/* Once a second: WAL checkpoint; every minute: workflow time rules; hourly: planner statistics and the purge of unattached
  * uploads older than 3 days. */
 static void *
 housekeeping(void *arg)
@@ -72,7 +73,7 @@ housekeeping(void *arg)
         free(err);
         return NULL;
     }
-    int64_t next = 0, next_optimize = 0;
+    int64_t next = 0, next_optimize = 0, next_rules = 0;
     while (!housekeeping_stop) {
         int64_t now = clock_now_ms() / 1000;
         /* WAL checkpoints off the request path; planner statistics hourly */
@@ -83,6 +84,13 @@ housekeeping(void *arg)
         /* hand memory freed after a burst (bulk imports, large lists) back to the system */
         if (now % 10 == 0)
             malloc_trim(0);
+        if (now >= next_rules) {
+            /* workflow time rules (reminders, automatic actions after N days) */
+            int fired = wf_auto_tick(db, now);
+            if (fired)
+                log_info("housekeeping: %d workflow rules fired", fired);
+            next_rules = now + 60;
+        }
         if (now >= next) {
             struct arena *a = arena_new();
             struct ctx c;

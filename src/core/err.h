@@ -58,6 +58,12 @@ enum lang { LANG_JA = 0, LANG_EN = 1 };
       "The number of cursors reached the limit.")                                                  \
     X(ERR_STATUS_DISABLED, 400, "GAIA_ST02", "プロセス管理機能が無効です。",                       \
       "Process management is disabled.")                                                           \
+    X(ERR_WF_ACTION, 400, "GAIA_IL03",                                                             \
+      "ステータスの変更に失敗しました。現在のステータスではこのアクションを実行できません。",       \
+      "Failed to update the status. The action is not available in the current status.")          \
+    X(ERR_WF_NOT_ASSIGNEE, 403, "MD_WF01",                                                         \
+      "作業者ではないため、このアクションを実行できません。",                                        \
+      "Only the assignees of the current status can perform this action.")                       \
     X(ERR_DEPLOYING, 409, "GAIA_AP02", "アプリの設定を運用環境へ反映中です。",                     \
       "The app settings are being deployed.")                                                      \
     X(ERR_TOO_LARGE, 413, "CB_IL02", "リクエストのサイズが上限を超えています。",                   \

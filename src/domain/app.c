@@ -10,6 +10,7 @@
 #include "domain/app_sql.h"
 #include "domain/field.h"
 #include "domain/query.h"
+#include "domain/wf.h"
 #include "domain/value.h"
 
 #include <stdio.h>
@@ -443,6 +444,16 @@ app_deploy(struct ctx *c, int64_t app_id, const json_t *expected, bool revert)
         return app_db_fail(c, rc);
     if (revert)
         return ERR_OK;
+    {
+        /* a process switched on: records without a status get the first one (before the
+         * renderings below are made, which show it) */
+        struct app_def fresh;
+        e = app_load(c, app_id, false, &fresh);
+        if (e == ERR_OK)
+            e = wf_on_deploy(c, &fresh);
+        if (e != ERR_OK)
+            return e;
+    }
     const char *new_name = json_string_value(json_object_get(prev.settings, "name"));
     if (new_name && *new_name) {
         struct db_param pn[] = { DBP_INT(app_id), DBP_TEXT(new_name) };

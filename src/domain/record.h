@@ -47,6 +47,27 @@ enum err rec_delete(struct ctx *c, const struct app_def *d, int64_t id, int64_t 
  * error when a unique value was taken by another record meanwhile. */
 enum err rec_restore(struct ctx *c, const struct app_def *d, int64_t id, int64_t *revision) MUST_CHECK;
 
+/* A revision written by the workflow (wf.c): the record's data after the change (NULL =
+ * unchanged), its status and assignees (JSON array of logins), whether it enters the status
+ * now (status_at / status_rev move), and what the revision row says (action, reason, detail
+ * JSON). Keeps the stored rendering, unique and search indexes and permission bits in step. */
+struct rec_wf_write {
+    int64_t id;
+    int64_t revision; /* the new revision */
+    const json_t *data;
+    const char *status;
+    const json_t *assignees;
+    bool enters_status;
+    const char *action, *reason, *detail_json;
+};
+enum err rec_wf_store(struct ctx *c, const struct app_def *d, const struct rec_wf_write *w) MUST_CHECK;
+/* Merges field writes `in` (kintone write shape) onto a record's stored data with the same
+ * validation as an update, but without the caller's field permissions (the workflow's own
+ * writes, e.g. 決裁日). *out: new reference. */
+enum err rec_merge_values(struct ctx *c, const struct app_def *d, int64_t id,
+                          const json_t *current, const json_t *in, const char *prefix,
+                          json_t **out) MUST_CHECK;
+
 /* Parses a revision parameter: null, "", -1 or missing = -1 (no check). */
 bool rec_parse_revision(const json_t *v, int64_t *out);
 

@@ -14,10 +14,12 @@ void rec_row_append(struct ctx *c, const struct app_def *d, struct db_res *res,
 /* Copies the compact JSON object text in[0..n) to out without the top-level keys in hidden.
  * false (out unchanged) when the text is not a plain object this scanner understands. */
 bool rec_wire_strip(const char *in, size_t n, const char *const *hidden, struct strbuf *out);
-/* The stored rendering of a record as written now (arena text). */
+/* The stored rendering of a record as written now (arena text); status and assignees (JSON
+ * array of login codes) only show when process management is enabled (may be NULL). */
 const char *rec_render(struct ctx *c, const struct app_def *d, int64_t id, int64_t revision,
                        const char *creator, int64_t created_at, const char *modifier,
-                       int64_t updated_at, const json_t *data);
+                       int64_t updated_at, const json_t *data, const char *status,
+                       const json_t *assignees);
 const char *rec_display_name(void *arg, const char *kind, const char *code);
 enum err rec_not_found(struct ctx *c, int64_t id);
 /* Writes revision `revision` of the record to record_revisions: the data snapshot, who and

@@ -81,7 +81,7 @@ append_json(struct strbuf *out, const json_t *v)
 const char *
 rec_render(struct ctx *c, const struct app_def *d, int64_t id, int64_t revision,
            const char *creator, int64_t created_at, const char *modifier, int64_t updated_at,
-           const json_t *data)
+           const json_t *data, const char *status, const json_t *assignees)
 {
     struct value_row row = { .id = id,
                              .revision = revision,
@@ -89,8 +89,8 @@ rec_render(struct ctx *c, const struct app_def *d, int64_t id, int64_t revision,
                              .updated_at = updated_at,
                              .creator = creator,
                              .modifier = modifier,
-                             .status = NULL,
-                             .assignees = NULL,
+                             .status = status,
+                             .assignees = assignees,
                              .data = data };
     json_t *w = value_to_wire(c, d->props, &row, NULL, rec_display_name, c);
     struct strbuf sb;

@@ -10,7 +10,8 @@
 #define REC_SQL_GET_FOR_UPDATE_PG REC_SQL_GET " FOR UPDATE"
 #define REC_SQL_INSERT                                                                             \
     "INSERT INTO records (app_id, id, revision, data, creator, created_at, modifier, updated_at, " \
-    "wire, wire_rev) VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9)"
+    "wire, wire_rev, status, assignees, status_at, status_rev) "                                   \
+    "VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
 #define REC_SQL_UPDATE                                                                             \
     "UPDATE records SET revision = $3, data = $4, modifier = $5, updated_at = $6, wire = $7, "    \
     "wire_rev = $8 WHERE app_id = $1 AND id = $2"
@@ -18,14 +19,22 @@
     "UPDATE records SET deleted_at = $3, revision = revision + 1, modifier = $4 "                 \
     "WHERE app_id = $1 AND id = $2 AND deleted_at IS NULL"
 #define REC_SQL_GET_DELETED                                                                        \
-    "SELECT revision, data, creator, created_at FROM records WHERE app_id = $1 AND id = $2 AND "   \
-    "deleted_at IS NOT NULL"
+    "SELECT revision, data, creator, created_at, status, assignees FROM records "                  \
+    "WHERE app_id = $1 AND id = $2 AND deleted_at IS NOT NULL"
 #define REC_SQL_UNDELETE                                                                           \
     "UPDATE records SET deleted_at = NULL, revision = $3, modifier = $4, updated_at = $5, "        \
     "wire = $6, wire_rev = $7 WHERE app_id = $1 AND id = $2"
 #define REC_SQL_CHUNK                                                                              \
-    "SELECT id, revision, data, creator, created_at, modifier, updated_at FROM records "           \
+    "SELECT id, revision, data, creator, created_at, modifier, updated_at, status, assignees "    \
+    "FROM records "                                                                                \
     "WHERE app_id = $1 AND id > $2 AND deleted_at IS NULL ORDER BY id LIMIT 500"
+#define REC_SQL_WF_STORE                                                                           \
+    "UPDATE records SET revision = $3, data = COALESCE($4, data), modifier = $5, updated_at = $6, " \
+    "wire = $7, wire_rev = $8, status = $9, assignees = $10, "                                     \
+    "status_at = CASE WHEN $11 = 1 THEN $6 ELSE status_at END, "                                   \
+    "status_rev = CASE WHEN $11 = 1 THEN $3 ELSE status_rev END WHERE app_id = $1 AND id = $2"
+#define REC_SQL_WF_ROW                                                                             \
+    "SELECT data, creator, created_at FROM records WHERE app_id = $1 AND id = $2"
 #define REC_SQL_SET_WIRE "UPDATE records SET wire = $3, wire_rev = $4 WHERE app_id = $1 AND id = $2"
 /* status and assignees are copied from the record row as it is after the change */
 #define REC_SQL_REVISION_INSERT                                                                    \

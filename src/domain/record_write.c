@@ -12,6 +12,8 @@
 #include "domain/record_sql.h"
 #include "domain/search.h"
 #include "domain/value.h"
+#include "domain/lclock.h"
+#include "domain/wf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,11 +221,23 @@ create_record(struct ctx *c, const struct app_def *d, const json_t *in, const ch
     int64_t created = privileged && sys.has_created_at ? sys.created_at : c->now;
     int64_t updated = privileged && sys.has_updated_at ? sys.updated_at : created;
     char *text = dump(c, data);
-    const char *wire = rec_render(c, d, id, 1, creator, created, modifier, updated, data);
+    const char *status = NULL;
+    json_t *assignees = NULL;
+    e = wf_initial(c, d, creator, data, &status, &assignees);
+    if (e != ERR_OK)
+        return e;
+    if (assignees)
+        arena_defer(c->arena, decref, assignees);
+    const char *wire = rec_render(c, d, id, 1, creator, created, modifier, updated, data, status,
+                                  assignees);
     struct db_param p[] = { DBP_INT(d->id),       DBP_INT(id),      DBP_TEXT(text),
                             DBP_TEXT(creator),    DBP_INT(created), DBP_TEXT(modifier),
-                            DBP_INT(updated),     DBP_TEXT(wire),   DBP_INT(d->render_rev) };
-    int rc = db_exec(c->db, REC_SQL_INSERT, p, 9, NULL);
+                            DBP_INT(updated),     DBP_TEXT(wire),   DBP_INT(d->render_rev),
+                            status ? DBP_TEXT(status) : DBP_NULL,
+                            assignees ? DBP_TEXT(dump(c, assignees)) : DBP_NULL,
+                            status ? DBP_INT(c->now) : DBP_NULL,
+                            status ? DBP_INT(1) : DBP_NULL };
+    int rc = db_exec(c->db, REC_SQL_INSERT, p, 13, NULL);
     if (rc != DB_OK)
         return app_db_fail(c, rc);
     e = snapshot(c, d->id, id, 1, "create", text);
@@ -231,6 +245,12 @@ create_record(struct ctx *c, const struct app_def *d, const json_t *in, const ch
         e = acl_bits_refresh(c, d, id);
     if (e == ERR_OK)
         e = search_index_record(c, d->id, id, d->props, data);
+    if (e == ERR_OK && status)
+        e = lclock_on_status(c, d, id, NULL, status);
+    if (e == ERR_OK && status)
+        e = wf_notify(c, assignees, d->id, id, "assigned", status, NULL);
+    if (e == ERR_OK && status)
+        e = wf_auto_after_write(c, d, id);
     if (e != ERR_OK)
         return e;
     *out_id = id;
@@ -386,10 +406,14 @@ update_record(struct ctx *c, const struct app_def *d, const struct rec_target *t
         return app_db_fail(c, rc);
     rc = db_step(res);
     int64_t cur_rev = 0, created_at = 0;
-    json_t *current = NULL;
-    const char *creator = NULL;
+    json_t *current = NULL, *assignees = NULL;
+    const char *creator = NULL, *status = NULL;
     if (rc == 1) {
         cur_rev = db_col_int(res, 1);
+        status = db_col_null(res, 2) ? NULL : arena_strdup(c->arena, db_col_text(res, 2));
+        assignees = db_col_null(res, 3) ? NULL : json_loadb(db_col_text(res, 3), db_col_len(res, 3), 0, NULL);
+        if (assignees)
+            arena_defer(c->arena, decref, assignees);
         current = json_loadb(db_col_text(res, 4), db_col_len(res, 4), 0, NULL);
         creator = arena_strdup(c->arena, db_col_text(res, 5));
         created_at = db_col_int(res, 6);
@@ -445,8 +469,8 @@ update_record(struct ctx *c, const struct app_def *d, const struct rec_target *t
         return e;
     char *text = dump(c, data);
     int64_t new_rev = cur_rev + 1;
-    const char *wire =
-        rec_render(c, d, id, new_rev, creator, created_at, c->who.login, c->now, data);
+    const char *wire = rec_render(c, d, id, new_rev, creator, created_at, c->who.login, c->now,
+                                  data, status, assignees);
     struct db_param u[] = { DBP_INT(d->id),         DBP_INT(id),     DBP_INT(new_rev),
                             DBP_TEXT(text),         DBP_TEXT(c->who.login), DBP_INT(c->now),
                             DBP_TEXT(wire),         DBP_INT(d->render_rev) };
@@ -458,6 +482,8 @@ update_record(struct ctx *c, const struct app_def *d, const struct rec_target *t
         e = acl_bits_refresh(c, d, id);
     if (e == ERR_OK)
         e = search_index_record(c, d->id, id, d->props, data);
+    if (e == ERR_OK && status)
+        e = wf_auto_after_write(c, d, id);
     if (e != ERR_OK)
         return e;
     *out_id = id;
@@ -532,13 +558,17 @@ rec_restore(struct ctx *c, const struct app_def *d, int64_t id, int64_t *revisio
         return app_db_fail(c, rc);
     rc = db_step(res);
     int64_t rev = 0, created_at = 0;
-    const char *creator = NULL;
-    json_t *data = NULL;
+    const char *creator = NULL, *status = NULL;
+    json_t *data = NULL, *assignees = NULL;
     if (rc == 1) {
         rev = db_col_int(res, 0);
         data = json_loadb(db_col_text(res, 1), db_col_len(res, 1), 0, NULL);
         creator = arena_strdup(c->arena, db_col_text(res, 2));
         created_at = db_col_int(res, 3);
+        status = db_col_null(res, 4) ? NULL : arena_strdup(c->arena, db_col_text(res, 4));
+        assignees = db_col_null(res, 5) ? NULL : json_loadb(db_col_text(res, 5), db_col_len(res, 5), 0, NULL);
+        if (assignees)
+            arena_defer(c->arena, decref, assignees);
     }
     db_res_free(res);
     if (rc < 0)
@@ -552,8 +582,8 @@ rec_restore(struct ctx *c, const struct app_def *d, int64_t id, int64_t *revisio
     if (e != ERR_OK)
         return e;
     int64_t new_rev = rev + 1;
-    const char *wire =
-        rec_render(c, d, id, new_rev, creator, created_at, c->who.login, c->now, data);
+    const char *wire = rec_render(c, d, id, new_rev, creator, created_at, c->who.login, c->now,
+                                  data, status, assignees);
     struct db_param u[] = { DBP_INT(d->id),         DBP_INT(id),     DBP_INT(new_rev),
                             DBP_TEXT(c->who.login), DBP_INT(c->now), DBP_TEXT(wire),
                             DBP_INT(d->render_rev) };
@@ -592,10 +622,14 @@ app_rerender_records(struct ctx *c, const struct app_def *live)
             json_t *data = json_loadb(db_col_text(res, 2), db_col_len(res, 2), 0, NULL);
             if (!data)
                 data = json_object();
+            json_t *as = db_col_null(res, 8)
+                             ? NULL
+                             : json_loadb(db_col_text(res, 8), db_col_len(res, 8), 0, NULL);
             ids[n] = db_col_int(res, 0);
             wires[n] = rec_render(&cc, live, ids[n], db_col_int(res, 1), db_col_text(res, 3),
                                   db_col_int(res, 4), db_col_text(res, 5), db_col_int(res, 6),
-                                  data);
+                                  data, db_col_null(res, 7) ? NULL : db_col_text(res, 7), as);
+            json_decref(as);
             json_decref(data);
             n++;
         }
@@ -614,4 +648,78 @@ app_rerender_records(struct ctx *c, const struct app_def *live)
             return ERR_OK;
         last = ids[n - 1];
     }
+}
+
+enum err
+rec_merge_values(struct ctx *c, const struct app_def *d, int64_t id, const json_t *current,
+                 const json_t *in, const char *prefix, json_t **out)
+{
+    struct hook_arg ha;
+    struct value_hooks hooks;
+    hooks_init(&hooks, &ha, c, d->id, id);
+    *out = NULL;
+    enum err e = value_apply(c, d->props, in, current, VALUE_UPDATE, prefix, &hooks, out, NULL);
+    if (e == ERR_OK && ha.err != ERR_OK)
+        e = fail_set(c->fail, ha.err, NULL);
+    if (e != ERR_OK) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return e;
+}
+
+enum err
+rec_wf_store(struct ctx *c, const struct app_def *d, const struct rec_wf_write *w)
+{
+    struct db_param p[] = { DBP_INT(d->id), DBP_INT(w->id) };
+    struct db_res *res = NULL;
+    int rc = db_query(c->db, REC_SQL_WF_ROW, p, 2, &res);
+    if (rc != DB_OK)
+        return app_db_fail(c, rc);
+    rc = db_step(res);
+    json_t *stored = NULL;
+    const char *creator = NULL;
+    int64_t created_at = 0;
+    if (rc == 1) {
+        stored = json_loadb(db_col_text(res, 0), db_col_len(res, 0), 0, NULL);
+        creator = arena_strdup(c->arena, db_col_text(res, 1));
+        created_at = db_col_int(res, 2);
+    }
+    db_res_free(res);
+    if (rc < 0)
+        return app_db_fail(c, rc);
+    if (rc == 0)
+        return rec_not_found(c, w->id);
+    if (!stored)
+        stored = json_object();
+    arena_defer(c->arena, decref, stored);
+    const json_t *data = w->data ? w->data : stored;
+    enum err e = ERR_OK;
+    if (w->data)
+        e = write_unique(c, d, w->id, w->data, "record", true);
+    if (e != ERR_OK)
+        return e;
+    char *text = dump(c, data);
+    const char *wire = rec_render(c, d, w->id, w->revision, creator, created_at, c->who.login,
+                                  c->now, data, w->status, w->assignees);
+    struct db_param u[] = { DBP_INT(d->id),
+                            DBP_INT(w->id),
+                            DBP_INT(w->revision),
+                            w->data ? DBP_TEXT(text) : DBP_NULL,
+                            DBP_TEXT(c->who.login),
+                            DBP_INT(c->now),
+                            DBP_TEXT(wire),
+                            DBP_INT(d->render_rev),
+                            w->status ? DBP_TEXT(w->status) : DBP_NULL,
+                            DBP_TEXT(w->assignees ? dump(c, w->assignees) : "[]"),
+                            DBP_INT(w->enters_status ? 1 : 0) };
+    rc = db_exec(c->db, REC_SQL_WF_STORE, u, 11, NULL);
+    if (rc != DB_OK)
+        return app_db_fail(c, rc);
+    e = rec_snapshot(c, d->id, w->id, w->revision, w->action, text, w->reason, w->detail_json);
+    if (e == ERR_OK)
+        e = acl_bits_refresh(c, d, w->id);
+    if (e == ERR_OK && w->data)
+        e = search_index_record(c, d->id, w->id, d->props, data);
+    return e;
 }
