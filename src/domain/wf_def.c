@@ -10,6 +10,7 @@
 #include "core/strbuf.h"
 #include "db/db.h"
 #include "domain/field.h"
+#include "domain/numbering.h"
 #include "domain/query.h"
 #include "domain/wf_sql.h"
 
@@ -190,7 +191,11 @@ norm_sets(struct ctx *c, const struct app_def *d, const json_t *in, const char *
         if (field_type_is_system(field_type(t)) || strcmp(t, "SUBTABLE") == 0 ||
             strcmp(t, "CALC") == 0 || strcmp(t, "FILE") == 0)
             return bad(c, k, MSG_NOT_WRITABLE, NULL);
-        if (!json_is_string(v) && !json_is_array(v))
+        const char *why;
+        if (json_is_object(v) && !num_spec_valid(v, &why))
+            return bad(c, arena_printf(c->arena, "%s[%zu].value.%s", key, i, why), MSG_BAD_PARAM,
+                       NULL);
+        if (!json_is_string(v) && !json_is_array(v) && !json_is_object(v))
             return bad(c, arena_printf(c->arena, "%s[%zu].value", key, i), MSG_BAD_TYPE, NULL);
         json_array_append_new(out, json_pack("{s:s,s:O}", "field", field, "value", v));
     }

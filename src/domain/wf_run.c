@@ -11,6 +11,7 @@
 #include "domain/acl.h"
 #include "domain/audit.h"
 #include "domain/lclock.h"
+#include "domain/numbering.h"
 #include "domain/record.h"
 #include "domain/wf_sql.h"
 
@@ -120,13 +121,14 @@ fn_value(struct ctx *c, const char *v)
     return v;
 }
 
-/* The action's field writes as a kintone write record ({code:{value}}), or NULL. */
-static json_t *
-set_input(struct ctx *c, const json_t *action)
+/* The action's field writes as a kintone write record ({code:{value}}) in *out, or NULL. */
+static enum err
+set_input(struct ctx *c, const json_t *action, json_t **out)
 {
     const json_t *sets = json_object_get(action, "set");
+    *out = NULL;
     if (!json_array_size(sets))
-        return NULL;
+        return ERR_OK;
     json_t *in = owned(c, json_object());
     size_t i;
     const json_t *s;
@@ -135,7 +137,13 @@ set_input(struct ctx *c, const json_t *action)
         const char *field = json_string_value(json_object_get(s, "field"));
         const json_t *v = json_object_get(s, "value");
         json_t *val;
-        if (json_is_string(v) && strcmp(json_string_value(v), "LOGINUSER()") == 0)
+        if (json_is_object(v)) { /* a number drawn from a sequence (収受番号) */
+            const char *text;
+            enum err e = num_next_formatted(c, v, &text);
+            if (e != ERR_OK)
+                return e;
+            val = json_string(text);
+        } else if (json_is_string(v) && strcmp(json_string_value(v), "LOGINUSER()") == 0)
             val = json_pack("{s:s}", "code", c->who.login ? c->who.login : "");
         else if (json_is_string(v))
             val = json_string(fn_value(c, json_string_value(v)));
@@ -149,7 +157,8 @@ set_input(struct ctx *c, const json_t *action)
         }
         json_object_set_new(in, field, json_pack("{s:o}", "value", val));
     }
-    return in;
+    *out = in;
+    return ERR_OK;
 }
 
 static json_t *
@@ -301,7 +310,10 @@ run(struct ctx *c, const struct app_def *d, const struct wf_request *rq, const c
 
     /* revision 1: the action, with its field writes */
     json_t *data = NULL;
-    json_t *in = set_input(c, action);
+    json_t *in;
+    e = set_input(c, action, &in);
+    if (e != ERR_OK)
+        return e;
     if (in) {
         e = rec_merge_values(c, d, rq->id, r.data, in, prefix && *prefix ? prefix : "record",
                              &data);

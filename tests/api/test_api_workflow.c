@@ -135,7 +135,8 @@ assignee(long id, int i)
     "'修正待ち':{'name':'修正待ち','index':'8','assignee':{'type':'ONE','entities':[{'entity':{'type':'CREATOR'}}]},'applicantLabel':'修正依頼中'}," \
     "'取下げ':{'name':'取下げ','index':'9'}}," \
     "'actions':[" \
-    "{'name':'受付する','from':'受付中','to':'受付','set':[{'field':'受付日','value':'TODAY()'}]}," \
+    "{'name':'受付する','from':'受付中','to':'受付','set':[{'field':'受付日','value':'TODAY()'},"  \
+    "{'field':'収受番号','value':{'sequence':'収受','format':'世都計第{n:4}号'}}]}," \
     "{'name':'審査開始','from':'受付','to':'審査中','set':[{'field':'担当者','value':'LOGINUSER()'}]}," \
     "{'name':'確認依頼','from':'審査中','to':'係長確認'}," \
     "{'name':'修正依頼','from':'審査中','to':'修正待ち','reason':'REQUIRED'}," \
@@ -197,7 +198,8 @@ setup(void **state)
                  "'options':{'全部':{'label':'全部','index':'0'},'一部':{'label':'一部','index':'1'}}},"
                  "'受付日':{'type':'DATE','code':'受付日','label':'受付日'},"
                  "'決裁日':{'type':'DATE','code':'決裁日','label':'決裁日'},"
-                 "'担当者':{'type':'USER_SELECT','code':'担当者','label':'担当者'}}");
+                 "'担当者':{'type':'USER_SELECT','code':'担当者','label':'担当者'},"
+                 "'収受番号':{'type':'SINGLE_LINE_TEXT','code':'収受番号','label':'収受番号'}}");
     plain_app = app_q("{'件名':{'type':'SINGLE_LINE_TEXT','code':'件名','label':'件名'}}");
     /* the viewer may only look */
     th_sendq("PUT", "/k/v1/preview/app/acl.json",
@@ -286,6 +288,7 @@ test_full_chain(void **state)
     assert_string_equal(th_str(r->json, "record.$revision.value"), "3");
     assert_non_null(th_str(r->json, "record.受付日.value"));
     assert_true(strlen(th_str(r->json, "record.受付日.value")) == 10);
+    assert_string_equal(th_str(r->json, "record.収受番号.value"), "世都計第0001号");
     assert_string_equal(status_of("t1", id), "受付");
 
     /* 審査開始 names the 担当者 (LOGINUSER()) who becomes the ONE assignee */
@@ -415,6 +418,13 @@ test_bulk_all_or_nothing(void **state)
     TH_EXPECT_STATUS(200);
     assert_string_equal(status_of("t1", a), "受付");
     assert_string_equal(status_of("t1", b), "受付");
+    /* the rolled-back attempt gave its 収受番号 back: the two are consecutive */
+    const struct th_resp *ra = th_getf("/k/v1/record.json?app=%ld&id=%ld", app, a);
+    int na = atoi(th_str(ra->json, "record.収受番号.value") + strlen("世都計第"));
+    const struct th_resp *rb = th_getf("/k/v1/record.json?app=%ld&id=%ld", app, b);
+    int nb = atoi(th_str(rb->json, "record.収受番号.value") + strlen("世都計第"));
+    assert_int_equal(nb, na + 1);
+    assert_int_equal(na, 3); /* chain: 1, 部長 path: 2 (withdrawal never received) */
     /* bad input */
     asf("t1", "PUT", "/k/v1/records/status.json", "{'app':%ld,'records':[{'action':'受付する'}]}",
         app);

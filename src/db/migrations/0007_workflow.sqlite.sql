@@ -53,3 +53,10 @@ CREATE TABLE wf_rule_runs (
     at INTEGER NOT NULL,
     PRIMARY KEY (app_id, record_id, rule, status_rev)
 );
+-- Numbering (収受番号, 受付番号 ...): one counter per sequence name and period (e.g. fiscal year).
+CREATE TABLE sequences (
+    name TEXT NOT NULL,
+    period TEXT NOT NULL,
+    next INTEGER NOT NULL,
+    PRIMARY KEY (name, period)
+);
