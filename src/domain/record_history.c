@@ -1,6 +1,6 @@
-/* Record history: revision lists with field-by-field diffs, the record as of a revision or a
- * time, and revert. Snapshots hold stored data (value.h); they are rendered with the app's
- * fields as they are now, so a diff compares what a GET would have shown. See
+/* Record history: revision lists with field-by-field diffs and the record as of a revision or
+ * a time (revert is record_revert.c). Snapshots hold stored data (value.h); they are rendered
+ * with the app's fields as they are now, so a diff compares what a GET would have shown. See
  * record_history.h and docs/api.md "History". */
 #include "domain/record_history.h"
 
@@ -8,12 +8,10 @@
 #include "core/clock.h"
 #include "db/db.h"
 #include "domain/acl.h"
-#include "domain/audit.h"
 #include "domain/field.h"
+#include "domain/record_history_int.h"
 #include "domain/record_history_sql.h"
 #include "domain/record_int.h"
-#include "domain/record_sql.h"
-#include "domain/search.h"
 #include "domain/value.h"
 
 #include <stdint.h>
@@ -30,9 +28,8 @@ decref(void *p)
     json_decref(p);
 }
 
-/* Hands a new reference to the request arena (NULL passes through). */
-static json_t *
-keep(struct ctx *c, json_t *j)
+json_t *
+his_keep(struct ctx *c, json_t *j)
 {
     if (j)
         arena_defer(c->arena, decref, j);
@@ -53,8 +50,8 @@ user_json(struct ctx *c, const char *login)
                      name ? name : login ? login : "");
 }
 
-static bool
-same(const json_t *a, const json_t *b)
+bool
+his_same(const json_t *a, const json_t *b)
 {
     if (!a || !b)
         return a == b;
@@ -80,19 +77,13 @@ listed(const char *const *codes, const char *code)
 
 /* ---- who may see what ----------------------------------------------------------------- */
 
-struct head {
-    int64_t revision, created_at;
-    bool deleted;
-    const char *creator;
-};
-
 struct view {
     const char **hidden; /* NULL-terminated: fields the caller may not see on this record */
     bool show_removed;   /* values of fields deleted from the app since */
 };
 
-static enum err
-head_load(struct ctx *c, const struct app_def *d, int64_t id, struct head *h, bool *found)
+enum err
+his_head_load(struct ctx *c, const struct app_def *d, int64_t id, struct head *h, bool *found)
 {
     struct db_param p[] = { DBP_INT(d->id), DBP_INT(id) };
     struct db_res *res = NULL;
@@ -119,7 +110,7 @@ static enum err
 his_access(struct ctx *c, const struct app_def *d, int64_t id, struct head *h, struct view *v)
 {
     bool found;
-    enum err e = head_load(c, d, id, h, &found);
+    enum err e = his_head_load(c, d, id, h, &found);
     if (e != ERR_OK)
         return e;
     if (!found)
@@ -154,13 +145,6 @@ his_access(struct ctx *c, const struct app_def *d, int64_t id, struct head *h, s
 
 /* ---- snapshots ------------------------------------------------------------------------ */
 
-struct snap {
-    int64_t revision, at;
-    const char *action, *actor, *reason, *status;
-    json_t *data, *detail, *assignees; /* arena-owned; assignees may be NULL */
-    json_t *wire; /* visible fields in wire shape (snap_wire), arena-owned */
-};
-
 /* Reads the row (columns HIS_COLS) into s; every string and JSON lives in the arena. */
 static void
 snap_read(struct ctx *c, struct db_res *res, struct snap *s)
@@ -170,21 +154,20 @@ snap_read(struct ctx *c, struct db_res *res, struct snap *s)
     s->action = arena_strdup(c->arena, db_col_text(res, 1));
     s->actor = arena_strdup(c->arena, db_col_text(res, 2));
     s->at = db_col_int(res, 3);
-    s->data = keep(c, json_loadb(db_col_text(res, 4), db_col_len(res, 4), 0, NULL));
+    s->data = his_keep(c, json_loadb(db_col_text(res, 4), db_col_len(res, 4), 0, NULL));
     if (!json_is_object(s->data))
-        s->data = keep(c, json_object());
+        s->data = his_keep(c, json_object());
     s->reason = arena_strdup(c->arena, db_col_text(res, 5));
-    s->detail = keep(c, json_loadb(db_col_text(res, 6), db_col_len(res, 6), 0, NULL));
+    s->detail = his_keep(c, json_loadb(db_col_text(res, 6), db_col_len(res, 6), 0, NULL));
     if (!json_is_object(s->detail))
-        s->detail = keep(c, json_object());
+        s->detail = his_keep(c, json_object());
     s->status = db_col_null(res, 7) ? NULL : arena_strdup(c->arena, db_col_text(res, 7));
     if (!db_col_null(res, 8))
-        s->assignees = keep(c, json_loadb(db_col_text(res, 8), db_col_len(res, 8), 0, NULL));
+        s->assignees = his_keep(c, json_loadb(db_col_text(res, 8), db_col_len(res, 8), 0, NULL));
 }
 
-/* Runs sql and reads up to max rows into *out (arena array); *n = rows read. */
-static enum err
-snap_query(struct ctx *c, const char *sql, const struct db_param *p, int np, int64_t max,
+enum err
+his_snap_query(struct ctx *c, const char *sql, const struct db_param *p, int np, int64_t max,
            struct snap **out, int64_t *n)
 {
     struct db_res *res = NULL;
@@ -252,7 +235,7 @@ snap_wire(struct ctx *c, const struct app_def *d, const struct view *v, struct s
             if (!json_object_get(d->props, code))
                 json_object_set_new(w, code, unknown_member(m));
         }
-    s->wire = keep(c, w);
+    s->wire = his_keep(c, w);
 }
 
 /* ---- diffs ---------------------------------------------------------------------------- */
@@ -366,7 +349,7 @@ diff_member(const char *code, const json_t *def, const json_t *b, const json_t *
         return;
     const json_t *av = json_object_get(a, "value");
     const json_t *bv = b ? json_object_get(b, "value") : NULL;
-    if (b ? same(bv, av) : wire_empty(av))
+    if (b ? his_same(bv, av) : wire_empty(av))
         return;
     const char *type = json_string_value(json_object_get(a, "type"));
     if (!type)
@@ -464,7 +447,7 @@ entry(struct ctx *c, const struct app_def *d, const struct view *v, const struct
         json_object_set_new(e, "status",
                             json_pack("{s:s?, s:s?}", "from", before, "to", s->status));
     const json_t *ba = prev ? prev->assignees : NULL;
-    if (!same(ba ? ba : json_null(), s->assignees ? s->assignees : json_null()) &&
+    if (!his_same(ba ? ba : json_null(), s->assignees ? s->assignees : json_null()) &&
         !(wire_empty(ba) && wire_empty(s->assignees)))
         json_object_set_new(e, "assignees",
                             json_pack("{s:o, s:o}", "from", assignees_wire(c, ba), "to",
@@ -546,7 +529,7 @@ timeline(struct ctx *c, const struct app_def *d, const struct his_query *q,
          const struct snap *outs, int64_t nout, bool page_has_first, const json_t *entries,
          json_t *out)
 {
-    struct comment_page cp = { .items = keep(c, json_array()) };
+    struct comment_page cp = { .items = his_keep(c, json_array()) };
     if (nout > 0) {
         int64_t from = page_has_first ? INT64_MIN : outs[0].at, to = INT64_MAX, next;
         struct db_param p[] = { DBP_INT(d->id), DBP_INT(q->id),
@@ -561,7 +544,7 @@ timeline(struct ctx *c, const struct app_def *d, const struct his_query *q,
         if (e != ERR_OK)
             return e;
     }
-    json_t *tl = keep(c, json_array());
+    json_t *tl = his_keep(c, json_array());
     size_t ri = 0, ci = 0, nc = json_array_size(cp.items);
     while ((int64_t)ri < nout || ci < nc) {
         if ((int64_t)ri < nout && (ci >= nc || outs[ri].at <= cp.times[ci]))
@@ -608,7 +591,7 @@ his_list(struct ctx *c, const struct app_def *d, const struct his_query *q, json
     struct db_param p[] = { DBP_INT(d->id), DBP_INT(q->id), DBP_INT(lim), DBP_INT(off) };
     struct snap *rows;
     int64_t n;
-    e = snap_query(c, q->asc ? HIS_SQL_PAGE_ASC : HIS_SQL_PAGE_DESC, p, 4, lim, &rows, &n);
+    e = his_snap_query(c, q->asc ? HIS_SQL_PAGE_ASC : HIS_SQL_PAGE_DESC, p, 4, lim, &rows, &n);
     if (e != ERR_OK)
         return e;
     if (!q->asc)
@@ -621,10 +604,10 @@ his_list(struct ctx *c, const struct app_def *d, const struct his_query *q, json
     int64_t first = q->asc ? (q->offset > 0 && n > 0 ? 1 : 0) : (n == q->limit + 1 ? 1 : 0);
     for (int64_t i = 0; i < n; i++)
         snap_wire(c, d, &v, &rows[i]);
-    json_t *entries = keep(c, json_array());
+    json_t *entries = his_keep(c, json_array());
     for (int64_t i = first; i < n; i++)
         json_array_append_new(entries, entry(c, d, &v, i > 0 ? &rows[i - 1] : NULL, &rows[i]));
-    json_t *res = keep(c, json_object());
+    json_t *res = his_keep(c, json_object());
     json_object_set_new(res, "history", q->asc ? json_incref(entries) : reversed(entries));
     json_object_set_new(res, "total", json_string(i64s(c, total)));
     if (q->with_comments) {
@@ -651,7 +634,7 @@ his_asof(struct ctx *c, const struct app_def *d, int64_t id, int64_t revision, i
     struct db_param p[] = { DBP_INT(d->id), DBP_INT(id), DBP_INT(revision > 0 ? revision : at) };
     struct snap *s;
     int64_t n;
-    e = snap_query(c, revision > 0 ? HIS_SQL_ONE : HIS_SQL_AT, p, 3, 1, &s, &n);
+    e = his_snap_query(c, revision > 0 ? HIS_SQL_ONE : HIS_SQL_AT, p, 3, 1, &s, &n);
     if (e != ERR_OK)
         return e;
     if (n == 0) {
@@ -672,7 +655,7 @@ his_asof(struct ctx *c, const struct app_def *d, int64_t id, int64_t revision, i
                              .status = s->status,
                              .assignees = s->assignees,
                              .data = s->data };
-    json_t *w = keep(c, value_to_wire(c, d->props, &row, NULL, rec_display_name, c));
+    json_t *w = his_keep(c, value_to_wire(c, d->props, &row, NULL, rec_display_name, c));
     for (const char **hc = v.hidden; hc && *hc; hc++)
         json_object_del(w, *hc);
     char when[24];
@@ -696,147 +679,4 @@ his_asof(struct ctx *c, const struct app_def *d, int64_t id, int64_t revision, i
     }
     *out = res;
     return ERR_OK;
-}
-
-/* ---- revert ----------------------------------------------------------------------------- */
-
-/* Fields whose value a user sets (not computed, not system). */
-static bool
-user_written(const json_t *def, enum ftype t)
-{
-    return field_type_has_value(t) && !field_type_is_system(t) && t != FT_CALC &&
-           !(t == FT_SINGLE_LINE_TEXT && *field_str(def, "expression"));
-}
-
-/* Not live: a deleted record comes back with restore, not revert; only managers learn that
- * it exists. */
-static enum err
-revert_gone(struct ctx *c, const struct app_def *d, int64_t id)
-{
-    struct head h;
-    bool found;
-    enum err e = head_load(c, d, id, &h, &found);
-    if (e != ERR_OK)
-        return e;
-    if (!found || !h.deleted || !(acl_app_rights(c, d) & ACL_MANAGE))
-        return rec_not_found(c, id);
-    fail_field(c->fail, "id", MSG_TEXT,
-               c->lang == LANG_EN
-                   ? "The record is deleted: restore it before reverting it to an earlier revision."
-                   : "削除されたレコードは以前の版に戻せません。先にレコードを復元してください。");
-    return ERR_INVALID;
-}
-
-static enum err
-revert(struct ctx *c, const struct app_def *d, int64_t id, int64_t to, int64_t expected,
-       const char *reason, int64_t *revision)
-{
-    struct db_param p[] = { DBP_INT(d->id), DBP_INT(id) };
-    struct db_res *res = NULL;
-    int rc = db_query(c->db, db_kind(c->db) == DB_PG ? REC_SQL_GET_FOR_UPDATE_PG : REC_SQL_GET, p,
-                      2, &res);
-    if (rc != DB_OK)
-        return app_db_fail(c, rc);
-    rc = db_step(res);
-    int64_t cur_rev = 0, created_at = 0;
-    json_t *current = NULL;
-    const char *creator = NULL;
-    if (rc == 1) {
-        cur_rev = db_col_int(res, 1);
-        current = keep(c, json_loadb(db_col_text(res, 4), db_col_len(res, 4), 0, NULL));
-        creator = arena_strdup(c->arena, db_col_text(res, 5));
-        created_at = db_col_int(res, 6);
-    }
-    db_res_free(res);
-    if (rc < 0)
-        return app_db_fail(c, rc);
-    if (rc == 0)
-        return revert_gone(c, d, id);
-    if (!json_is_object(current))
-        current = keep(c, json_object());
-    enum err e = acl_record(c, d, id, ACL_EDIT);
-    if (e != ERR_OK)
-        return e;
-    if (expected != -1 && expected != cur_rev)
-        return fail_set(c->fail, ERR_REVISION, NULL);
-    struct snap *old = NULL;
-    int64_t n = 0;
-    if (to >= 1 && to < cur_rev) {
-        struct db_param q[] = { DBP_INT(d->id), DBP_INT(id), DBP_INT(to) };
-        e = snap_query(c, HIS_SQL_ONE, q, 3, 1, &old, &n);
-        if (e != ERR_OK)
-            return e;
-    }
-    if (n == 0) {
-        fail_field(c->fail, "revision", MSG_BAD_PARAM, NULL);
-        return ERR_INVALID;
-    }
-    /* the old values of the fields the app has now; a field added since kept no value then
-     * and keeps today's, a field deleted since cannot come back */
-    json_t *target = keep(c, json_deep_copy(current));
-    json_t *touched = keep(c, json_object());
-    const char *code;
-    json_t *def;
-    json_object_foreach(d->props, code, def)
-    {
-        enum ftype t = field_def_type(def);
-        const json_t *was = json_object_get(old->data, code);
-        if (!field_type_has_value(t) || field_type_is_system(t) || !was)
-            continue;
-        if (user_written(def, t) && !same(json_object_get(current, code), was))
-            json_object_set_new(touched, code, json_object());
-        json_object_set(target, code, (json_t *)was);
-    }
-    /* the caller must be able to write every field the revert changes */
-    e = acl_check_write(c, d, id, touched);
-    if (e != ERR_OK)
-        return e;
-    /* formulas and required fields as an update that sends nothing would have them */
-    struct value_sys sys;
-    memset(&sys, 0, sizeof(sys));
-    sys.creator = creator;
-    sys.has_creator = true;
-    sys.created_at = created_at;
-    sys.has_created_at = true;
-    json_t *data = NULL;
-    e = value_apply(c, d->props, NULL, target, VALUE_UPDATE, "record", NULL, &data, &sys);
-    keep(c, data);
-    if (e != ERR_OK)
-        return e;
-    e = rec_write_unique(c, d, id, data, "record");
-    if (e != ERR_OK)
-        return e;
-    char *text = json_dumps(data, JSON_COMPACT);
-    arena_defer(c->arena, free, text);
-    int64_t new_rev = cur_rev + 1;
-    const char *wire =
-        rec_render(c, d, id, new_rev, creator, created_at, c->who.login, c->now, data);
-    struct db_param u[] = { DBP_INT(d->id),         DBP_INT(id),     DBP_INT(new_rev),
-                            DBP_TEXT(text),         DBP_TEXT(c->who.login), DBP_INT(c->now),
-                            DBP_TEXT(wire),         DBP_INT(d->render_rev) };
-    rc = db_exec(c->db, REC_SQL_UPDATE, u, 8, NULL);
-    if (rc != DB_OK)
-        return app_db_fail(c, rc);
-    const char *detail = arena_printf(c->arena, "{\"to\":%lld}", (long long)to);
-    e = rec_snapshot(c, d->id, id, new_rev, "revert", text, reason, detail);
-    if (e == ERR_OK)
-        e = acl_bits_refresh(c, d, id);
-    if (e == ERR_OK)
-        e = search_index_record(c, d->id, id, d->props, data);
-    if (e != ERR_OK)
-        return e;
-    audit_note(c, "record",
-               json_pack("{s:I, s:I}", "app", (json_int_t)d->id, "id", (json_int_t)id));
-    audit_note(c, "revert", json_pack("{s:I, s:I}", "to", (json_int_t)to, "revision",
-                                      (json_int_t)new_rev));
-    *revision = new_rev;
-    return ERR_OK;
-}
-
-/* Field errors never name a field the caller may not see (acl_scrub_errors). */
-enum err
-his_revert(struct ctx *c, const struct app_def *d, int64_t id, int64_t to,
-           int64_t expected_revision, const char *reason, int64_t *revision)
-{
-    return acl_scrub_errors(c, d, revert(c, d, id, to, expected_revision, reason, revision));
 }
