@@ -29,5 +29,9 @@ enum err rec_not_found(struct ctx *c, int64_t id);
 enum err rec_snapshot(struct ctx *c, int64_t app_id, int64_t id, int64_t revision,
                       const char *action, const char *data_text, const char *reason,
                       const char *detail_json) MUST_CHECK;
+/* Replaces record id's rows in the unique index with those of data; a value another record
+ * holds becomes a field error "<prefix>.<code>.value" (ERR_INVALID). For record_history.c. */
+enum err rec_write_unique(struct ctx *c, const struct app_def *d, int64_t id, const json_t *data,
+                          const char *prefix) MUST_CHECK;
 
 #endif

@@ -144,6 +144,13 @@ write_unique(struct ctx *c, const struct app_def *d, int64_t id, const json_t *d
 }
 
 enum err
+rec_write_unique(struct ctx *c, const struct app_def *d, int64_t id, const json_t *data,
+                 const char *prefix)
+{
+    return write_unique(c, d, id, data, prefix, true);
+}
+
+enum err
 rec_snapshot(struct ctx *c, int64_t app_id, int64_t id, int64_t revision, const char *action,
              const char *data_text, const char *reason, const char *detail_json)
 {
