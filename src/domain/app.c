@@ -338,6 +338,8 @@ migrate_field(struct ctx *c, int64_t app_id, const char *from, const char *to)
     if (to) {
         rc = db_exec(c->db, pg ? APP_SQL_RENAME_DATA_PG : APP_SQL_RENAME_DATA_SQLITE, p, 3, NULL);
         if (rc == DB_OK)
+            rc = db_exec(c->db, pg ? APP_SQL_RENAME_REVS_PG : APP_SQL_RENAME_REVS_SQLITE, p, 3, NULL);
+        if (rc == DB_OK)
             rc = db_exec(c->db, APP_SQL_RENAME_UNIQUE, q, 3, NULL);
         if (rc == DB_OK)
             rc = db_exec(c->db, APP_SQL_RENAME_SEARCH, q, 3, NULL);

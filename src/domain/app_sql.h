@@ -55,6 +55,14 @@
 #define APP_SQL_RENAME_DATA_PG                                                                     \
     "UPDATE records SET data = (data - $2::text) || jsonb_build_object($3::text, data -> $2::text) " \
     "WHERE app_id = $1 AND data -> $2::text IS NOT NULL"
+/* the history keeps a renamed field's past values under its new code (a deleted field's stay
+ * where they were: history shows what was) */
+#define APP_SQL_RENAME_REVS_SQLITE                                                                 \
+    "UPDATE record_revisions SET data = json_set(json_remove(data, $2), $3, "                     \
+    "json_extract(data, $2)) WHERE app_id = $1 AND json_type(data, $2) IS NOT NULL"
+#define APP_SQL_RENAME_REVS_PG                                                                     \
+    "UPDATE record_revisions SET data = (data - $2::text) || "                                     \
+    "jsonb_build_object($3::text, data -> $2::text) WHERE app_id = $1 AND data -> $2::text IS NOT NULL"
 #define APP_SQL_DROP_DATA_SQLITE                                                                   \
     "UPDATE records SET data = json_remove(data, $2) WHERE app_id = $1 AND "                      \
     "json_type(data, $2) IS NOT NULL"

@@ -57,10 +57,13 @@ revert(struct ctx *c, const struct app_def *d, int64_t id, int64_t to, int64_t e
         return app_db_fail(c, rc);
     rc = db_step(res);
     int64_t cur_rev = 0, created_at = 0;
-    json_t *current = NULL;
-    const char *creator = NULL;
+    json_t *current = NULL, *assignees = NULL;
+    const char *creator = NULL, *status = NULL;
     if (rc == 1) {
         cur_rev = db_col_int(res, 1);
+        status = db_col_null(res, 2) ? NULL : arena_strdup(c->arena, db_col_text(res, 2));
+        if (!db_col_null(res, 3))
+            assignees = his_keep(c, json_loadb(db_col_text(res, 3), db_col_len(res, 3), 0, NULL));
         current = his_keep(c, json_loadb(db_col_text(res, 4), db_col_len(res, 4), 0, NULL));
         creator = arena_strdup(c->arena, db_col_text(res, 5));
         created_at = db_col_int(res, 6);
@@ -127,8 +130,9 @@ revert(struct ctx *c, const struct app_def *d, int64_t id, int64_t to, int64_t e
     char *text = json_dumps(data, JSON_COMPACT);
     arena_defer(c->arena, free, text);
     int64_t new_rev = cur_rev + 1;
-    const char *wire =
-        rec_render(c, d, id, new_rev, creator, created_at, c->who.login, c->now, data);
+    /* status and assignees stay as they are: the workflow owns them */
+    const char *wire = rec_render(c, d, id, new_rev, creator, created_at, c->who.login, c->now,
+                                  data, status, assignees);
     struct db_param u[] = { DBP_INT(d->id),         DBP_INT(id),     DBP_INT(new_rev),
                             DBP_TEXT(text),         DBP_TEXT(c->who.login), DBP_INT(c->now),
                             DBP_TEXT(wire),         DBP_INT(d->render_rev) };
