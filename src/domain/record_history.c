@@ -460,7 +460,8 @@ entry(struct ctx *c, const struct app_def *d, const struct view *v, const struct
 /* ---- the list --------------------------------------------------------------------------- */
 
 struct comment_page {
-    json_t *items;  /* comments.json shape plus "at", oldest first */
+    json_t *items;  /* comments.json shape plus "at", oldest first; opinions (意見) too, with
+                       "kind":"opinion" and their "status" */
     int64_t *times; /* created_at of each item */
     bool more;      /* HIS_COMMENTS_MAX reached */
 };
@@ -491,11 +492,16 @@ comments_between(struct ctx *c, const struct app_def *d, int64_t id, int64_t fro
             json_decref(mentions);
             mentions = json_array();
         }
-        json_array_append_new(
-            cp->items, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "id",
+        json_t *item = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "id",
                                  i64s(c, db_col_int(res, 0)), "text", db_col_text(res, 1),
                                  "createdAt", when, "at", when, "creator",
-                                 user_json(c, db_col_text(res, 3)), "mentions", mentions));
+                                 user_json(c, db_col_text(res, 3)), "mentions", mentions);
+        if (db_col_int(res, 5) == 1) {
+            json_object_set_new(item, "kind", json_string("opinion"));
+            json_object_set_new(item, "status", json_string(db_col_text(res, 6)));
+            json_object_del(item, "mentions");
+        }
+        json_array_append_new(cp->items, item);
     }
     db_res_free(res);
     return rc < 0 ? app_db_fail(c, rc) : ERR_OK;
@@ -549,9 +555,20 @@ timeline(struct ctx *c, const struct app_def *d, const struct his_query *q,
     while ((int64_t)ri < nout || ci < nc) {
         if ((int64_t)ri < nout && (ci >= nc || outs[ri].at <= cp.times[ci]))
             json_array_append_new(tl, tagged("revision", json_array_get(entries, ri++)));
-        else
-            json_array_append_new(tl, tagged("comment", json_array_get(cp.items, ci++)));
+        else {
+            json_t *it = json_array_get(cp.items, ci++);
+            const char *kind = json_string_value(json_object_get(it, "kind"));
+            json_array_append_new(tl, tagged(kind ? kind : "comment", it));
+        }
     }
+    /* the "comments" list is the comments alone (comments.json shape) */
+    json_t *only = his_keep(c, json_array());
+    size_t k;
+    json_t *it;
+    json_array_foreach(cp.items, k, it)
+    if (!json_object_get(it, "kind"))
+        json_array_append(only, it);
+    cp.items = only;
     if (q->asc) {
         json_object_set(out, "comments", cp.items);
         json_object_set(out, "timeline", tl);

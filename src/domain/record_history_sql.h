@@ -27,9 +27,12 @@
 #define HIS_SQL_NEXT_AT                                                                            \
     "SELECT at FROM record_revisions WHERE app_id = $1 AND record_id = $2 AND revision > $3 "      \
     "ORDER BY revision ASC LIMIT 1"
+/* comments and opinions (意見, with the status they were given at) of a time window */
 #define HIS_SQL_COMMENTS                                                                           \
-    "SELECT id, text, mentions, creator, created_at FROM comments WHERE app_id = $1 AND "         \
-    "record_id = $2 AND deleted_at IS NULL AND created_at >= $3 AND created_at < $4 "              \
-    "ORDER BY created_at ASC, id ASC LIMIT $5"
+    "SELECT id, text, mentions, creator, created_at, 0 AS kind, '' AS status FROM comments "      \
+    "WHERE app_id = $1 AND record_id = $2 AND deleted_at IS NULL AND created_at >= $3 AND "       \
+    "created_at < $4 UNION ALL SELECT id, text, '[]', creator, created_at, 1, status "            \
+    "FROM opinions WHERE app_id = $1 AND record_id = $2 AND created_at >= $3 AND "                \
+    "created_at < $4 ORDER BY 5, 6, 1 LIMIT $5"
 
 #endif

@@ -358,6 +358,23 @@ test_full_chain(void **state)
     assert_non_null(th_str(r->json, "record.決裁日.value"));
     assert_int_equal(th_count(r->json, "record.作業者.value"), 0);
 
+    /* the history shows each step with its reason, and the opinion in the timeline */
+    r = as_get("t1", "/k/v1/record/history.json?app=%ld&id=%ld&comments=true&order=asc", app, id);
+    TH_EXPECT_STATUS(200);
+    int opinions = 0, reasons = 0, statuses = 0;
+    for (long i = 0; i < th_count(r->json, "timeline"); i++) {
+        char path[64];
+        snprintf(path, sizeof(path), "timeline.%ld.kind", i);
+        opinions += strcmp(th_str(r->json, path), "opinion") == 0;
+        snprintf(path, sizeof(path), "timeline.%ld.reason", i);
+        const char *why = th_str(r->json, path);
+        reasons += why && strcmp(why, "面積の計算を確認") == 0;
+        snprintf(path, sizeof(path), "timeline.%ld.status.to", i);
+        statuses += th_str(r->json, path) != NULL;
+    }
+    assert_int_equal(opinions, 1);
+    assert_int_equal(reasons, 1);
+    assert_true(statuses >= 10);
     /* every step is in the revisions, with its reason */
     assert_true(sql_int("SELECT COUNT(*) FROM record_revisions WHERE app_id = $1 AND record_id = $2",
                         id) == revision_of(id));
