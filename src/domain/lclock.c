@@ -337,34 +337,33 @@ lclock_on_status(struct ctx *c, const struct app_def *d, int64_t record_id, cons
          to_stop = listed(cfg.stop, to);
     struct clock_row r;
     enum err e = load_row(c, d->id, record_id, &r);
-    if (e != ERR_OK || r.state == ST_STOPPED)
+    if (e != ERR_OK)
         return e;
+    bool resume = r.state == ST_PAUSED && !to_pause; /* the applicant replied */
+    bool start = r.state == ST_NONE && to_start;     /* receipt: day 0 */
+    bool halt = (r.state == ST_RUNNING || resume) && (to_pause || to_stop);
+    if (!resume && !start && !halt) /* includes every change of a stopped clock */
+        return ERR_OK;
     struct bizcal cal;
     e = calendar_load(c, &cal);
     if (e != ERR_OK)
         return e;
     int64_t today = lclock_day(c->now);
-    bool changed = false;
-    if (r.state == ST_PAUSED && !to_pause) { /* the applicant replied */
+    if (resume) {
         r.paused += open_between(&cal, r.since, today);
         r.since = today;
         r.state = ST_RUNNING;
-        changed = true;
     }
-    if (r.state == ST_NONE && to_start) { /* receipt: day 0 */
+    if (start) {
         r.state = ST_RUNNING;
         r.start = r.since = today;
         r.used = r.paused = 0;
         r.limit = cfg.days;
-        changed = true;
-    } else if (r.state == ST_RUNNING && (to_pause || to_stop)) {
+    } else if (halt) {
         r.used += open_between(&cal, r.since, today);
         r.since = today;
         r.state = to_stop ? ST_STOPPED : ST_PAUSED;
-        changed = true;
     }
-    if (!changed)
-        return ERR_OK;
     r.due = bizcal_add(&cal, r.start, r.limit + r.paused);
     r.days = r.used; /* since = today: nothing used yet in the current span */
     r.asof = today;
