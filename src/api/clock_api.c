@@ -84,7 +84,7 @@ api_records_clock_get(struct req *r, json_t *p)
     enum err e = api_load_app(r, p, "app", ACL_VIEW, &d);
     if (e != ERR_OK)
         return e;
-    if (!lclock_config(&d, &cfg))
+    if (!lclock_config_read(&d, &cfg))
         return not_enabled(r);
     e = read_ids(r, p, &ids, &n);
     if (e != ERR_OK)

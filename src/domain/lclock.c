@@ -64,7 +64,7 @@ int_of(const json_t *v, int64_t *out)
 }
 
 bool
-lclock_config(const struct app_def *d, struct lclock_config *out)
+lclock_config_read(const struct app_def *d, struct lclock_config *out)
 {
     memset(out, 0, sizeof(*out));
     const json_t *cfg = json_object_get(d->root, "clock");
@@ -96,7 +96,7 @@ json_t *
 lclock_config_json(const struct app_def *d)
 {
     struct lclock_config cfg;
-    lclock_config(d, &cfg);
+    lclock_config_read(d, &cfg);
     const json_t *raw = json_object_get(d->root, "clock");
     json_t *out = json_object();
     json_object_set_new(out, "enable", json_boolean(json_is_true(json_object_get(raw, "enable"))));
@@ -331,7 +331,7 @@ lclock_on_status(struct ctx *c, const struct app_def *d, int64_t record_id, cons
                  const char *to)
 {
     struct lclock_config cfg;
-    if (!lclock_config(d, &cfg) || !to || (from && strcmp(from, to) == 0))
+    if (!lclock_config_read(d, &cfg) || !to || (from && strcmp(from, to) == 0))
         return ERR_OK;
     bool to_start = listed(cfg.start, to), to_pause = listed(cfg.pause, to),
          to_stop = listed(cfg.stop, to);

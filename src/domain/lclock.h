@@ -33,7 +33,7 @@ struct lclock_config {
     const json_t *start, *pause, *stop;
 };
 /* false (and a disabled *out) when the app has no enabled clock. */
-bool lclock_config(const struct app_def *d, struct lclock_config *out);
+bool lclock_config_read(const struct app_def *d, struct lclock_config *out);
 
 /* The Japan date (days since 1970-01-01) of a Unix time. */
 int64_t lclock_day(int64_t unix_secs);

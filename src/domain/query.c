@@ -97,7 +97,7 @@ clock_enabled(struct ctx *c, int64_t app_id)
         return false;
     fail_init(&quiet, c->arena, c->lang);
     c->fail = &quiet;
-    bool ok = app_load(c, app_id, c->preview, &d) == ERR_OK && lclock_config(&d, &cfg);
+    bool ok = app_load(c, app_id, c->preview, &d) == ERR_OK && lclock_config_read(&d, &cfg);
     c->fail = saved;
     return ok;
 }
