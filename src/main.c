@@ -18,6 +18,7 @@ static const struct {
     { "group", cmd_group, "groups (roles) and their members" },
     { "token", cmd_token, "create API tokens" },
     { "record", cmd_record, "restore deleted records" },
+    { "calendar", cmd_calendar, "open days (開庁日): holidays, closures, legal clock refresh" },
 };
 
 static void

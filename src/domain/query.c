@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "core/strbuf.h"
 #include "domain/app.h"
+#include "domain/lclock.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -57,6 +58,66 @@ static const struct {
     { "STATUS", QS_STR, OPS_EQ | OPS_IN, 0, "status", true },
     { "STATUS_ASSIGNEE", QS_ARR, OPS_IN, QF_LOGINUSER, "assignees", false },
 };
+
+/* The legal clock's pseudo-fields (lclock.h), for apps whose clock is enabled: the due date
+ * compares like a DATE field, the open days used like a NUMBER, and "$overdue" is
+ * "true"/"false" (computed for today by query_sql.c; "1"/"0" also accepted). */
+static const struct {
+    const char *code;
+    enum qsem sem;
+    unsigned ops, funcs;
+    const char *column;
+    bool sortable;
+} clock_fields[] = {
+    { "$due_date", QS_DATE, OPS_CMP, QF_DATE, "clock_due", true },
+    { "$days_used", QS_NUM, OPS_CMP | OPS_IN, 0, "clock_days", true },
+    { "$overdue", QS_FLAG, OPS_EQ | OPS_IN, 0, NULL, false },
+};
+
+static int
+clock_field(const char *code)
+{
+    for (size_t i = 0; i < sizeof(clock_fields) / sizeof(clock_fields[0]); i++)
+        if (strcmp(code, clock_fields[i].code) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Whether app_id has an enabled clock, in the version the request works on (preview under
+ * /k/v1/preview, where views and permissions are checked before a deploy). Errors of the
+ * lookup make the field unknown, as for a field of a vanished app. */
+static bool
+clock_enabled(struct ctx *c, int64_t app_id)
+{
+    struct app_def d;
+    struct lclock_config cfg;
+    struct fail quiet;
+    struct fail *saved = c->fail;
+    if (!c->db)
+        return false;
+    fail_init(&quiet, c->arena, c->lang);
+    c->fail = &quiet;
+    bool ok = app_load(c, app_id, c->preview, &d) == ERR_OK && lclock_config_read(&d, &cfg);
+    c->fail = saved;
+    return ok;
+}
+
+static enum err
+resolve_clock(struct ctx *c, int64_t app_id, const char *code, int k, struct qfield *out)
+{
+    if (!clock_enabled(c, app_id))
+        return fail_set(c->fail, ERR_QUERY_FIELD, code);
+    memset(out, 0, sizeof(*out));
+    out->code = code;
+    out->name = code;
+    out->type = "__CLOCK__";
+    out->sem = clock_fields[k].sem;
+    out->ops = clock_fields[k].ops;
+    out->funcs = clock_fields[k].funcs;
+    out->column = clock_fields[k].column;
+    out->sortable = clock_fields[k].sortable;
+    return ERR_OK;
+}
 
 bool
 query_code_safe(const char *code)
@@ -204,10 +265,14 @@ resolve_related(struct ctx *c, const json_t *props, const char *code, const char
 }
 
 enum err
-query_resolve(struct ctx *c, const json_t *props, const char *code, struct qfield *out)
+query_resolve(struct ctx *c, int64_t app_id, const json_t *props, const char *code,
+              struct qfield *out)
 {
     const char *dot = strchr(code, '.');
     enum err e = ERR_OK;
+    int k = clock_field(code);
+    if (k >= 0)
+        return resolve_clock(c, app_id, code, k, out);
     if (!query_lookup(props, code, out)) {
         if (!dot || dot == code || !dot[1])
             return fail_set(c->fail, ERR_QUERY_FIELD, code);
@@ -229,13 +294,13 @@ query_field_expr(struct arena *a, const json_t *props, const char *code, enum db
 /* ORDER BY text (or an index column list with alias ""): the keys, then id unless the last
  * key is already id, in the last key's direction so that one index scan serves it. */
 static enum err
-order_sql(struct ctx *c, const json_t *props, enum db_kind kind, const struct qast *ast,
-          const char *alias, struct strbuf *sb)
+order_sql(struct ctx *c, int64_t app_id, const json_t *props, enum db_kind kind,
+          const struct qast *ast, const char *alias, struct strbuf *sb)
 {
     bool last_desc = true, ends_with_id = false;
     for (int i = 0; i < ast->nsorts; i++) {
         struct qfield f;
-        enum err e = query_resolve(c, props, ast->sorts[i].field, &f);
+        enum err e = query_resolve(c, app_id, props, ast->sorts[i].field, &f);
         if (e)
             return e;
         const char *x = query_sql_sort_expr(c->arena, &f, kind, alias);
@@ -290,7 +355,7 @@ query_compile(struct ctx *c, int64_t app_id, const json_t *props, const char *qu
     out->where = sb.buf;
 
     strbuf_init(&sb, c->arena, 0);
-    e = order_sql(c, props, kind, &ast, "r.", &sb);
+    e = order_sql(c, app_id, props, kind, &ast, "r.", &sb);
     if (e)
         return e;
     out->order_by = sb.buf;
@@ -331,6 +396,8 @@ node_static(const struct qnode *n)
     }
     if (strchr(n->cond.field, '.'))
         return false; /* 関連レコード.f: another app's records */
+    if (clock_field(n->cond.field) >= 0)
+        return false; /* the legal clock moves with the calendar and the day */
     for (int i = 0; i < n->cond.nvals; i++)
         if (n->cond.vals[i].kind == QV_FUNC)
             return false;
@@ -411,7 +478,7 @@ query_ensure_view_index(struct ctx *c, int64_t app_id, const json_t *props, cons
     if (e)
         return e;
     strbuf_init(&keys, c->arena, 0);
-    e = order_sql(c, props, kind, &srt, "", &keys);
+    e = order_sql(c, app_id, props, kind, &srt, "", &keys);
     if (e)
         return e;
     strbuf_init(&cols, c->arena, 0);

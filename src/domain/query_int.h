@@ -99,6 +99,7 @@ enum qsem {
     QS_TEXT,     /* MULTI_LINE_TEXT: only like / is empty */
     QS_RICH,     /* RICH_TEXT: like / is empty through the search index */
     QS_CATEGORY, /* always empty */
+    QS_FLAG,     /* "true"/"false" computed by SQL ($overdue of the legal clock) */
 };
 
 /* Functions a field accepts as values. */
@@ -135,9 +136,10 @@ struct qrel {
     const char *filter;  /* filterCond ("" = none) */
 };
 
-/* Resolves code against props ("$id" and "関連レコード.f" included). ERR_QUERY_FIELD when
- * unknown or unsafe. */
-enum err query_resolve(struct ctx *c, const json_t *props, const char *code,
+/* Resolves code against props ("$id" and "関連レコード.f" included, and the legal clock's
+ * "$due_date", "$days_used", "$overdue" when app app_id has its clock enabled).
+ * ERR_QUERY_FIELD when unknown or unsafe. */
+enum err query_resolve(struct ctx *c, int64_t app_id, const json_t *props, const char *code,
                        struct qfield *out) MUST_CHECK;
 /* Same without recording an error. */
 bool query_lookup(const json_t *props, const char *code, struct qfield *out);

@@ -6,6 +6,7 @@
  * table at one "and" level sharing a single EXISTS so they hold in the same row. */
 #include "domain/query.h"
 #include "domain/acl.h"
+#include "domain/lclock.h"
 #include "domain/query_int.h"
 
 #include "core/arena.h"
@@ -735,12 +736,49 @@ in_scalar(struct qc *q, const struct qfield *f, const struct qcond *cd, const ch
     return ERR_OK;
 }
 
+/* "$overdue" of the legal clock (lclock.h): a running clock past its due date today (Japan
+ * time, as the clock counts), or one paused or stopped after it. Never NULL. */
+#define SQL_OVERDUE                                                                              \
+    "COALESCE((%sclock_state = 'running' AND %sclock_due < %s) OR "                              \
+    "(%sclock_state IN ('paused', 'stopped') AND %sclock_since > %sclock_due), FALSE)"
+
+static enum err
+flag_sql(struct qc *q, const struct qcond *cd, const struct qfield *f, const char **out)
+{
+    bool want[2] = { false, false };
+    for (int i = 0; i < cd->nvals; i++) {
+        const struct qval *v = &cd->vals[i];
+        if (v->kind == QV_FUNC)
+            return op_error(q, f);
+        if (!strcasecmp(v->text, "true") || !strcmp(v->text, "1"))
+            want[1] = true;
+        else if (!strcasecmp(v->text, "false") || !strcmp(v->text, "0"))
+            want[0] = true;
+        else
+            return bad_value(q, "「%s」は true / false ではありません。",
+                             "'%s' is not true or false.", v->text);
+    }
+    if (want[0] && want[1]) {
+        *out = "TRUE";
+        return ERR_OK;
+    }
+    char today[16];
+    clock_format_date(lclock_day(q->c->now), today);
+    const char *r = q->rec;
+    const char *x = arena_printf(q->a, SQL_OVERDUE, r, r, p_text(q, arena_strdup(q->a, today)),
+                                 r, r, r);
+    *out = want[1] ? x : arena_printf(q->a, "NOT %s", x);
+    return ERR_OK;
+}
+
 /* The positive form of an operator on f (EQ, comparisons, IN, EMPTY; not LIKE), on the
  * record or, with row, on the table row t. */
 static enum err
 pos_sql(struct qc *q, const struct qcond *cd, const struct qfield *f, enum qop op, bool row,
         const char **out)
 {
+    if (f->sem == QS_FLAG)
+        return flag_sql(q, cd, f, out);
     const char *x = (f->sem == QS_ARR || f->sem == QS_FILE || f->sem == QS_CATEGORY)
                         ? NULL
                         : expr(q->a, f, q->kind, q->rec, row);
@@ -885,7 +923,7 @@ known_func(const char *name)
 static enum err
 check_op(struct qc *q, const struct qcond *cd, struct qfield *f)
 {
-    enum err e = query_resolve(q->c, q->props, cd->field, f);
+    enum err e = query_resolve(q->c, q->app_id, q->props, cd->field, f);
     if (e)
         return e;
     for (int i = 0; i < cd->nvals; i++)

@@ -21,8 +21,11 @@
 
 #include <cmocka.h>
 
-/* generated table of migrations (build/gen/migrations.c) */
+/* generated table of migrations (build/gen/migrations.c); numbers may have gaps (reserved) */
+struct migration { int version; const char *name; const char *sqlite; const char *pg; };
+extern const struct migration db_migrations[];
 extern const int db_migrations_count;
+#define LAST_MIGRATION (db_migrations[db_migrations_count - 1].version)
 
 struct backend {
     const char *name;
@@ -600,8 +603,8 @@ test_migrate(void **state)
     assert_int_equal(ver, 0);
     migrate_ok(db);
     assert_int_equal(db_schema_version(db, &ver), DB_OK);
-    assert_int_equal(ver, db_migrations_count);
     assert_true(db_migrations_count >= 1);
+    assert_int_equal(ver, LAST_MIGRATION);
     /* second run: nothing to do */
     migrate_ok(db);
     int64_t n = 0;
@@ -629,7 +632,7 @@ test_migrate(void **state)
     assert_non_null(db2);
     migrate_ok(db2);
     assert_int_equal(db_schema_version(db2, &ver), DB_OK);
-    assert_int_equal(ver, db_migrations_count);
+    assert_int_equal(ver, LAST_MIGRATION);
     db_close(db2);
 }
 

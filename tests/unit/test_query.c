@@ -393,11 +393,15 @@ setup_db(void **state, const char *url)
     query_set_props_loader(test_loader);
     ctx_init(&fx);
     for (int app = 1; app <= 2; app++) {
-        struct db_param p[] = { DBP_INT(app) };
+        /* app 1 has the legal clock (its pseudo-fields resolve), app 2 not */
+        const char *def = app == 1 ? "{\"clock\":{\"enable\":true,\"days\":10,"
+                                     "\"startStatuses\":[\"未処理\"]}}"
+                                   : "{}";
+        struct db_param p[] = { DBP_INT(app), DBP_TEXT(def) };
         must_exec(fx.db,
                   "INSERT INTO apps (id, name, live, preview, creator, created_at, modifier,"
-                  " modified_at) VALUES ($1, 'test', '{}', '{}', 'admin', 0, 'admin', 0)",
-                  p, 1);
+                  " modified_at) VALUES ($1, 'test', $2, $2, 'admin', 0, 'admin', 0)",
+                  p, 2);
     }
     int64_t t0 = ts("2024-02-15T00:00:00Z");
     for (int i = 1; i <= NREC; i++) {
@@ -1325,6 +1329,97 @@ test_exec_view_index(void **state)
     SEQ("ラジオ in (\"松\") and 数値 > 3 order by 数値 desc limit 3", "27 24 21");
 }
 
+/* The legal clock's pseudo-fields need the app's definition: without a database (or for an
+ * app without a clock) they are unknown fields; they are never pre-evaluated for permissions. */
+static void
+test_clock_fields(void **state)
+{
+    struct fx *f = *state;
+    struct query_plan plan;
+    assert_int_equal(compile_kind(f, "$due_date < \"2024-01-01\"", DB_SQLITE, 0, &plan),
+                     ERR_QUERY_FIELD);
+    assert_int_equal(compile_kind(f, "order by $days_used asc", DB_PG, 0, &plan), ERR_QUERY_FIELD);
+    assert_false(query_cond_is_static(&f->c, "$overdue = \"true\""));
+    assert_false(query_cond_is_static(&f->c, "数値 > 1 and $due_date < \"2024-01-01\""));
+    assert_true(query_cond_is_static(&f->c, "$id > 3"));
+    assert_null(query_field_expr(f->arena, f->props, "$due_date", DB_SQLITE));
+}
+
+/* Clock columns as lclock.c keeps them, on 2024-03-15 (the fixture's today, JST). */
+static void
+set_clock(struct fx *f, int id, const char *state, const char *since, const char *due, int days)
+{
+    struct db_param p[] = { DBP_TEXT(state), DBP_TEXT(since), DBP_TEXT(due), DBP_INT(days),
+                            DBP_INT(id) };
+    must_exec(f->db,
+              "UPDATE records SET clock_state = $1, clock_start = '2024-03-01', clock_since = $2,"
+              " clock_used = $4, clock_paused = 0, clock_limit = 10, clock_due = $3,"
+              " clock_days = $4, clock_asof = '2024-03-15' WHERE app_id = 1 AND id = $5",
+              p, 5);
+}
+
+static void
+test_exec_clock(void **state)
+{
+    struct fx *f = *state;
+    set_clock(f, 1, "running", "2024-03-01", "2024-03-14", 9);  /* late */
+    set_clock(f, 2, "running", "2024-03-01", "2024-03-15", 10); /* due today: not late */
+    set_clock(f, 3, "paused", "2024-03-12", "2024-03-11", 8);   /* paused after the due date */
+    set_clock(f, 4, "paused", "2024-03-10", "2024-03-20", 3);
+    set_clock(f, 5, "stopped", "2024-03-21", "2024-03-20", 12); /* decided late */
+    set_clock(f, 6, "stopped", "2024-03-05", "2024-03-20", 2);
+    SET("$overdue = \"true\"", "1 3 5");
+    SET("$overdue = \"TRUE\"", "1 3 5");
+    SET("$overdue in (\"1\")", "1 3 5");
+    SET("$overdue in (\"0\")", "2 4 6-30");
+    SET("$overdue = \"false\"", "2 4 6-30");
+    SET("$overdue not in (\"true\")", "2 4 6-30");
+    SET("$overdue != \"false\"", "1 3 5");
+    SET("$overdue in (\"true\", \"false\")", "1-30");
+    SET("$overdue = \"true\" and 数値 > 20", "3 5");
+    SET("$overdue = \"true\" or $id = 30", "1 3 5 30");
+    SET("$due_date < \"2024-03-15\"", "1 3");
+    SET("$due_date <= TODAY()", "1 2 3");
+    SET("$due_date = TODAY()", "2");
+    SET("$due_date = \"2024-03-20\"", "4 5 6");
+    SET("$due_date > FROM_TODAY(3, DAYS)", "4 5 6");
+    SET("$due_date = \"\"", "7-30");
+    SET("$due_date != \"2024-03-20\"", "1 2 3 7-30");
+    SET("$days_used >= 9", "1 2 5");
+    SET("$days_used in (2, 3)", "4 6");
+    SET("$days_used = \"\"", "7-30");
+    SEQ("$days_used > 0 order by $due_date asc, $id asc", "3 1 2 4 5 6");
+    SEQ("$days_used > 0 order by $days_used desc limit 3", "5 2 1");
+    SEQ("$overdue = \"false\" and $days_used > 0 order by $due_date desc", "6 4 2");
+    /* the operators of their types */
+    struct query_plan plan;
+    int64_t ids[64];
+    int n;
+    assert_int_equal(run("$overdue like \"t\"", ids, &n), ERR_QUERY_OP);
+    assert_int_equal(run("$overdue < \"true\"", ids, &n), ERR_QUERY_OP);
+    assert_int_equal(run("$overdue = \"yes\"", ids, &n), ERR_INVALID);
+    assert_int_equal(run("$overdue = TODAY()", ids, &n), ERR_QUERY_OP);
+    assert_int_equal(run("$due_date in (\"2024-03-20\")", ids, &n), ERR_QUERY_OP);
+    assert_int_equal(run("$due_date = \"2024-03-20T00:00:00Z\"", ids, &n), ERR_INVALID);
+    assert_int_equal(run("$days_used like \"1\"", ids, &n), ERR_QUERY_OP);
+    assert_int_equal(run("order by $overdue asc", ids, &n), ERR_QUERY_OP);
+    assert_int_equal(run("$due_dates = 1", ids, &n), ERR_QUERY_FIELD);
+    /* the day the flag is computed for is a parameter (Japan date of c->now) */
+    ctx_reset(f);
+    assert_int_equal(query_compile(&f->c, 1, f->props, "$overdue = \"true\"", db_kind(f->db), 0,
+                                   &plan),
+                     ERR_OK);
+    assert_non_null(strstr(plan.where, "r.clock_state = 'running' AND r.clock_due < $1"));
+    assert_int_equal(plan.nparams, 1);
+    assert_string_equal((const char *)plan.params[0].p, "2024-03-15");
+    /* app 2 has no clock */
+    ctx_reset(f);
+    assert_int_equal(query_compile(&f->c, 2, f->props2, "$overdue = \"true\"", db_kind(f->db),
+                                   0, &plan),
+                     ERR_QUERY_FIELD);
+    assert_string_equal(f->fail.message, "指定されたフィールド（$overdue）が見つかりません。");
+}
+
 int
 main(void)
 {
@@ -1333,6 +1428,7 @@ main(void)
         cmocka_unit_test(test_syntax_errors), cmocka_unit_test(test_field_errors),
         cmocka_unit_test(test_lexer),         cmocka_unit_test(test_sql_shape),
         cmocka_unit_test(test_field_expr),    cmocka_unit_test(test_complexity),
+        cmocka_unit_test(test_clock_fields),
     };
     const struct CMUnitTest exec[] = {
         cmocka_unit_test(test_exec_id_number), cmocka_unit_test(test_exec_text),
@@ -1340,6 +1436,7 @@ main(void)
         cmocka_unit_test(test_exec_dates),     cmocka_unit_test(test_exec_table),
         cmocka_unit_test(test_exec_related),   cmocka_unit_test(test_exec_order),
         cmocka_unit_test(test_exec_big),       cmocka_unit_test(test_exec_view_index),
+        cmocka_unit_test(test_exec_clock),
     };
     int failed = cmocka_run_group_tests_name("query", unit, setup_unit, teardown_unit);
     failed += cmocka_run_group_tests_name("query_exec_sqlite", exec, setup_sqlite, teardown_db);
