@@ -9,6 +9,7 @@
 #include "domain/acl.h"
 #include "domain/app.h"
 #include "domain/file.h"
+#include "domain/lclock.h"
 #include "domain/session.h"
 #include "domain/wf.h"
 #include "http/server.h"
@@ -61,8 +62,9 @@ on_ready(const char *addresses)
     log_info("madoguchi listening on %s://%s", serve_tls ? "https" : "http", addresses);
 }
 
-/* Once a second: WAL checkpoint; every minute: workflow time rules; hourly: planner statistics and the purge of unattached
- * uploads older than 3 days. */
+/* Once a second: WAL checkpoint; every minute: workflow time rules; hourly (and at start):
+ * the legal clock's daily refresh when the date changed, planner statistics and the purge of
+ * unattached uploads older than 3 days. */
 static void *
 housekeeping(void *arg)
 {
@@ -73,7 +75,7 @@ housekeeping(void *arg)
         free(err);
         return NULL;
     }
-    int64_t next = 0, next_optimize = 0, next_rules = 0;
+    int64_t next = 0, next_optimize = 0, next_rules = 0, clock_day = -1;
     while (!housekeeping_stop) {
         int64_t now = clock_now_ms() / 1000;
         /* WAL checkpoints off the request path; planner statistics hourly */
@@ -103,6 +105,15 @@ housekeeping(void *arg)
                 log_warn("housekeeping: purge failed: %s", f.message ? f.message : "?");
             if (purged)
                 log_info("housekeeping: purged %lld unattached uploads", (long long)purged);
+            /* the legal clock: open days used and overdue flags move with the date (JST) */
+            int64_t day = lclock_day(now);
+            if (day != clock_day) {
+                if (lclock_refresh_all(&c) == ERR_OK)
+                    clock_day = day;
+                else
+                    log_warn("housekeeping: legal clock refresh failed: %s",
+                             f.message ? f.message : "?");
+            }
             int64_t ended = 0;
             if (session_purge(&c, &ended) != ERR_OK)
                 log_warn("housekeeping: session purge failed: %s", db_errmsg(db));

@@ -210,6 +210,12 @@ setup(void **state)
     TH_EXPECT_STATUS(200);
     th_sendq("PUT", "/k/v1/preview/app/status.json", PROCESS_JSON, app);
     TH_EXPECT_STATUS(200);
+    /* 標準処理期間 20 open days from 受付, paused while the applicant has the record */
+    th_sendq("PUT", "/k/v1/preview/app/clock.json",
+             "{'app':%ld,'enable':true,'days':20,'startStatuses':['受付'],"
+             "'pauseStatuses':['修正待ち'],'stopStatuses':['決裁完了','取下げ']}",
+             app);
+    TH_EXPECT_STATUS(200);
     th_sendq("POST", "/k/v1/preview/app/deploy.json", "{'apps':[{'app':%ld}]}", app);
     TH_EXPECT_STATUS(200);
     return 0;
@@ -224,6 +230,16 @@ new_record(const char *user, const char *kubun, const char *docs)
         app, kubun, docs ? docs : "");
     TH_EXPECT_STATUS(200);
     return sql_int("SELECT MAX(id) FROM records WHERE app_id = $1 AND $2 = $2", 0);
+}
+
+static const char *
+clock_state(long id)
+{
+    static char buf[32];
+    const struct th_resp *r = th_getf("/k/v1/records/clock.json?app=%ld&ids[0]=%ld", app, id);
+    const char *s = th_str(r->json, "clocks.0.state");
+    snprintf(buf, sizeof(buf), "%s", s ? s : "(none)");
+    return buf;
 }
 
 static void
@@ -301,12 +317,15 @@ test_full_chain(void **state)
     /* 修正依頼 needs a reason; the record waits for its creator; the reply brings it back */
     assert_int_equal(act("t2", id, "修正依頼", NULL), 400);
     TH_EXPECT_KEY("reason");
+    assert_string_equal(clock_state(id), "running"); /* started at 受付 */
     assert_int_equal(act("t2", id, "修正依頼", "'reason':'配置図を添付してください'"), 200);
     assert_string_equal(status_of("t2", id), "修正待ち");
     assert_string_equal(assignee(id, 0), "t1");
+    assert_string_equal(clock_state(id), "paused"); /* the applicant's time does not count */
     assert_int_equal(act("t1", id, "修正回答", NULL), 200);
     assert_string_equal(status_of("t1", id), "審査中");
     assert_string_equal(assignee(id, 0), "t2");
+    assert_string_equal(clock_state(id), "running");
 
     /* 係長 sends it back (reason required), then approves the second time */
     assert_int_equal(act("t2", id, "確認依頼", NULL), 200);
@@ -357,6 +376,7 @@ test_full_chain(void **state)
     assert_string_equal(th_str(r->json, "record.ステータス.value"), "決裁完了");
     assert_non_null(th_str(r->json, "record.決裁日.value"));
     assert_int_equal(th_count(r->json, "record.作業者.value"), 0);
+    assert_string_equal(clock_state(id), "stopped");
 
     /* the history shows each step with its reason, and the opinion in the timeline */
     r = as_get("t1", "/k/v1/record/history.json?app=%ld&id=%ld&comments=true&order=asc", app, id);
