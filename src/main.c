@@ -18,6 +18,7 @@ static const struct {
     { "group", cmd_group, "groups (roles) and their members" },
     { "token", cmd_token, "create API tokens" },
     { "record", cmd_record, "restore deleted records" },
+    { "audit", cmd_audit, "audit log: verify the chain, export, prune, create the signing key" },
 };
 
 static void

@@ -8,6 +8,7 @@
  * the failure and log it, and argon2id must not run while holding the write lock. */
 #include "api.h"
 
+#include "api/audit_http.h"
 #include "api/auth_http.h"
 #include "api/params.h"
 #include "core/arena.h"
@@ -228,6 +229,9 @@ group_run(struct db *db, struct group_item *batch)
             broken = true;
         } else {
             it->result = it->rt->fn(r, it->params);
+            /* the request's audit entry commits with its change, or not at all */
+            if (it->result == ERR_OK)
+                it->result = api_audit_request(r, it->rt, it->params, ERR_OK, API_AUDIT_IN_TX);
             rc = db_exec(db, it->result == ERR_OK ? "RELEASE request"
                                                    : "ROLLBACK TO request", NULL, 0, NULL);
             if (rc == DB_OK && it->result != ERR_OK)
@@ -236,6 +240,9 @@ group_run(struct db *db, struct group_item *batch)
                 if (it->result == ERR_OK)
                     it->result = db_error(r, rc, "release");
                 broken = true;
+            } else if (it->result != ERR_OK) {
+                /* the failure, after its rollback, in the batch's transaction */
+                (void)api_audit_request(r, it->rt, it->params, it->result, API_AUDIT_OWN_TX);
             }
         }
         r->db = r->ctx.db = own;
@@ -254,6 +261,12 @@ group_run(struct db *db, struct group_item *batch)
                 it->result = fail_set(&it->r->fail, rc == DB_CONN ? ERR_UNAVAILABLE : ERR_INTERNAL,
                                       NULL);
             }
+            /* every entry of the batch went with it: log each failure on its own */
+            struct req *r = it->r;
+            struct db *own = r->db;
+            r->db = r->ctx.db = db;
+            (void)api_audit_request(r, it->rt, it->params, it->result, API_AUDIT_OWN_TX);
+            r->db = r->ctx.db = own;
         }
     }
 }
@@ -300,24 +313,28 @@ static enum err
 run_route(struct req *r, const struct route *rt, json_t *params)
 {
     enum err e;
-    if (!(rt->flags & ROUTE_WRITE))
-        return rt->fn(r, params);
+    if (!(rt->flags & ROUTE_WRITE)) /* reads: the entry is queued, never waits for a writer */
+        return api_audit_request(r, rt, params, rt->fn(r, params), API_AUDIT_QUEUE);
     if (db_kind(r->db) == DB_SQLITE)
         return run_grouped(r, rt, params);
     int rc = db_begin(r->db, true);
     if (rc != DB_OK) {
         log_error("%s begin: %s", r->id, db_errmsg(r->db));
-        return fail_set(&r->fail, rc == DB_CONN ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL);
+        e = fail_set(&r->fail, rc == DB_CONN ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL);
+        return api_audit_request(r, rt, params, e, API_AUDIT_OWN_TX);
     }
     e = rt->fn(r, params);
+    if (e == ERR_OK) /* the entry commits with the change, or neither does */
+        e = api_audit_request(r, rt, params, ERR_OK, API_AUDIT_IN_TX);
     if (e != ERR_OK) {
         db_rollback(r->db);
-        return e;
+        return api_audit_request(r, rt, params, e, API_AUDIT_OWN_TX);
     }
     rc = db_commit(r->db);
     if (rc != DB_OK) {
         log_error("%s commit: %s", r->id, db_errmsg(r->db));
-        return fail_set(&r->fail, rc == DB_CONN ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL);
+        e = fail_set(&r->fail, rc == DB_CONN ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL);
+        return api_audit_request(r, rt, params, e, API_AUDIT_OWN_TX);
     }
     return ERR_OK;
 }
@@ -578,6 +595,7 @@ api_handle(void *db_state, struct req *r)
     e = parse_params(r, rt, &params, &g.request_token);
     if (e == ERR_OK)
         e = authenticate(r, rt, params, &g);
+    bool authenticated = e == ERR_OK;
     if (e == ERR_OK)
         e = check_ip(r, rt, &client, known);
     if (e == ERR_OK)
@@ -587,7 +605,10 @@ api_handle(void *db_state, struct req *r)
     if (e == ERR_OK)
         e = check_admin(r, rt);
     if (e == ERR_OK) {
-        e = own_transactions(rt) ? rt->fn(r, params) : run_route(r, rt, params);
+        if (own_transactions(rt))
+            e = api_audit_request(r, rt, params, rt->fn(r, params), API_AUDIT_OWN_TX);
+        else
+            e = run_route(r, rt, params); /* writes the request's audit entry */
         /* a permission refusal by the handler (app, record, field): on the trail too, written
          * now that the request's transaction is over */
         if (e == ERR_FORBIDDEN || e == ERR_TOKEN_APP) {
@@ -597,6 +618,10 @@ api_handle(void *db_state, struct req *r)
             free(text);
             json_decref(d);
         }
+    } else if (authenticated) {
+        /* refused at a gate (IP, CSRF, login stage, administrators only): on the log too */
+        (void)api_audit_request(r, rt, params, e,
+                                (rt->flags & ROUTE_WRITE) ? API_AUDIT_OWN_TX : API_AUDIT_QUEUE);
     }
     /* (a handler that ended the session cleared who.session_id) */
     if (g.via_session && r->ctx.who.session_id == g.s.id)
@@ -621,6 +646,8 @@ api_call_bulk(struct req *r, const char *method, const char *api_path, json_t *p
         return ERR_INVALID;
     }
     enum err e = rt->fn(r, payload);
+    /* no entry of its own: the outer bulkRequest's entry lists each inner call */
+    api_audit_bulk_note(r, method, api_path, payload, e == ERR_OK ? r->result : NULL, e);
     if (e == ERR_OK) {
         *result = r->result ? r->result : json_object();
         r->result = NULL;
