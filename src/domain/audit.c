@@ -104,7 +104,8 @@ signer_locked(bool create)
     if (cfg.key)
         return cfg.key;
     int64_t now = clock_now_ms();
-    if (cfg.key_failed_at && now - cfg.key_failed_at < KEY_RETRY_MS && now >= cfg.key_failed_at)
+    if (create && cfg.key_failed_at && now - cfg.key_failed_at < KEY_RETRY_MS &&
+        now >= cfg.key_failed_at)
         return NULL;
     enum err e;
     if (!cfg.key_path) {
@@ -118,7 +119,8 @@ signer_locked(bool create)
         e = sign_key_load(cfg.key_path, create, &cfg.key);
     }
     if (e != ERR_OK) {
-        cfg.key_failed_at = now ? now : 1;
+        if (create || !cfg.key_path) /* a reader finding no key yet must not stop the writer */
+            cfg.key_failed_at = now ? now : 1;
         log_error("audit: no signing key (%s): checkpoints are not written",
                   cfg.key_path ? cfg.key_path : "memory");
         return NULL;
