@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of the audit log (issue #4).
 # (a) Write throughput of POST record.json (durable, API token) with the audit log off
-#     ([audit] enabled = 0) and on, in alternating runs A B A B A B on one data directory (a
+#     ([audit] enabled = 0) and on, in alternating runs A B, B A, ... on one data directory (a
 #     fresh server each run, so the machine's noise hits both alike), with the server's CPU
 #     time per request from /proc. Target: B costs at most 15 % of A's throughput.
 # (b) `madoguchi audit verify` of 1,000,000 entries written by bench/audit_gen.py (an
@@ -19,7 +19,7 @@ fi
 N=${N:-1000}
 DUR=${DUR:-10}
 CONN=${CONN:-32}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 VERIFY_N=${VERIFY_N:-1000000}
 PORT=${PORT:-$((20000 + RANDOM % 20000))}
 URL=http://127.0.0.1:$PORT
@@ -65,8 +65,14 @@ one() { # label flags... → "req/s cpu_ms_per_request"
 }
 A=(); B=(); CA=(); CB=()
 for i in $(seq "$ROUNDS"); do
-  read -r r c <<<"$(one a$i --audit-enabled 0)"; A+=("$r"); CA+=("$c")
-  read -r r c <<<"$(one b$i --audit-enabled 1)"; B+=("$r"); CB+=("$c")
+  # A B, then B A: a drift of the machine over the run does not favour either
+  if [ $((i % 2)) = 1 ]; then
+    read -r r c <<<"$(one a$i --audit-enabled 0)"; A+=("$r"); CA+=("$c")
+    read -r r c <<<"$(one b$i --audit-enabled 1)"; B+=("$r"); CB+=("$c")
+  else
+    read -r r c <<<"$(one b$i --audit-enabled 1)"; B+=("$r"); CB+=("$c")
+    read -r r c <<<"$(one a$i --audit-enabled 0)"; A+=("$r"); CA+=("$c")
+  fi
   echo "round $i: audit off ${A[-1]} req/s (${CA[-1]} ms CPU/req), on ${B[-1]} req/s (${CB[-1]} ms CPU/req)"
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }

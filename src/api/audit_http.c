@@ -114,13 +114,13 @@ detail_of(struct req *r, const struct route *rt, const json_t *params, enum err 
     return out;
 }
 
-enum err
-api_audit_request(struct req *r, const struct route *rt, const json_t *params, enum err e,
-                  enum api_audit_mode mode)
+bool
+api_audit_entry(struct req *r, const struct route *rt, const json_t *params, enum err e,
+                struct audit_entry *out)
 {
     if (!rt->audit || !audit_enabled())
-        return e;
-    struct audit_entry entry = {
+        return false;
+    *out = (struct audit_entry){
         .at = audit_now_ms(&r->ctx),
         .actor = audit_actor(&r->ctx),
         .ip = r->ctx.ip,
@@ -129,6 +129,16 @@ api_audit_request(struct req *r, const struct route *rt, const json_t *params, e
         .outcome = outcome_of(e),
         .detail = detail_of(r, rt, params, e),
     };
+    return true;
+}
+
+enum err
+api_audit_request(struct req *r, const struct route *rt, const json_t *params, enum err e,
+                  enum api_audit_mode mode)
+{
+    struct audit_entry entry;
+    if (!api_audit_entry(r, rt, params, e, &entry))
+        return e;
     switch (mode) {
     case API_AUDIT_QUEUE:
         audit_enqueue(r->ctx.db, &entry);

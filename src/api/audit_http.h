@@ -7,6 +7,7 @@
 #define MADO_AUDIT_HTTP_H
 
 #include "api/api.h"
+#include "domain/audit.h"
 
 enum api_audit_mode {
     API_AUDIT_IN_TX,  /* in the request's transaction (or SAVEPOINT): commits with the change */
@@ -20,6 +21,10 @@ enum api_audit_mode {
  * failed (the request must then fail: the change may not commit without its entry). */
 enum err api_audit_request(struct req *r, const struct route *rt, const json_t *params, enum err e,
                            enum api_audit_mode mode);
+/* Fills *out with the request's entry (texts in r's arena); false when rt logs nothing. For
+ * callers that write several requests' entries at once (the SQLite group commit). */
+bool api_audit_entry(struct req *r, const struct route *rt, const json_t *params, enum err e,
+                     struct audit_entry *out);
 /* "app:3/record:12", "app:3/records:1,2", "file:<key>" or "" from parameters and result. */
 const char *api_audit_target(struct req *r, const json_t *params, const json_t *result);
 /* Records one inner call of bulkRequest in the outer request's notes ("requests"). */
