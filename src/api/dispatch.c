@@ -5,7 +5,12 @@
  * request never leaves a partial write; refusals before the handler are logged as security
  * events outside any transaction, so they persist. The /auth/ handlers run outside the
  * dispatcher's transaction and commit their own outcome: a refused login must still count
- * the failure and log it, and argon2id must not run while holding the write lock. */
+ * the failure and log it, and argon2id must not run while holding the write lock.
+ * Routes with an audit action (routes.c) leave one audit log entry per request once the caller
+ * is authenticated (audit_http.c): a writing route's entry commits with its change (SQLite:
+ * the group's entries are appended together before the batch commits), a failed one's is
+ * written after the rollback, a read's is queued; bulkRequest's inner calls are listed in the
+ * outer entry. */
 #include "api.h"
 
 #include "api/audit_http.h"

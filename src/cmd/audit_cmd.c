@@ -33,6 +33,8 @@ usage(FILE *out)
           "      entries older than the period (the server does this daily by itself).\n"
           "  keygen --key-file K\n"
           "      creates a new signing key (0600); never overwrites an existing file.\n\n"
+          "Here --key-file is the audit key (= --audit-key-file); the master key comes from\n"
+          "[storage] key_file / MADOGUCHI_STORAGE_KEY_FILE.\n\n"
           "Options (also in madoguchi.conf and MADOGUCHI_* environment variables):\n"
           "  --config FILE   INI configuration file\n",
           out);
