@@ -5,6 +5,7 @@
 #define AUDIT_SQL_HEAD "SELECT seq, hash, cp_seq, cp_at FROM audit_head WHERE id = 1"
 /* PostgreSQL: concurrent writers queue here, so the chain follows commit order */
 #define AUDIT_SQL_HEAD_LOCK AUDIT_SQL_HEAD " FOR UPDATE"
+#define AUDIT_SQL_HEAD_SEQ "SELECT seq FROM audit_head WHERE id = 1"
 #define AUDIT_SQL_HEAD_SET                                                                         \
     "UPDATE audit_head SET seq = $1, hash = $2, cp_seq = $3, cp_at = $4 WHERE id = 1"
 #define AUDIT_SQL_INSERT                                                                           \

@@ -175,8 +175,7 @@ audit_verify(struct db *db, const uint8_t *pub, struct audit_verify *v)
         /* entries cut off the end: a signature or the head still knows of them */
         int64_t head = 0;
         bool found;
-        if (db_query_int(db, "SELECT seq FROM audit_head WHERE id = 1", NULL, 0, &head,
-                         &found) != DB_OK)
+        if (db_query_int(db, AUDIT_SQL_HEAD_SEQ, NULL, 0, &head, &found) != DB_OK)
             return ERR_INTERNAL;
         if (max_cp > last || (found && head > last))
             bad(v, last + 1, "removed");
