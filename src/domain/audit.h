@@ -3,10 +3,11 @@
  * Changes are logged inside the transaction of the change they record; reads (views, lists,
  * downloads) are queued and written in batches so a read never waits for the writer.
  *
- * Entry hash = SHA-256("madoguchi-audit-v1", then each of seq, at (8-byte big-endian), actor,
- * ip, action, target, outcome, detail, prev_hash as (8-byte big-endian length, bytes)); the
- * first entry's prev_hash is 64 zeros. Checkpoint signature = Ed25519 over
- * ("madoguchi-audit-checkpoint-v1", kind, seq, hash, at) in the same framing.
+ * Entry hash = SHA-256("madoguchi-audit-v1" then, each framed as (8-byte big-endian length,
+ * bytes): seq and at (as 8-byte big-endian integers), actor, ip, action, target, outcome,
+ * detail, prev_hash); the first entry's prev_hash is 64 zeros. Checkpoint signature = Ed25519
+ * over the SHA-256 of ("madoguchi-audit-checkpoint-v1", kind, seq, hash, at) in the same
+ * framing. See docs/audit.md.
  * Module files: audit.c (writing, notes, keys), audit_queue.c (queued reads and the flusher),
  * audit_verify.c (verification), audit_read.c (listing, export, pruning). */
 #ifndef MADO_AUDIT_H

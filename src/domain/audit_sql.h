@@ -11,6 +11,10 @@
 #define AUDIT_SQL_INSERT                                                                           \
     "INSERT INTO audit_log (seq, at, actor, ip, action, target, outcome, detail, prev_hash, hash) " \
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+/* PostgreSQL: one entry in one round trip (0008_audit.pg.sql) */
+#define AUDIT_SQL_APPEND_ONE_PG                                                                    \
+    "SELECT new_seq, new_hash, cp_seq, cp_at FROM audit_append_one($1, $2, $3, $4, $5, $6, $7)"
+#define AUDIT_SQL_CP_SET "UPDATE audit_head SET cp_seq = $1, cp_at = $2 WHERE id = 1"
 #define AUDIT_SQL_CP_INSERT                                                                        \
     "INSERT INTO audit_checkpoints (seq, at, hash, key_id, signature, kind) "                     \
     "VALUES ($1, $2, $3, $4, $5, $6)"
