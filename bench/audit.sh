@@ -6,6 +6,7 @@
 #     time per request from /proc. Target: B costs at most 15 % of A's throughput.
 # (b) `madoguchi audit verify` of 1,000,000 entries written by bench/audit_gen.py (an
 #     independent Python implementation of the format). Target: < 10 s.
+# Needs wrk, node, python3 with cryptography (apt-get install python3-cryptography).
 # Appends to bench/results.md. Env: N (seed records), DUR, CONN, ROUNDS, VERIFY_N, DB (PostgreSQL URL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
