@@ -5,7 +5,7 @@ set -eu
 PKGS="gcc make pkg-config libh2o-evloop-dev libssl-dev zlib1g-dev libjansson-dev
 libsqlite3-dev libpq-dev libsodium-dev libgmime-3.0-dev libinih-dev libunistring-dev
 libmagic-dev libzstd-dev libcmocka-dev liboath-dev libqrencode-dev"
-TEST_PKGS="nodejs npm wrk postgresql postgresql-contrib openssl"
+TEST_PKGS="nodejs npm wrk postgresql postgresql-contrib openssl sqlite3"
 want="$PKGS"
 [ "${1:-}" = "--test" ] && want="$PKGS $TEST_PKGS"
 missing=""

@@ -5,9 +5,15 @@
  * request never leaves a partial write; refusals before the handler are logged as security
  * events outside any transaction, so they persist. The /auth/ handlers run outside the
  * dispatcher's transaction and commit their own outcome: a refused login must still count
- * the failure and log it, and argon2id must not run while holding the write lock. */
+ * the failure and log it, and argon2id must not run while holding the write lock.
+ * Routes with an audit action (routes.c) leave one audit log entry per request once the caller
+ * is authenticated (audit_http.c): a writing route's entry commits with its change (SQLite:
+ * the group's entries are appended together before the batch commits), a failed one's is
+ * written after the rollback, a read's is queued; bulkRequest's inner calls are listed in the
+ * outer entry. */
 #include "api.h"
 
+#include "api/audit_http.h"
 #include "api/auth_http.h"
 #include "api/params.h"
 #include "core/arena.h"
@@ -196,6 +202,8 @@ struct group_item {
     json_t *params;
     enum err result;
     bool done;
+    bool logged;              /* entry holds the request's audit entry */
+    struct audit_entry entry;
     struct group_item *next;
 };
 
@@ -211,7 +219,35 @@ db_error(struct req *r, int rc, const char *what)
     return fail_set(&r->fail, rc == DB_CONN ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL);
 }
 
-/* Runs a batch on db (the leader's connection). */
+/* The audit entries of a batch, appended in one go before its commit: one read and one move
+ * of the chain head per batch instead of per request (the head row is the writers' hot spot). */
+static int
+group_audit(struct db *db, struct group_item *batch)
+{
+    int n = 0;
+    for (struct group_item *it = batch; it; it = it->next)
+        n += it->logged;
+    if (n == 0)
+        return DB_OK;
+    struct audit_entry *es = arena_alloc(batch->r->arena, sizeof(*es) * (size_t)n);
+    n = 0;
+    for (struct group_item *it = batch; it; it = it->next)
+        if (it->logged)
+            es[n++] = it->entry;
+    struct ctx c = batch->r->ctx;
+    struct fail f;
+    fail_init(&f, c.arena, c.lang);
+    c.db = db;
+    c.fail = &f;
+    if (audit_append(&c, es, n) != ERR_OK)
+        return DB_ERROR;
+    return DB_OK;
+}
+
+/* Runs a batch on db (the leader's connection). Each request's audit entry (its success, or
+ * its failure after the rollback of its SAVEPOINT) is taken while it runs and written to the
+ * batch's transaction before the commit: a change and its entry commit together or not at
+ * all. */
 static void
 group_run(struct db *db, struct group_item *batch)
 {
@@ -236,9 +272,15 @@ group_run(struct db *db, struct group_item *batch)
                 if (it->result == ERR_OK)
                     it->result = db_error(r, rc, "release");
                 broken = true;
+            } else {
+                it->logged = api_audit_entry(r, it->rt, it->params, it->result, &it->entry);
             }
         }
         r->db = r->ctx.db = own;
+    }
+    if (!broken && (rc = group_audit(db, batch)) != DB_OK) {
+        log_error("%s: audit entries of the batch: %s", batch->r->id, db_errmsg(db));
+        broken = true;
     }
     if (!broken) {
         rc = db_commit(db);
@@ -254,6 +296,12 @@ group_run(struct db *db, struct group_item *batch)
                 it->result = fail_set(&it->r->fail, rc == DB_CONN ? ERR_UNAVAILABLE : ERR_INTERNAL,
                                       NULL);
             }
+            /* every entry of the batch went with it: log each failure on its own */
+            struct req *r = it->r;
+            struct db *own = r->db;
+            r->db = r->ctx.db = db;
+            (void)api_audit_request(r, it->rt, it->params, it->result, API_AUDIT_OWN_TX);
+            r->db = r->ctx.db = own;
         }
     }
 }
@@ -300,24 +348,28 @@ static enum err
 run_route(struct req *r, const struct route *rt, json_t *params)
 {
     enum err e;
-    if (!(rt->flags & ROUTE_WRITE))
-        return rt->fn(r, params);
+    if (!(rt->flags & ROUTE_WRITE)) /* reads: the entry is queued, never waits for a writer */
+        return api_audit_request(r, rt, params, rt->fn(r, params), API_AUDIT_QUEUE);
     if (db_kind(r->db) == DB_SQLITE)
         return run_grouped(r, rt, params);
     int rc = db_begin(r->db, true);
     if (rc != DB_OK) {
         log_error("%s begin: %s", r->id, db_errmsg(r->db));
-        return fail_set(&r->fail, rc == DB_CONN ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL);
+        e = fail_set(&r->fail, rc == DB_CONN ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL);
+        return api_audit_request(r, rt, params, e, API_AUDIT_OWN_TX);
     }
     e = rt->fn(r, params);
+    if (e == ERR_OK) /* the entry commits with the change, or neither does */
+        e = api_audit_request(r, rt, params, ERR_OK, API_AUDIT_IN_TX);
     if (e != ERR_OK) {
         db_rollback(r->db);
-        return e;
+        return api_audit_request(r, rt, params, e, API_AUDIT_OWN_TX);
     }
     rc = db_commit(r->db);
     if (rc != DB_OK) {
         log_error("%s commit: %s", r->id, db_errmsg(r->db));
-        return fail_set(&r->fail, rc == DB_CONN ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL);
+        e = fail_set(&r->fail, rc == DB_CONN ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL);
+        return api_audit_request(r, rt, params, e, API_AUDIT_OWN_TX);
     }
     return ERR_OK;
 }
@@ -578,6 +630,7 @@ api_handle(void *db_state, struct req *r)
     e = parse_params(r, rt, &params, &g.request_token);
     if (e == ERR_OK)
         e = authenticate(r, rt, params, &g);
+    bool authenticated = e == ERR_OK;
     if (e == ERR_OK)
         e = check_ip(r, rt, &client, known);
     if (e == ERR_OK)
@@ -587,7 +640,10 @@ api_handle(void *db_state, struct req *r)
     if (e == ERR_OK)
         e = check_admin(r, rt);
     if (e == ERR_OK) {
-        e = own_transactions(rt) ? rt->fn(r, params) : run_route(r, rt, params);
+        if (own_transactions(rt))
+            e = api_audit_request(r, rt, params, rt->fn(r, params), API_AUDIT_OWN_TX);
+        else
+            e = run_route(r, rt, params); /* writes the request's audit entry */
         /* a permission refusal by the handler (app, record, field): on the trail too, written
          * now that the request's transaction is over */
         if (e == ERR_FORBIDDEN || e == ERR_TOKEN_APP) {
@@ -597,6 +653,10 @@ api_handle(void *db_state, struct req *r)
             free(text);
             json_decref(d);
         }
+    } else if (authenticated) {
+        /* refused at a gate (IP, CSRF, login stage, administrators only): on the log too */
+        (void)api_audit_request(r, rt, params, e,
+                                (rt->flags & ROUTE_WRITE) ? API_AUDIT_OWN_TX : API_AUDIT_QUEUE);
     }
     /* (a handler that ended the session cleared who.session_id) */
     if (g.via_session && r->ctx.who.session_id == g.s.id)
@@ -621,6 +681,8 @@ api_call_bulk(struct req *r, const char *method, const char *api_path, json_t *p
         return ERR_INVALID;
     }
     enum err e = rt->fn(r, payload);
+    /* no entry of its own: the outer bulkRequest's entry lists each inner call */
+    api_audit_bulk_note(r, method, api_path, payload, e == ERR_OK ? r->result : NULL, e);
     if (e == ERR_OK) {
         *result = r->result ? r->result : json_object();
         r->result = NULL;

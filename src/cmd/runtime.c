@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/blob.h"
 #include "domain/file.h"
@@ -122,6 +123,8 @@ runtime_open(struct runtime *rt)
     int brc = blob_init(blobs, rt->key);
     free(blobs);
     if (!auth_configure(&rt->cfg, rt->key)) /* message printed: a bad CIDR list */
+        return 1;
+    if (!audit_configure(&rt->cfg))
         return 1;
     if (brc < 0 || file_init() < 0) {
         fprintf(stderr, "madoguchi: cannot initialise the blob store\n");

@@ -8,6 +8,7 @@
 #include "db/db.h"
 #include "domain/acl.h"
 #include "domain/app.h"
+#include "domain/audit.h"
 #include "domain/file.h"
 #include "domain/lclock.h"
 #include "domain/session.h"
@@ -192,7 +193,10 @@ cmd_serve(int argc, char **argv)
     serve_tls = rt.cfg.tls_cert && *rt.cfg.tls_cert && rt.cfg.tls_key && *rt.cfg.tls_key;
     pthread_t hk;
     pthread_create(&hk, NULL, housekeeping, &rt);
+    if (audit_flusher_start(rt.db_url) < 0)
+        log_error("audit: cannot start the flusher: reads are logged when the queue fills");
     rc = http_server_run(&scfg) == 0 ? 0 : 1;
+    audit_flusher_stop(); /* after the workers: writes what they queued */
     housekeeping_stop = 1;
     pthread_join(hk, NULL);
     app_cache_clear();

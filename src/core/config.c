@@ -77,6 +77,17 @@ static const struct setting settings[] = {
       "failed API authentications (token/Basic) per minute per client IP before 429"),
     L("security", "rate_token", "rate-token", rate_token, "0", 0, 10000000,
       "requests per minute per API token (0 = unlimited)"),
+    L("audit", "enabled", "audit-enabled", audit_enabled, "1", 0, 1,
+      "write the audit log (0 only to measure its cost: nothing is logged)"),
+    S("audit", "key_file", "audit-key-file", audit_key_file, "",
+      "Ed25519 key signing audit checkpoints (32-byte seed, 0600, created on first use); "
+      "default <data>/keys/audit.key — keep it off the data disk"),
+    L("audit", "checkpoint_every", "audit-checkpoint-every", audit_checkpoint_every, "1000", 1,
+      100000000, "a signed checkpoint every this many audit entries (and at least daily)"),
+    L("audit", "retention_days", "audit-retention-days", audit_retention_days, "0", 0, 36500,
+      "audit entries older than this are pruned daily after a signed anchor (0 = keep forever)"),
+    S("audit", "reader_group", "audit-reader-group", audit_reader_group, "監査担当",
+      "group code whose members may read the audit log (the 監査担当 role)"),
     S("log", "level", "log-level", log_level, "info", "debug, info, warn or error"),
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -258,5 +269,16 @@ config_key_path(const struct config *cfg)
     size_t n = strlen(cfg->data) + 32;
     char *p = xmalloc(n);
     snprintf(p, n, "%s/keys/master.key", cfg->data);
+    return p;
+}
+
+char *
+config_audit_key_path(const struct config *cfg)
+{
+    if (cfg->audit_key_file && *cfg->audit_key_file)
+        return xstrdup(cfg->audit_key_file);
+    size_t n = strlen(cfg->data) + 32;
+    char *p = xmalloc(n);
+    snprintf(p, n, "%s/keys/audit.key", cfg->data);
     return p;
 }

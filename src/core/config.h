@@ -27,6 +27,9 @@ struct config {
     long lockout_attempts, lockout_minutes;
     long session_idle_min, session_admin_idle_min, session_max_hours, session_warn_min;
     long rate_login_ip, rate_login_account, rate_auth_fail_ip, rate_token;
+    /* [audit] */
+    long audit_enabled, audit_checkpoint_every, audit_retention_days;
+    char *audit_key_file, *audit_reader_group;
 };
 
 /* Loads defaults, then the file (path NULL: $MADOGUCHI_CONFIG, else <data>/madoguchi.conf if it
@@ -41,5 +44,7 @@ void config_release(struct config *cfg);
 /* Resolved SQLite path or PostgreSQL URL (malloc'd). */
 char *config_db_url(const struct config *cfg);
 char *config_key_path(const struct config *cfg);
+/* The audit signing key: [audit] key_file, default <data>/keys/audit.key (malloc'd). */
+char *config_audit_key_path(const struct config *cfg);
 
 #endif

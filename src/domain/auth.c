@@ -321,6 +321,7 @@ auth_tokens(struct ctx *c, const char *tokens)
         int i = c->who.ntokens++;
         c->who.tokens[i].app_id = t.app_id;
         c->who.tokens[i].perms = t.perms;
+        c->who.tokens[i].id = t.id;
         p = end;
     }
     if (c->who.ntokens == 0)

@@ -38,6 +38,7 @@ struct principal {
     struct {
         int64_t app_id;
         unsigned perms;
+        int64_t id; /* api_tokens row (the audit log names tokens by it) */
     } tokens[PRINCIPAL_MAX_TOKENS];
     /* Directory facts for ACL entities, loaded on first use by acl.c (arena memory):
      * group codes (always including "everyone", and "Administrators" for admins),
