@@ -222,7 +222,14 @@ note(struct ctx *c, int64_t id, const char *action, const char *from, const char
                           from, "to", to);
     if (rule)
         json_object_set_new(t, "rule", json_string(rule));
-    audit_note(c, "transition", t);
+    /* a request may move many records (records/status.json, rules that follow): one list */
+    json_t *notes = audit_notes(c);
+    json_t *list = json_object_get(notes, "transitions");
+    if (!json_is_array(list)) {
+        list = json_array();
+        json_object_set_new(notes, "transitions", list);
+    }
+    json_array_append_new(list, t);
 }
 
 static enum err run(struct ctx *c, const struct app_def *d, const struct wf_request *rq,

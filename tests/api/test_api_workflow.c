@@ -395,6 +395,15 @@ test_full_chain(void **state)
     assert_int_equal(opinions, 1);
     assert_int_equal(reasons, 1);
     assert_true(statuses >= 10);
+    /* every action is in the audit log with its transition, in the same transaction */
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM audit_log WHERE action = 'record.status' AND "
+                             "actor = 'k1' AND outcome = 'ok' AND detail LIKE '%差戻し%' AND "
+                             "$1 = $1 AND $2 = $2",
+                             0),
+                     1);
+    assert_true(sql_int("SELECT COUNT(*) FROM audit_log WHERE action = 'record.status' AND "
+                        "outcome <> 'ok' AND $1 = $1 AND $2 = $2",
+                        0) >= 3); /* the refusals */
     /* every step is in the revisions, with its reason */
     assert_true(sql_int("SELECT COUNT(*) FROM record_revisions WHERE app_id = $1 AND record_id = $2",
                         id) == revision_of(id));
