@@ -125,6 +125,9 @@ housekeeping(void *arg)
         }
         sleep(1);
     }
+    /* the rules and the clock loaded app definitions into this thread's caches */
+    app_cache_clear();
+    acl_facts_cache_clear();
     db_close(db);
     return NULL;
 }
