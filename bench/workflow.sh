@@ -44,7 +44,7 @@ for i in $(seq "$ROUNDS"); do
   errs=$(awk '/Non-2xx/ {print $5}' "$DIR/r$i.txt")
   [ -z "$errs" ] || { echo "bench: run $i had $errs non-2xx responses"; cat "$DIR/r$i.txt"; exit 1; }
   R+=("$(awk '/Requests\/sec/ {print $2}' "$DIR/r$i.txt")")
-  echo "round $i: ${R[-1]} actions/s ($(awk '/50%/ {print $2}' "$DIR/r$i.txt") median latency)"
+  echo "round $i: ${R[-1]} actions/s ($(awk '/ 50%/ {print $2; exit}' "$DIR/r$i.txt") median latency)"
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 M=$(median "${R[@]}")
