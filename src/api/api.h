@@ -87,6 +87,13 @@ api_fn api_history_get, api_record_asof_get, api_record_revert_post;
 /* legal clock and calendar (clock_api.c) */
 api_fn api_records_clock_get, api_app_clock_get, api_app_clock_put;
 api_fn api_calendar_get, api_admin_calendar_put;
+/* applicants (applicant_api.c), public forms (apply_api.c), forms admin (form_admin_api.c),
+ * mail outbox (mail_api.c) */
+api_fn api_apply_verify, api_apply_confirm, api_apply_logout;
+api_fn api_apply_forms, api_apply_form, api_apply_draft_get, api_apply_draft_put;
+api_fn api_apply_file_post, api_apply_submit;
+api_fn api_admin_forms_get, api_admin_forms_put, api_admin_form_publish;
+api_fn api_admin_mail_get, api_admin_mail_retry;
 /* audit log (audit_api.c) */
 api_fn api_audit_entries_get, api_audit_verify_get;
 /* kintone permission settings and their evaluation (acl_api.c) */

@@ -103,6 +103,23 @@ static const struct route plain_routes[] = {
     /* calendar of open days (clock_api.c) */
     { "GET", "/api/calendar.json", api_calendar_get, 0, 0, NULL },
     { "PUT", "/admin/api/calendar.json", api_admin_calendar_put, ADMIN_W, MB, "admin.change" },
+    /* applicants: e-mail verification (applicant_api.c) and the forms' JSON API (apply_api.c);
+     * public routes, the handlers check the applicant session and X-Requested-With */
+    { "POST", "/apply/api/verify.json", api_apply_verify, ROUTE_PUBLIC | ROUTE_WRITE, KB64, "applicant.verify" },
+    { "POST", "/apply/api/confirm.json", api_apply_confirm, ROUTE_PUBLIC | ROUTE_WRITE, KB64, "applicant.confirm" },
+    { "POST", "/apply/api/logout.json", api_apply_logout, ROUTE_PUBLIC | ROUTE_WRITE, KB64, "applicant.logout" },
+    { "GET", "/apply/api/forms.json", api_apply_forms, ROUTE_PUBLIC, 0, NULL },
+    { "GET", "/apply/api/form.json", api_apply_form, ROUTE_PUBLIC, 0, NULL },
+    { "GET", "/apply/api/draft.json", api_apply_draft_get, ROUTE_PUBLIC, 0, "applicant.draft.read" },
+    { "PUT", "/apply/api/draft.json", api_apply_draft_put, ROUTE_PUBLIC | ROUTE_WRITE, 4 * MB, "applicant.draft.save" },
+    { "POST", "/apply/api/file.json", api_apply_file_post, ROUTE_PUBLIC | ROUTE_WRITE | ROUTE_RAW, 0, "applicant.file.upload" },
+    { "POST", "/apply/api/submit.json", api_apply_submit, ROUTE_PUBLIC | ROUTE_WRITE, 4 * MB, "applicant.submit" },
+    /* form definitions and the mail outbox, for administrators */
+    { "GET", "/admin/api/forms.json", api_admin_forms_get, ROUTE_ADMIN, 0, "admin.read" },
+    { "PUT", "/admin/api/forms.json", api_admin_forms_put, ADMIN_W, 8 * MB, "admin.change" },
+    { "POST", "/admin/api/form/publish.json", api_admin_form_publish, ADMIN_W, KB64, "admin.change" },
+    { "GET", "/admin/api/mail.json", api_admin_mail_get, ROUTE_ADMIN, 0, "admin.read" },
+    { "POST", "/admin/api/mail/retry.json", api_admin_mail_retry, ADMIN_W, KB64, "admin.change" },
     /* admin area */
     { "POST", "/admin/api/users.json", api_admin_users_post, ADMIN_W, MB, "admin.change" },
     { "PUT", "/admin/api/users.json", api_admin_users_put, ADMIN_W, MB, "admin.change" },

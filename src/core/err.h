@@ -85,6 +85,12 @@ enum lang { LANG_JA = 0, LANG_EN = 1 };
       "Two-factor authentication is required.")                                                   \
     X(ERR_PASSWORD_CHANGE, 403, "MD_PW01", "パスワードを変更してください。",                       \
       "You must change your password before continuing.")                                         \
+    X(ERR_VERIFY_FAILED, 400, "MD_AV01",                                                           \
+      "確認コードが正しくないか、有効期限が切れています。メールをご確認のうえ、もう一度入力してください。", \
+      "The code is wrong or has expired. Please check the mail and try again.")                  \
+    X(ERR_APPLICANT_REQUIRED, 401, "MD_AV02",                                                      \
+      "メールアドレスの確認が必要です。もう一度確認コードを受け取ってください。",                  \
+      "Please verify your e-mail address again.")                                                 \
     X(ERR_NOT_FOUND, 404, "MD_NF01", "指定した%sが見つかりません。", "The specified %s was not found.") \
     X(ERR_INTERNAL, 500, "CB_IS01", "内部エラーが発生しました。", "An internal error occurred.")    \
     X(ERR_UNAVAILABLE, 503, "CB_IS02", "データベースに接続できません。",                           \

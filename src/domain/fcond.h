@@ -1,0 +1,42 @@
+/* fcond: the one small condition and validation language of forms (and later the record
+ * screen's rules), evaluated by the server in C and by the browser in JavaScript
+ * (web/js/fcond.js) with the same results: shared test vectors in tests/vectors/.
+ * Conditions are JSON: {"field":"用途","op":"eq","value":"住宅"}, ops eq ne in nin empty
+ * notempty lt le gt ge (numbers, or dates with "today", "today+30" ...), and {"all":[...]},
+ * {"any":[...]}, {"not":{...}}. Validators check one answer: required, length, pattern,
+ * number range, date range relative to today, email, phone, postcode (郵便番号), katakana,
+ * and choices (including hierarchical ones). Pure functions: no database, no HTTP. */
+#ifndef MADO_FCOND_H
+#define MADO_FCOND_H
+
+#include "core/err.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct fcond_env {
+    int64_t today; /* days since 1970-01-01 (the applicant's local date) */
+};
+
+/* Checks a condition's shape; false with a short reason in *why (static text). */
+bool fcond_valid(const json_t *cond, const char **why);
+/* Evaluates cond over answers ({code: value}; values as the form posts them: strings,
+ * arrays of strings). A missing or malformed condition is false. */
+bool fcond_eval(const json_t *cond, const json_t *answers, const struct fcond_env *env);
+
+/* The message of a failed validation: a code shared with the JavaScript ("required",
+ * "too_long", "pattern", "email", ...) and its argument (e.g. the maximum), arena-free
+ * (static text or a pointer into the rule). */
+struct fval_error {
+    const char *code;
+    const char *arg;
+};
+/* Validates one answer against a field's rules ({"required":true, "maxLength":30,
+ * "pattern":"...", "min":..., "max":..., "minDate":"today+30", "format":"email|phone|postcode|
+ * katakana", "options":[...]}); true when valid, else *err says why. required is checked here
+ * only when the caller says the field is required now (rules may make it so). */
+bool fval_check(const json_t *rules, const json_t *value, bool required,
+                const struct fcond_env *env, struct fval_error *err);
+
+#endif
