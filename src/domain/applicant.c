@@ -1,5 +1,7 @@
-/* TEMP stub (issue #5). */
+/* TEMP stub (issue #5): replaced by the real module in main shortly. */
 #include "applicant.h"
+
+#include "core/arena.h"
 
 enum err
 applicant_verify_start(struct ctx *c, const char *email, const char *form_code)
@@ -28,4 +30,17 @@ applicant_logout(struct ctx *c, const char *token)
 {
     (void)c, (void)token;
     return ERR_OK;
+}
+
+enum err
+applicant_open(struct ctx *c, const char *email, struct applicant *out, const char **token)
+{
+    (void)email, (void)out, (void)token;
+    return fail_set(c->fail, ERR_INTERNAL, NULL);
+}
+
+const char *
+applicant_email_normalise(struct ctx *c, const char *email)
+{
+    return email ? arena_strdup(c->arena, email) : NULL;
 }

@@ -27,5 +27,11 @@ enum err applicant_verify_confirm(struct ctx *c, const char *email, const char *
 /* The applicant of a session cookie; ERR_APPLICANT_REQUIRED when absent or expired. */
 enum err applicant_session(struct ctx *c, const char *token, struct applicant *out) MUST_CHECK;
 enum err applicant_logout(struct ctx *c, const char *token) MUST_CHECK;
+/* Finds or creates the applicant of a verified address and opens a session (*token: the
+ * cookie value, arena). What a successful confirm does; tests call it directly. */
+enum err applicant_open(struct ctx *c, const char *email, struct applicant *out,
+                        const char **token) MUST_CHECK;
+/* Normalised address (arena) or NULL when it is not a usable address. */
+const char *applicant_email_normalise(struct ctx *c, const char *email);
 
 #endif

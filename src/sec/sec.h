@@ -67,6 +67,7 @@ enum sec_purpose {
     SEC_PURPOSE_RECOVERY = 4, /* keyed hashes of MFA recovery codes */
     SEC_PURPOSE_TOTP = 5,     /* (reserved) */
     SEC_PURPOSE_CSRF = 6,     /* CSRF tokens derived from session tokens */
+    SEC_PURPOSE_APPLICANT = 7, /* keyed hashes of applicants' one-time codes */
 };
 /* 32-byte subkey for purpose into out (caller wipes it when done). */
 void sec_key_derive(const struct sec_key *k, enum sec_purpose purpose, uint8_t out[SEC_KEY_BYTES]);
