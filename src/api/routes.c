@@ -106,7 +106,7 @@ static const struct route plain_routes[] = {
     /* applicants: e-mail verification (applicant_api.c) and the forms' JSON API (apply_api.c);
      * public routes, the handlers check the applicant session and X-Requested-With */
     { "POST", "/apply/api/verify.json", api_apply_verify, ROUTE_PUBLIC | ROUTE_WRITE, KB64, "applicant.verify" },
-    { "POST", "/apply/api/confirm.json", api_apply_confirm, ROUTE_PUBLIC | ROUTE_WRITE, KB64, "applicant.confirm" },
+    { "POST", "/apply/api/confirm.json", api_apply_confirm, ROUTE_PUBLIC | ROUTE_WRITE | OWN_TX, KB64, "applicant.confirm" },
     { "POST", "/apply/api/logout.json", api_apply_logout, ROUTE_PUBLIC | ROUTE_WRITE, KB64, "applicant.logout" },
     { "GET", "/apply/api/forms.json", api_apply_forms, ROUTE_PUBLIC, 0, NULL },
     { "GET", "/apply/api/form.json", api_apply_form, ROUTE_PUBLIC, 0, NULL },

@@ -31,6 +31,10 @@ enum err applicant_logout(struct ctx *c, const char *token) MUST_CHECK;
  * cookie value, arena). What a successful confirm does; tests call it directly. */
 enum err applicant_open(struct ctx *c, const char *email, struct applicant *out,
                         const char **token) MUST_CHECK;
+/* Tests only: fn sees every code sent (before it goes into the mail). NULL = nobody. */
+void applicant_observe_codes(void (*fn)(const char *email, const char *code));
+/* Forgets the per-address and per-IP counters of code requests (tests). */
+void applicant_limits_reset(void);
 /* Normalised address (arena) or NULL when it is not a usable address. */
 const char *applicant_email_normalise(struct ctx *c, const char *email);
 
