@@ -18,8 +18,10 @@ CREATE TABLE form_versions (
     published_by TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (form_id, version)
 );
+-- AUTOINCREMENT: a draft id is the idempotency anchor of its submission (record_owners.draft_id)
+-- and must never be reused after the draft is deleted
 CREATE TABLE form_drafts (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     form_id INTEGER NOT NULL REFERENCES forms(id),
     form_version INTEGER NOT NULL,
     applicant_id INTEGER NOT NULL REFERENCES applicants(id),
