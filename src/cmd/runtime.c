@@ -9,6 +9,7 @@
 #include "domain/auth.h"
 #include "domain/blob.h"
 #include "domain/file.h"
+#include "domain/form.h"
 #include "sec/sec.h"
 
 #include <errno.h>
@@ -126,6 +127,7 @@ runtime_open(struct runtime *rt)
         return 1;
     if (!audit_configure(&rt->cfg))
         return 1;
+    form_configure((int)rt->cfg.forms_draft_days);
     if (brc < 0 || file_init() < 0) {
         fprintf(stderr, "madoguchi: cannot initialise the blob store\n");
         return 1;

@@ -10,6 +10,7 @@
 #include "domain/app.h"
 #include "domain/audit.h"
 #include "domain/file.h"
+#include "domain/form.h"
 #include "domain/lclock.h"
 #include "domain/session.h"
 #include "domain/wf.h"
@@ -100,7 +101,13 @@ housekeeping(void *arg)
             struct fail f;
             runtime_ctx(rt, &c, a, &f);
             c.db = db;
-            int64_t purged = 0;
+            int64_t purged = 0, reminded = 0, expired = 0;
+            /* before the purge: renews the uploads of live drafts; own transaction */
+            if (form_drafts_housekeeping(&c, &reminded, &expired) != ERR_OK)
+                log_warn("housekeeping: form drafts: %s", f.message ? f.message : "?");
+            else if (reminded || expired)
+                log_info("housekeeping: drafts: %lld reminded, %lld expired", (long long)reminded,
+                         (long long)expired);
             /* runs its own transactions */
             if (file_purge_unattached(&c, FILE_UPLOAD_TTL, &purged) != ERR_OK)
                 log_warn("housekeeping: purge failed: %s", f.message ? f.message : "?");

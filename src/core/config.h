@@ -30,6 +30,8 @@ struct config {
     /* [audit] */
     long audit_enabled, audit_checkpoint_every, audit_retention_days;
     char *audit_key_file, *audit_reader_group;
+    /* [forms] */
+    long forms_draft_days;
 };
 
 /* Loads defaults, then the file (path NULL: $MADOGUCHI_CONFIG, else <data>/madoguchi.conf if it

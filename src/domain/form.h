@@ -94,7 +94,8 @@ enum err form_draft_file(struct ctx *c, const struct applicant *a, const char *c
                          const char *field, const char *name, const void *data, size_t n,
                          json_t **out) MUST_CHECK;
 /* Housekeeping: deletes expired drafts and queues a reminder mail for drafts expiring
- * within 3 days (once per draft). Runs its own transaction. reminded and deleted may be NULL. */
+ * within 3 days (once per draft); renews the upload rows of live drafts' attachments so that
+ * file_purge_unattached (call this first) keeps them. Runs its own transaction. reminded and deleted may be NULL. */
 enum err form_drafts_housekeeping(struct ctx *c, int64_t *reminded, int64_t *deleted) MUST_CHECK;
 
 /* ---- submission (form_submit.c) ---- */

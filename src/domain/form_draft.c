@@ -336,6 +336,8 @@ form_drafts_housekeeping(struct ctx *c, int64_t *reminded, int64_t *deleted)
         rc = db_exec(c->db, FORM_SQL_EXPIRED_FILES, &p, 1, NULL);
         if (rc == DB_OK)
             rc = db_exec(c->db, FORM_SQL_EXPIRED, &p, 1, deleted);
+        if (rc == DB_OK)
+            rc = db_exec(c->db, FORM_SQL_KEEP_UPLOADS, &p, 1, NULL);
         if (rc != DB_OK)
             e = app_db_fail(c, rc);
     }

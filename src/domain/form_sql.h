@@ -59,6 +59,10 @@
     "a.id = d.applicant_id JOIN forms f ON f.id = d.form_id JOIN form_versions v ON v.form_id " \
     "= d.form_id AND v.version = d.form_version WHERE d.reminded_at IS NULL AND d.expires_at "   \
     "> $1 AND d.expires_at <= $2 ORDER BY d.id LIMIT 200"
+/* uploads of live drafts must outlive FILE_UPLOAD_TTL (file_purge_unattached would take them) */
+#define FORM_SQL_KEEP_UPLOADS                                                                      \
+    "UPDATE files SET created_at = $1 WHERE record_id IS NULL AND file_key IN (SELECT "          \
+    "upload_key FROM form_draft_files)"
 #define FORM_SQL_REMINDED "UPDATE form_drafts SET reminded_at = $2 WHERE id = $1"
 
 /* submission */
