@@ -19,8 +19,9 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 API_SRC  := $(sort $(wildcard tests/api/test_*.c))
 TEST_LIB := $(wildcard tests/api/harness.c)
 
-OBJ      := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC)) build/obj/gen/migrations.o
-SOBJ     := $(patsubst src/%.c,build/san/%.o,$(LIB_SRC)) build/san/gen/migrations.o
+WEB      := $(shell find web -type f ! -name '*.test.*' ! -name '.*' 2>/dev/null)
+OBJ      := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC)) build/obj/gen/migrations.o build/obj/gen/assets.o
+SOBJ     := $(patsubst src/%.c,build/san/%.o,$(LIB_SRC)) build/san/gen/migrations.o build/san/gen/assets.o
 UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 API_BIN  := $(patsubst tests/api/%.c,build/tests/%,$(API_SRC))
 
@@ -33,6 +34,17 @@ deps:
 build/gen/migrations.c: $(MIGR) scripts/gen-migrations.sh
 	@mkdir -p $(@D)
 	@scripts/gen-migrations.sh src/db/migrations > $@
+
+build/gen/assets.c: $(WEB) scripts/gen-assets.sh
+	@mkdir -p $(@D)
+	@scripts/gen-assets.sh web > $@
+
+build/obj/gen/assets.o: build/gen/assets.c
+	@mkdir -p $(@D)
+	@echo "CC $<"; $(CC) $(CFLAGS_COMMON) $(OPT_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+build/san/gen/assets.o: build/gen/assets.c
+	@mkdir -p $(@D)
+	@echo "CC-SAN $<"; $(CC) $(CFLAGS_COMMON) $(SAN_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 
 build/obj/gen/migrations.o: build/gen/migrations.c
 	@mkdir -p $(@D)
@@ -96,10 +108,10 @@ clean:
 
 # libFuzzer targets (clang): make fuzz-query && build/fuzz_query -max_total_time=60 tests/fuzz/corpus_query
 FUZZ_SRC := $(filter-out src/main.c src/cmd/%,$(LIB_SRC))
-build/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) build/gen/migrations.c
+build/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) build/gen/migrations.c build/gen/assets.c
 	@mkdir -p $(@D)
 	clang -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-	  -Isrc -Ibuild/gen $(PKG_CFLAGS) -DH2O_USE_LIBUV=0 -o $@ $< $(FUZZ_SRC) build/gen/migrations.c $(PKG_LIBS)
+	  -Isrc -Ibuild/gen $(PKG_CFLAGS) -DH2O_USE_LIBUV=0 -o $@ $< $(FUZZ_SRC) build/gen/migrations.c build/gen/assets.c $(PKG_LIBS)
 fuzz-query: build/fuzz_query
 fuzz-multipart: build/fuzz_multipart
 fuzz-params: build/fuzz_params
