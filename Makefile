@@ -25,7 +25,7 @@ SOBJ     := $(patsubst src/%.c,build/san/%.o,$(LIB_SRC)) build/san/gen/migration
 UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 API_BIN  := $(patsubst tests/api/%.c,build/tests/%,$(API_SRC))
 
-.PHONY: all run deps check check-unit check-api check-compat check-pg check-long bench clean asan fmt
+.PHONY: all run deps check check-unit check-api check-compat check-browser check-pg check-long bench clean asan fmt
 all: build/madoguchi
 
 deps:
@@ -81,7 +81,7 @@ run: deps build/madoguchi
 	@mkdir -p data
 	build/madoguchi serve --data ./data --listen 127.0.0.1:8080
 
-check: check-unit check-api check-compat check-pg
+check: check-unit check-api check-compat check-browser check-pg
 
 check-unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t 2>&1; done
@@ -91,6 +91,9 @@ check-api: $(API_BIN)
 
 check-compat: build/madoguchi-asan build/madoguchi
 	@scripts/check-compat.sh
+
+check-browser: build/madoguchi-asan
+	@scripts/check-browser.sh
 
 check-pg: $(API_BIN) $(UNIT_BIN) build/madoguchi-asan
 	@scripts/check-pg.sh $(API_BIN)
