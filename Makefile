@@ -19,12 +19,13 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 API_SRC  := $(sort $(wildcard tests/api/test_*.c))
 TEST_LIB := $(wildcard tests/api/harness.c)
 
-OBJ      := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC)) build/obj/gen/migrations.o
-SOBJ     := $(patsubst src/%.c,build/san/%.o,$(LIB_SRC)) build/san/gen/migrations.o
+WEB      := $(shell find web -type f ! -name '*.test.*' ! -name '.*' 2>/dev/null)
+OBJ      := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC)) build/obj/gen/migrations.o build/obj/gen/assets.o
+SOBJ     := $(patsubst src/%.c,build/san/%.o,$(LIB_SRC)) build/san/gen/migrations.o build/san/gen/assets.o
 UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 API_BIN  := $(patsubst tests/api/%.c,build/tests/%,$(API_SRC))
 
-.PHONY: all run deps check check-unit check-api check-compat check-pg check-long bench clean asan fmt
+.PHONY: all run deps check check-unit check-api check-compat check-browser check-pg check-long bench clean asan fmt
 all: build/madoguchi
 
 deps:
@@ -33,6 +34,17 @@ deps:
 build/gen/migrations.c: $(MIGR) scripts/gen-migrations.sh
 	@mkdir -p $(@D)
 	@scripts/gen-migrations.sh src/db/migrations > $@
+
+build/gen/assets.c: $(WEB) scripts/gen-assets.sh
+	@mkdir -p $(@D)
+	@scripts/gen-assets.sh web > $@
+
+build/obj/gen/assets.o: build/gen/assets.c
+	@mkdir -p $(@D)
+	@echo "CC $<"; $(CC) $(CFLAGS_COMMON) $(OPT_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+build/san/gen/assets.o: build/gen/assets.c
+	@mkdir -p $(@D)
+	@echo "CC-SAN $<"; $(CC) $(CFLAGS_COMMON) $(SAN_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 
 build/obj/gen/migrations.o: build/gen/migrations.c
 	@mkdir -p $(@D)
@@ -69,7 +81,7 @@ run: deps build/madoguchi
 	@mkdir -p data
 	build/madoguchi serve --data ./data --listen 127.0.0.1:8080
 
-check: check-unit check-api check-compat check-pg
+check: check-unit check-api check-compat check-browser check-pg
 
 check-unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t 2>&1; done
@@ -79,6 +91,9 @@ check-api: $(API_BIN)
 
 check-compat: build/madoguchi-asan build/madoguchi
 	@scripts/check-compat.sh
+
+check-browser: build/madoguchi-asan
+	@scripts/check-browser.sh
 
 check-pg: $(API_BIN) $(UNIT_BIN) build/madoguchi-asan
 	@scripts/check-pg.sh $(API_BIN)
@@ -96,10 +111,10 @@ clean:
 
 # libFuzzer targets (clang): make fuzz-query && build/fuzz_query -max_total_time=60 tests/fuzz/corpus_query
 FUZZ_SRC := $(filter-out src/main.c src/cmd/%,$(LIB_SRC))
-build/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) build/gen/migrations.c
+build/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) build/gen/migrations.c build/gen/assets.c
 	@mkdir -p $(@D)
 	clang -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-	  -Isrc -Ibuild/gen $(PKG_CFLAGS) -DH2O_USE_LIBUV=0 -o $@ $< $(FUZZ_SRC) build/gen/migrations.c $(PKG_LIBS)
+	  -Isrc -Ibuild/gen $(PKG_CFLAGS) -DH2O_USE_LIBUV=0 -o $@ $< $(FUZZ_SRC) build/gen/migrations.c build/gen/assets.c $(PKG_LIBS)
 fuzz-query: build/fuzz_query
 fuzz-multipart: build/fuzz_multipart
 fuzz-params: build/fuzz_params

@@ -27,11 +27,14 @@ enum route_flags {
     ROUTE_STAGE = 1 << 7, /* also for browser sessions still in login (TOTP / password change) */
     ROUTE_OWN_TX = 1 << 8, /* the handler runs its own transactions (login: a refusal must
                               still commit the failure count) */
+    ROUTE_HTML = 1 << 9,   /* a page for people: errors answer as an HTML page (api_html_error) */
 };
 
 struct route {
     const char *method;
-    const char *path; /* after the /k/v1 or /k/guest/N/v1 prefix (and /preview), e.g. "/record.json" */
+    const char *path; /* after the /k/v1 or /k/guest/N/v1 prefix (and /preview), e.g. "/record.json";
+                         plain routes ending in '*' match every path with that prefix (exact
+                         routes win) */
     api_fn *fn;
     unsigned flags;
     size_t max_body; /* 0 = server default */
@@ -58,6 +61,8 @@ void api_handle(void *db_state, struct req *r);
 enum err api_json(struct req *r, json_t *obj);
 /* Renders r->fail (or e) as kintone's error JSON. */
 void api_error(struct req *r, enum err e);
+/* The error page of ROUTE_HTML routes (src/public/page.c). */
+void api_html_error(struct req *r, enum err e);
 
 /* Runs a handler for bulkRequest inside the caller's transaction. */
 enum err api_call_bulk(struct req *r, const char *method, const char *api_path, json_t *payload,
@@ -94,6 +99,8 @@ api_fn api_apply_forms, api_apply_form, api_apply_draft_get, api_apply_draft_put
 api_fn api_apply_file_post, api_apply_submit;
 api_fn api_admin_forms_get, api_admin_forms_put, api_admin_form_publish;
 api_fn api_admin_mail_get, api_admin_mail_retry;
+/* pages for applicants and the embedded static files (src/public/) */
+api_fn public_asset, public_apply_get, public_apply_post;
 /* audit log (audit_api.c) */
 api_fn api_audit_entries_get, api_audit_verify_get;
 /* kintone permission settings and their evaluation (acl_api.c) */

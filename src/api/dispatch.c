@@ -164,6 +164,20 @@ parse_params(struct req *r, const struct route *rt, json_t **out, const char **t
         take_request_token(r, params, token);
         return ERR_OK;
     }
+    const char *ct = req_header(r, "content-type");
+    if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
+        /* HTML forms (the applicant pages work without JavaScript) */
+        const char *bad = params_parse_query(r->arena, params,
+                                             arena_strndup(r->arena, r->body, r->body_len));
+        if (bad) {
+            fail_field(&r->fail, bad, MSG_BAD_PARAM, NULL);
+            return ERR_INVALID;
+        }
+        take_request_token(r, params, token);
+        return ERR_OK;
+    }
+    if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0 && (rt->flags & ROUTE_HTML))
+        return ERR_OK; /* a page's upload form: the handler reads the parts */
     size_t n = r->body_len;
     const char *b = r->body;
     while (n && (*b == ' ' || *b == '\n' || *b == '\r' || *b == '\t')) {
@@ -372,6 +386,19 @@ run_route(struct req *r, const struct route *rt, json_t *params)
         return api_audit_request(r, rt, params, e, API_AUDIT_OWN_TX);
     }
     return ERR_OK;
+}
+
+static void finish(struct req *r, enum err e);
+
+/* Pages for people answer errors with a page, the API with kintone's JSON. */
+static void
+finish_route(struct req *r, const struct route *rt, enum err e)
+{
+    if (e != ERR_OK && rt && (rt->flags & ROUTE_HTML)) {
+        api_html_error(r, e);
+        return;
+    }
+    finish(r, e);
 }
 
 static void
@@ -661,7 +688,7 @@ api_handle(void *db_state, struct req *r)
     /* (a handler that ended the session cleared who.session_id) */
     if (g.via_session && r->ctx.who.session_id == g.s.id)
         api_session_headers(r, &g.s);
-    finish(r, e);
+    finish_route(r, rt, e);
 }
 
 enum err

@@ -114,6 +114,11 @@ static const struct route plain_routes[] = {
     { "PUT", "/apply/api/draft.json", api_apply_draft_put, ROUTE_PUBLIC | ROUTE_WRITE, 4 * MB, "applicant.draft.save" },
     { "POST", "/apply/api/file.json", api_apply_file_post, ROUTE_PUBLIC | ROUTE_WRITE | ROUTE_RAW, 0, "applicant.file.upload" },
     { "POST", "/apply/api/submit.json", api_apply_submit, ROUTE_PUBLIC | ROUTE_WRITE, 4 * MB, "applicant.submit" },
+    /* pages for applicants (no JavaScript needed) and the files they use */
+    { "GET", "/assets/*", public_asset, ROUTE_PUBLIC, 0, NULL },
+    { "GET", "/apply/*", public_apply_get, ROUTE_PUBLIC | ROUTE_HTML, 0, NULL },
+    { "GET", "/apply", public_apply_get, ROUTE_PUBLIC | ROUTE_HTML, 0, NULL },
+    { "POST", "/apply/*", public_apply_post, ROUTE_PUBLIC | ROUTE_HTML | OWN_TX, 32 * MB, "applicant.page" },
     /* form definitions and the mail outbox, for administrators */
     { "GET", "/admin/api/forms.json", api_admin_forms_get, ROUTE_ADMIN, 0, "admin.read" },
     { "PUT", "/admin/api/forms.json", api_admin_forms_put, ADMIN_W, 8 * MB, "admin.change" },
@@ -161,8 +166,16 @@ routes_find(const char *method, const char *path, bool preview, bool *path_known
 const struct route *
 routes_find_plain(const char *method, const char *path)
 {
-    for (size_t i = 0; i < sizeof(plain_routes) / sizeof(plain_routes[0]); i++)
-        if (strcmp(plain_routes[i].method, method) == 0 && strcmp(plain_routes[i].path, path) == 0)
-            return &plain_routes[i];
-    return NULL;
+    const struct route *prefix = NULL;
+    for (size_t i = 0; i < sizeof(plain_routes) / sizeof(plain_routes[0]); i++) {
+        const struct route *rt = &plain_routes[i];
+        if (strcmp(rt->method, method) != 0)
+            continue;
+        if (strcmp(rt->path, path) == 0)
+            return rt;
+        size_t n = strlen(rt->path);
+        if (!prefix && rt->path[n - 1] == '*' && strncmp(rt->path, path, n - 1) == 0)
+            prefix = rt;
+    }
+    return prefix;
 }
