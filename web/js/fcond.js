@@ -17,7 +17,9 @@ const trimWs = (s) => s.replace(/^[ \t\n\r]+/, '').replace(/[ \t\n\r]+$/, '');
 const blank = (s) => /^[ \t\n\r\u3000]*$/.test(s);
 
 // NFKC and trim, refused past cap bytes as the C side's fixed buffers do.
+const ascii = /^[\x00-\x7f]*$/;
 function nfkcTrim(s, cap) {
+  if (ascii.test(s)) return s.length >= cap ? null : trimWs(s); // NFKC leaves ASCII alone
   const t = s.normalize('NFKC');
   if (utf8len(t) >= cap) return null;
   return trimWs(t);
