@@ -555,6 +555,9 @@ render_check(struct view *v)
     page_text(&pg, v->f.code);
     page_raw(&pg, "/submit\">");
     page_csrf_field(&pg);
+    /* the idempotency key: a second press (or a reload of the post) answers the first one's
+     * receipt number */
+    page_printf(&pg, "<input type=\"hidden\" name=\"key\" value=\"draft-%lld\">", (long long)v->d.id);
     page_raw(&pg, "<button type=\"submit\" class=\"primary\">申請する</button></form>\n<p><a href=\"/apply/");
     page_text(&pg, v->f.code);
     page_raw(&pg, "\">入力内容を修正する</a></p>\n");
@@ -815,31 +818,28 @@ post_step(struct req *r, const char *code, json_t *params)
             prev = v.step;
         return page_redirect_step(r, code, prev);
     }
-    if (!strcmp(action, "save") || json_object_size(errors) == 0) {
-        if (!strcmp(action, "save"))
-            return page_redirect(r, arena_printf(r->arena, "/apply/%s?saved=1", code));
-        /* reload the view with the saved answers to find the next shown step */
-        struct view nv;
-        e = load(r, code, &nv, &redirected);
-        if (e != ERR_OK || redirected)
-            return e;
-        /* an answer opened more questions on this step (no script showed them): ask them */
-        if (new_fields(&v, &nv))
-            return page_redirect(r, arena_printf(r->arena, "/apply/%s?step=%d&more=1", code, v.step));
-        int next = step_from(&nv, v.step + 1, +1);
-        if (next >= (int)json_array_size(pages_of(&nv.f)))
-            return page_redirect(r, arena_printf(r->arena, "/apply/%s/check", code));
-        return page_redirect_step(r, code, next);
-    }
-    /* errors: the same step again, with what was typed */
+    if (!strcmp(action, "save"))
+        return page_redirect(r, arena_printf(r->arena, "/apply/%s?saved=1&step=%d", code, v.step));
+    /* the view with the saved answers */
     struct view nv;
     e = load(r, code, &nv, &redirected);
     if (e != ERR_OK || redirected)
         return e;
-    nv.step = v.step;
-    nv.errors = errors;
-    render_step(&nv, 400);
-    return ERR_OK;
+    /* an answer opened more questions on this step (no script showed them): ask them first,
+     * without calling them errors */
+    if (new_fields(&v, &nv))
+        return page_redirect(r, arena_printf(r->arena, "/apply/%s?step=%d&more=1", code, v.step));
+    if (json_object_size(errors)) {
+        /* the same step again, with what was typed and what is wrong */
+        nv.step = v.step;
+        nv.errors = errors;
+        render_step(&nv, 400);
+        return ERR_OK;
+    }
+    int next = step_from(&nv, v.step + 1, +1);
+    if (next >= (int)json_array_size(pages_of(&nv.f)))
+        return page_redirect(r, arena_printf(r->arena, "/apply/%s/check", code));
+    return page_redirect_step(r, code, next);
 }
 
 static enum err
@@ -857,7 +857,10 @@ post_submit(struct req *r, const char *code, json_t *params)
     if (e != ERR_OK)
         return e;
     struct form_receipt rc;
-    e = form_submit(&r->ctx, &a, code, NULL, &rc);
+    const char *key = json_string_value(json_object_get(params, "key"));
+    if (key && strlen(key) > 64)
+        key = NULL;
+    e = form_submit(&r->ctx, &a, code, key, &rc);
     if (e == ERR_INVALID) {
         /* a step no longer valid (a rule changed, a date passed): back to the form */
         db_rollback(r->db);

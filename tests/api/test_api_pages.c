@@ -283,7 +283,12 @@ test_whole_application(void **state)
     assert_non_null(strstr(r->body, "120"));
 
     /* submit, twice (a double click): one record, one number */
-    snprintf(body, sizeof(body), "csrf=%s", csrf);
+    const char *k = strstr(r->body, "name=\"key\" value=\"");
+    assert_non_null(k);
+    k += strlen("name=\"key\" value=\"");
+    char key[64];
+    snprintf(key, sizeof(key), "%.*s", (int)(strchr(k, '"') - k), k);
+    snprintf(body, sizeof(body), "csrf=%s&key=%s", csrf, key);
     form_post("/apply/kc/submit", body);
     TH_EXPECT_STATUS(303);
     char loc[256];
@@ -291,6 +296,8 @@ test_whole_application(void **state)
     assert_non_null(strstr(loc, "/apply/kc/done?no=R"));
     assert_non_null(strstr(loc, "-KC-000001"));
     form_post("/apply/kc/submit", body);
+    if (th_last_status() != 303)
+        th_dump();
     assert_true(th_last_status() == 303);
     r = th_request("GET", loc, NULL, NULL, 0);
     TH_EXPECT_STATUS(200);
