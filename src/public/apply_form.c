@@ -7,6 +7,7 @@
 
 #include "api/auth_http.h"
 #include "core/arena.h"
+#include "core/clock.h"
 #include "db/db.h"
 #include "domain/applicant.h"
 #include "domain/fcond.h"
@@ -177,7 +178,7 @@ fid(struct req *r, int page, int sec, int fld)
 }
 
 static void
-render_field(struct page *pg, struct view *v, const json_t *entry, const char *id)
+render_field(struct page *pg, struct view *v, const json_t *entry, const char *id, bool visible)
 {
     struct req *r = v->r;
     const char *code = json_string_value(json_object_get(entry, "code"));
@@ -196,7 +197,8 @@ render_field(struct page *pg, struct view *v, const json_t *entry, const char *i
                                          json_array_size(msgs) ? "" : "");
     if (json_array_size(msgs))
         described = arena_printf(r->arena, "%s%s%s-error", described, *described ? " " : "", id);
-    page_raw(pg, json_array_size(msgs) ? "<div class=\"field has-error\">" : "<div class=\"field\">");
+    page_raw(pg, json_array_size(msgs) ? "<div class=\"field has-error\"" : "<div class=\"field\"");
+    page_printf(pg, " data-field=\"%s\"%s>", id, visible ? "" : " hidden");
     if (group) {
         page_printf(pg, "<fieldset id=\"%s\"%s%s%s><legend>", id, *described ? " aria-describedby=\"" : "",
                     described, *described ? "\"" : "");
@@ -216,9 +218,10 @@ render_field(struct page *pg, struct view *v, const json_t *entry, const char *i
         page_text(pg, json_string_value(json_array_get(msgs, 0)));
         page_raw(pg, "</p>\n");
     }
-    const char *aria = arena_printf(r->arena, "%s%s%s%s", *described ? " aria-describedby=\"" : "",
+    const char *aria = arena_printf(r->arena, "%s%s%s%s%s", *described ? " aria-describedby=\"" : "",
                                     described, *described ? "\"" : "",
-                                    json_array_size(msgs) ? " aria-invalid=\"true\"" : "");
+                                    json_array_size(msgs) ? " aria-invalid=\"true\"" : "",
+                                    visible ? "" : " disabled");
     if (!type) {
         page_raw(pg, "</div>\n");
         return;
@@ -231,7 +234,8 @@ render_field(struct page *pg, struct view *v, const json_t *entry, const char *i
             page_text(pg, name);
             page_raw(pg, multi ? "[]\" value=\"" : "\" value=\"");
             page_text(pg, opts[i]);
-            page_raw(pg, has_value(answer, opts[i]) ? "\" checked> " : "\"> ");
+            page_raw(pg, has_value(answer, opts[i]) ? "\" checked" : "\"");
+            page_raw(pg, visible ? "> " : " disabled> ");
             page_text(pg, opts[i]);
             page_raw(pg, "</label>\n");
         }
@@ -368,6 +372,52 @@ steps_nav(struct page *pg, struct view *v, bool check)
     page_raw(pg, "</ol>\n");
 }
 
+/* What the enhancement script needs (web/js/apply.js): the step's fields with their rules
+ * and conditions, the answers so far, today. A data block, not a script: the CSP allows it. */
+static void
+script_data(struct page *pg, struct view *v, const json_t *page)
+{
+    struct req *r = v->r;
+    json_t *fields = json_array();
+    size_t i, k;
+    const json_t *s, *e;
+    json_array_foreach(json_object_get(page, "sections"), i, s)
+    json_array_foreach(json_object_get(s, "fields"), k, e)
+    {
+        const char *code = json_string_value(json_object_get(e, "code"));
+        json_t *f = json_pack("{s:s,s:s,s:s?}", "code", code, "id", fid(r, v->step, (int)i, (int)k),
+                              "type", field_type(&v->f, code));
+        const char *keys[] = { "rules", "showIf", "requiredIf" };
+        for (size_t j = 0; j < 3; j++)
+            if (json_object_get(e, keys[j]))
+                json_object_set(f, keys[j], json_object_get(e, keys[j]));
+        if (json_object_get(s, "showIf"))
+            json_object_set(f, "sectionShowIf", json_object_get(s, "showIf"));
+        json_array_append_new(fields, f);
+    }
+    char today[16];
+    clock_format_date((r->ctx.now + (int64_t)r->ctx.tz_offset * 60) / 86400, today);
+    json_t *d = json_pack("{s:s,s:i,s:o,s:O,s:s}", "code", v->f.code, "step", v->step, "fields",
+                          fields, "answers", v->clean, "today", today);
+    char *text = json_dumps(d, JSON_COMPACT);
+    json_decref(d);
+    if (!text)
+        return;
+    page_raw(pg, "<script type=\"application/json\" id=\"form-data\">");
+    /* "<" cannot end the block: JSON may carry it as \u003c */
+    for (const char *p = text; *p;) {
+        const char *lt = strchr(p, '<');
+        size_t n = lt ? (size_t)(lt - p) : strlen(p);
+        strbuf_add(&pg->sb, p, n);
+        if (!lt)
+            break;
+        page_raw(pg, "\\u003c");
+        p = lt + 1;
+    }
+    free(text);
+    page_raw(pg, "</script>\n<script type=\"module\" src=\"/assets/js/apply.js\"></script>\n");
+}
+
 static void
 render_step(struct view *v, int status)
 {
@@ -391,7 +441,7 @@ render_step(struct view *v, int status)
     page_raw(&pg, "<h2>");
     page_text(&pg, ptitle);
     page_raw(&pg, "</h2>\n");
-    page_raw(&pg, "<form method=\"post\" action=\"/apply/");
+    page_raw(&pg, "<form method=\"post\" data-form=\"1\" action=\"/apply/");
     page_text(&pg, v->f.code);
     page_raw(&pg, step_has_files(v, page) ? "\" enctype=\"multipart/form-data\" novalidate>\n"
                                           : "\" novalidate>\n");
@@ -412,9 +462,10 @@ render_step(struct view *v, int status)
         json_array_foreach(json_object_get(s, "fields"), k, e)
         {
             const char *code = json_string_value(json_object_get(e, "code"));
-            if (!form_visible(&r->ctx, &v->f, v->clean, code))
-                continue;
-            render_field(&pg, v, e, fid(r, v->step, (int)i, (int)k));
+            /* hidden questions are in the page but hidden and disabled (never posted); the
+             * script shows them as soon as an answer opens them */
+            render_field(&pg, v, e, fid(r, v->step, (int)i, (int)k),
+                         form_visible(&r->ctx, &v->f, v->clean, code));
         }
     }
     page_raw(&pg, "<div class=\"actions\">"
@@ -422,6 +473,8 @@ render_step(struct view *v, int status)
     if (step_from(v, v->step - 1, -1) >= 0)
         page_raw(&pg, "<button type=\"submit\" name=\"action\" value=\"back\">前に戻る</button>");
     page_raw(&pg, "<button type=\"submit\" name=\"action\" value=\"save\">一時保存</button></div>\n</form>\n");
+    page_raw(&pg, "<p id=\"autosave\" class=\"help\" role=\"status\"></p>\n");
+    script_data(&pg, v, page);
     if (v->has_draft) {
         page_raw(&pg, "<p class=\"help\">入力内容は一時保存されています。ほかの端末からも、同じメールアドレスの確認後に続きから再開できます。</p>\n");
     }

@@ -256,7 +256,9 @@ test_whole_application(void **state)
     r = th_request("GET", "/apply/kc?step=1", NULL, NULL, 0);
     TH_EXPECT_STATUS(200);
     assert_non_null(strstr(r->body, "enctype=\"multipart/form-data\""));
-    assert_null(strstr(r->body, "店舗面積")); /* hidden until 用途 is 店舗 */
+    /* hidden (and disabled: never posted without a script) until 用途 is 店舗 */
+    assert_non_null(strstr(r->body, "data-field=\"f1-0-1\" hidden>"));
+    assert_non_null(strstr(r->body, "id=\"form-data\""));
 
     /* 店舗: the step asks the extra question before moving on */
     const char *f1[][2] = { { "action", "next" }, { "a.用途", "店舗" }, { NULL, NULL } };
@@ -264,7 +266,7 @@ test_whole_application(void **state)
     TH_EXPECT_STATUS(303);
     assert_string_equal(th_resp_header("location"), "/apply/kc?step=1&more=1");
     r = th_request("GET", "/apply/kc?step=1&more=1", NULL, NULL, 0);
-    assert_non_null(strstr(r->body, "店舗面積"));
+    assert_non_null(strstr(r->body, "data-field=\"f1-0-1\">"));
     assert_non_null(strstr(r->body, "role=\"status\""));
     /* a disguised file (a PDF name, not PDF bytes) is refused on the field; the answers stay */
     const char *f2[][2] = { { "action", "next" }, { "a.用途", "店舗" }, { "a.店舗面積", "120" }, { NULL, NULL } };
