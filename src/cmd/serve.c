@@ -11,6 +11,7 @@
 #include "domain/audit.h"
 #include "domain/file.h"
 #include "domain/form.h"
+#include "domain/fcond.h"
 #include "domain/lclock.h"
 #include "domain/session.h"
 #include "domain/wf.h"
@@ -47,6 +48,7 @@ worker_fini(void *state)
 {
     app_cache_clear();
     acl_facts_cache_clear();
+    fcond_cache_free();
     db_close(state);
 }
 
@@ -135,6 +137,7 @@ housekeeping(void *arg)
     /* the rules and the clock loaded app definitions into this thread's caches */
     app_cache_clear();
     acl_facts_cache_clear();
+    fcond_cache_free();
     db_close(db);
     return NULL;
 }

@@ -25,10 +25,10 @@ bool fcond_valid(const json_t *cond, const char **why);
  * arrays of strings). A missing or malformed condition is false. */
 bool fcond_eval(const json_t *cond, const json_t *answers, const struct fcond_env *env);
 
-/* The message of a failed validation (codes: required too_short too_long pattern min max
- * min_date max_date email phone postcode katakana option not_number not_date invalid; arg is
- * static, points into the rules, or a per-thread buffer valid until the next check): a code shared with the JavaScript ("required",
- * "too_long", "pattern", "email", ...) and its argument (e.g. the maximum), arena-free. */
+/* The message of a failed validation: a code shared with the JavaScript (required too_short
+ * too_long pattern min max min_date max_date email phone postcode katakana option not_number
+ * not_date invalid) and its argument (e.g. the maximum), arena-free: static, pointing into the
+ * rules, or a per-thread buffer valid until the next check on this thread. */
 struct fval_error {
     const char *code;
     const char *arg;
@@ -42,7 +42,8 @@ bool fval_check(const json_t *rules, const json_t *value, bool required,
 /* As fval_check on answers[code], with all answers at hand: a hierarchical choice
  * ({"optionsTree":{"世田谷":{"太子堂":["一丁目"]}}, "parent":["地域","町名"]}) allows the keys
  * (or list) of the tree node reached by following the parents' answers from the root; a
- * string parent is one level. Without answers (fval_check) such a field accepts nothing. */
+ * string parent is one level. Through fval_check (no answers) a field with a parent accepts
+ * nothing; the top level (no parent) allows the root's keys. */
 bool fval_check_in(const json_t *rules, const json_t *answers, const char *code, bool required,
                    const struct fcond_env *env, struct fval_error *err);
 /* Checks a rules object when a form is saved: known keys and types only, patterns inside the
