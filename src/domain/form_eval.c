@@ -198,6 +198,19 @@ form_eval(struct ctx *c, const struct form *f, const json_t *answers, const json
     *errors_out = errors;
 }
 
+json_t *
+form_page_fields(const struct form *f, int64_t step)
+{
+    json_t *out = json_array();
+    const json_t *pg = step >= 0 ? json_array_get(json_object_get(f->def, "pages"), (size_t)step) : NULL;
+    size_t j, k;
+    const json_t *sec, *fe;
+    json_array_foreach(json_object_get(pg, "sections"), j, sec)
+        json_array_foreach(json_object_get(sec, "fields"), k, fe)
+            json_array_append(out, json_object_get(fe, "code"));
+    return out;
+}
+
 bool
 form_visible(struct ctx *c, const struct form *f, const json_t *clean, const char *code)
 {

@@ -283,6 +283,28 @@ fill(const char *code, const char *name)
 }
 
 static void
+test_merge_step(void **state)
+{
+    (void)state;
+    put_form("merge", NULL, NULL, 1);
+    login("merge@example.jp");
+    apply("PUT", "/apply/api/draft.json", q("{'code':'merge','answers':{'氏名':'一郎'},'step':0,'merge':true}"));
+    /* page 1's post keeps page 0's answers */
+    const struct th_resp *r =
+        apply("PUT", "/apply/api/draft.json", q("{'code':'merge','answers':{'用途':'住宅','氏名':'改ざん'},'step':1,'merge':true}"));
+    TH_EXPECT_STATUS(200);
+    assert_string_equal(th_str(r->json, "draft.answers.氏名"), "一郎");
+    assert_string_equal(th_str(r->json, "draft.answers.用途"), "住宅");
+    /* an absent answer on the posted page clears it */
+    r = apply("PUT", "/apply/api/draft.json", q("{'code':'merge','answers':{},'step':1,'merge':true}"));
+    assert_null(th_at(r->json, "draft.answers.用途"));
+    assert_string_equal(th_str(r->json, "draft.answers.氏名"), "一郎");
+    /* without merge the answers replace the draft's */
+    r = apply("PUT", "/apply/api/draft.json", q("{'code':'merge','answers':{'用途':'店舗'},'step':1}"));
+    assert_null(th_at(r->json, "draft.answers.氏名"));
+}
+
+static void
 test_submit_once(void **state)
 {
     (void)state;
@@ -434,6 +456,14 @@ test_files(void **state)
     r = th_getf("/k/v1/record.json?app=%ld&id=%lld", app, id);
     assert_string_equal(th_str(r->json, "record.図面.value.0.name"), "配置図.pdf");
     assert_int_equal(count("SELECT COUNT(*) FROM form_draft_files"), 0);
+    /* an attachment can be removed from a draft */
+    login("files2@example.jp");
+    r = upload("files", "図面", "a.pdf", pdf, sizeof(pdf) - 1);
+    TH_EXPECT_STATUS(200);
+    long long fid = json_integer_value(th_at(r->json, "file.id"));
+    r = apply("PUT", "/apply/api/draft.json", q("{'code':'files','step':1,'removeFiles':[%lld]}", fid));
+    TH_EXPECT_STATUS(200);
+    assert_int_equal(th_count(r->json, "draft.files"), 0);
 }
 
 static void
@@ -482,6 +512,7 @@ main(void)
         cmocka_unit_test(test_open_close_offline),
         cmocka_unit_test(test_draft_encrypted_resume),
         cmocka_unit_test(test_step_validation),
+        cmocka_unit_test(test_merge_step),
         cmocka_unit_test(test_submit_once),
         cmocka_unit_test(test_versions),
         cmocka_unit_test(test_isolation),
