@@ -112,7 +112,7 @@ api_apply_draft_put(struct req *r, json_t *p)
     enum err e = applicant(r, true, &a);
     json_t *errors = NULL, *out;
     if (e == ERR_OK)
-        e = form_draft_put(&r->ctx, &a, code, &in, &d, &errors);
+        e = form_draft_save(&r->ctx, &a, code, &in, &d, &errors);
     if (e == ERR_OK)
         e = form_draft_json(&r->ctx, &d, code, &out);
     if (e != ERR_OK) {

@@ -91,8 +91,12 @@ struct form_draft_in {
 /* Saves a draft (a new one on the current published version, or the existing one on its own
  * version); hidden answers are dropped. *out = the saved draft and *errors the validation of
  * page in->step (new reference). */
+enum err form_draft_save(struct ctx *c, const struct applicant *a, const char *code,
+                         const struct form_draft_in *in, struct form_draft *out,
+                         json_t **errors) MUST_CHECK;
+/* form_draft_save replacing all answers (answers NULL keeps the stored ones). */
 enum err form_draft_put(struct ctx *c, const struct applicant *a, const char *code,
-                        const struct form_draft_in *in, struct form_draft *out,
+                        const json_t *answers, int64_t step, struct form_draft *out,
                         json_t **errors) MUST_CHECK;
 /* JSON for the API: {draftId, code, version, step, answers, files:[...], updatedAt,
  * expiresAt}. */

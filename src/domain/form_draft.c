@@ -188,8 +188,16 @@ remove_files(struct ctx *c, int64_t draft_id, const json_t *ids)
 }
 
 enum err
-form_draft_put(struct ctx *c, const struct applicant *a, const char *code,
-               const struct form_draft_in *in, struct form_draft *out, json_t **errors)
+form_draft_put(struct ctx *c, const struct applicant *a, const char *code, const json_t *answers,
+               int64_t step, struct form_draft *out, json_t **errors)
+{
+    struct form_draft_in in = { .answers = answers, .step = step };
+    return form_draft_save(c, a, code, &in, out, errors);
+}
+
+enum err
+form_draft_save(struct ctx *c, const struct applicant *a, const char *code,
+                const struct form_draft_in *in, struct form_draft *out, json_t **errors)
 {
     struct form f;
     json_t *counts;
