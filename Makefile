@@ -25,7 +25,8 @@ SOBJ     := $(patsubst src/%.c,build/san/%.o,$(LIB_SRC)) build/san/gen/migration
 UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 API_BIN  := $(patsubst tests/api/%.c,build/tests/%,$(API_SRC))
 
-.PHONY: all run deps check check-unit check-api check-compat check-browser check-pg check-long bench clean asan fmt
+.PHONY: all run deps check check-unit check-api check-compat check-browser check-pg check-long bench clean \
+        asan fmt check-vectors bench-fcond
 all: build/madoguchi
 
 deps:
@@ -81,10 +82,15 @@ run: deps build/madoguchi
 	@mkdir -p data
 	build/madoguchi serve --data ./data --listen 127.0.0.1:8080
 
-check: check-unit check-api check-compat check-browser check-pg
+check: check-unit check-api check-vectors check-compat check-browser check-pg
 
 check-unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t 2>&1; done
+
+# Shared condition/validation vectors through the JavaScript twin (the C side runs them in
+# build/tests/test_fcond, part of check-unit).
+check-vectors:
+	@node --test tests/vectors/
 
 check-api: $(API_BIN)
 	@set -e; for t in $(API_BIN); do echo "== $$t (sqlite)"; $$t 2>&1; done
@@ -103,6 +109,13 @@ check-long: check
 
 bench: build/madoguchi
 	bench/run.sh
+
+# Form conditions and validation (issue #5): C and node, medians to paste into bench/results.md.
+build/fcond_bench: bench/fcond_bench.c $(OBJ)
+	$(CC) $(CFLAGS_COMMON) $(OPT_CFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS)
+bench-fcond: build/fcond_bench
+	build/fcond_bench bench/fcond_form.json
+	node bench/fcond_bench.mjs
 
 clean:
 	rm -rf build

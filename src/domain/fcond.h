@@ -25,9 +25,10 @@ bool fcond_valid(const json_t *cond, const char **why);
  * arrays of strings). A missing or malformed condition is false. */
 bool fcond_eval(const json_t *cond, const json_t *answers, const struct fcond_env *env);
 
-/* The message of a failed validation: a code shared with the JavaScript ("required",
- * "too_long", "pattern", "email", ...) and its argument (e.g. the maximum), arena-free
- * (static text or a pointer into the rule). */
+/* The message of a failed validation (codes: required too_short too_long pattern min max
+ * min_date max_date email phone postcode katakana option not_number not_date invalid; arg is
+ * static, points into the rules, or a per-thread buffer valid until the next check): a code shared with the JavaScript ("required",
+ * "too_long", "pattern", "email", ...) and its argument (e.g. the maximum), arena-free. */
 struct fval_error {
     const char *code;
     const char *arg;
@@ -38,5 +39,20 @@ struct fval_error {
  * only when the caller says the field is required now (rules may make it so). */
 bool fval_check(const json_t *rules, const json_t *value, bool required,
                 const struct fcond_env *env, struct fval_error *err);
+/* As fval_check on answers[code], with all answers at hand: a hierarchical choice
+ * ({"optionsTree":{"世田谷":{"太子堂":["一丁目"]}}, "parent":["地域","町名"]}) allows the keys
+ * (or list) of the tree node reached by following the parents' answers from the root; a
+ * string parent is one level. Without answers (fval_check) such a field accepts nothing. */
+bool fval_check_in(const json_t *rules, const json_t *answers, const char *code, bool required,
+                   const struct fcond_env *env, struct fval_error *err);
+/* Checks a rules object when a form is saved: known keys and types only, patterns inside the
+ * subset that PCRE2 and JavaScript agree on (docs/forms.md); false with a static reason. */
+bool fval_rules_valid(const json_t *rules, const char **why);
+/* The message of an error code in "ja" (default) or "en" with {arg} filled in; static text
+ * or a per-thread buffer valid until the next call on this thread. Unknown codes give the
+ * "invalid" message. */
+const char *fval_message(const char *code, const char *lang, const char *arg);
+/* Frees this thread's cache of compiled patterns (threads call it before they exit). */
+void fcond_cache_free(void);
 
 #endif

@@ -140,6 +140,176 @@ test_escaping_and_bad_input(void **state)
     assert_non_null(strstr(r->body, "ページが見つかりません"));
 }
 
+/* ---- the whole application without JavaScript --------------------------------------------- */
+
+static long app;
+
+static char *
+q(const char *s)
+{
+    static char buf[4096];
+    snprintf(buf, sizeof(buf), "%s", s);
+    for (char *p = buf; *p; p++)
+        if (*p == '\'')
+            *p = '"';
+    return buf;
+}
+
+static void
+make_form(void)
+{
+    app = th_app(q("{'氏名':{'type':'SINGLE_LINE_TEXT','code':'氏名','label':'氏名'},"
+                   "'用途':{'type':'RADIO_BUTTON','code':'用途','label':'用途','options':{"
+                   "'住宅':{'label':'住宅','index':'0'},'店舗':{'label':'店舗','index':'1'}}},"
+                   "'店舗面積':{'type':'NUMBER','code':'店舗面積','label':'店舗面積'},"
+                   "'図面':{'type':'FILE','code':'図面','label':'図面'}}"));
+    th_sendq("PUT", "/k/v1/preview/app/status.json",
+             "{'app':%ld,'enable':true,'states':{'受付中':{'name':'受付中','index':'0'},"
+             "'受付':{'name':'受付','index':'1'}},'actions':[{'name':'受付する','from':'受付中','to':'受付'}]}",
+             app);
+    th_sendq("POST", "/k/v1/preview/app/deploy.json", "{'apps':[{'app':%ld}]}", app);
+    TH_EXPECT_STATUS(200);
+    th_sendq("PUT", "/admin/api/forms.json",
+             "{'form':{'code':'kc','app':%ld,'title':'建築行為の届出','procedure':'建築・開発',"
+             "'description':'景観法の届出','prepare':'配置図（PDF）','deadlineNote':'着手の30日前まで',"
+             "'receipt':{'sequence':'page-kc','format':'R{reiwa}-KC-{n:6}'},"
+             "'pages':[{'title':'申請者','sections':[{'title':'申請者','fields':["
+             "{'code':'氏名','help':'法人は名称','rules':{'required':true,'maxLength':30}}]}]},"
+             "{'title':'計画','sections':[{'title':'計画','fields':["
+             "{'code':'用途','rules':{'required':true}},"
+             "{'code':'店舗面積','showIf':{'field':'用途','op':'eq','value':'店舗'},'rules':{'required':true}},"
+             "{'code':'図面','rules':{'accept':['application/pdf'],'maxBytes':100000}}]}]}]}}",
+             app);
+    TH_EXPECT_STATUS(200);
+    th_sendq("POST", "/admin/api/form/publish.json", "{'code':'kc'}");
+    TH_EXPECT_STATUS(200);
+}
+
+static const char *BND = "----pageBoundary7";
+
+static const struct th_resp *
+multipart_post(const char *path, const char *csrf, const char *step, const char *fields[][2],
+               const char *file_field, const char *file_name, const char *file_data)
+{
+    static char body[8192];
+    size_t n = 0;
+    n += (size_t)snprintf(body + n, sizeof(body) - n,
+                          "--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+                          "--%s\r\nContent-Disposition: form-data; name=\"step\"\r\n\r\n%s\r\n",
+                          BND, csrf, BND, step);
+    for (int i = 0; fields && fields[i][0]; i++)
+        n += (size_t)snprintf(body + n, sizeof(body) - n,
+                              "--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n", BND,
+                              fields[i][0], fields[i][1]);
+    if (file_field)
+        n += (size_t)snprintf(body + n, sizeof(body) - n,
+                              "--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+                              "Content-Type: application/octet-stream\r\n\r\n%s\r\n",
+                              BND, file_field, file_name, file_data);
+    n += (size_t)snprintf(body + n, sizeof(body) - n, "--%s--\r\n", BND);
+    char ct[128];
+    snprintf(ct, sizeof(ct), "Content-Type: multipart/form-data; boundary=%s", BND);
+    const char *h[] = { ct, NULL };
+    return th_request_n("POST", path, body, n, h, 0);
+}
+
+static void
+test_whole_application(void **state)
+{
+    (void)state;
+    make_form();
+    th_cookies_clear();
+    /* the list */
+    const struct th_resp *r = th_request("GET", "/apply/", NULL, NULL, 0);
+    TH_EXPECT_STATUS(200);
+    assert_non_null(strstr(r->body, "href=\"/apply/kc\""));
+    assert_non_null(strstr(r->body, "配置図（PDF）"));
+    /* not verified yet: to the verification first */
+    th_request("GET", "/apply/kc", NULL, NULL, 0);
+    TH_EXPECT_STATUS(303);
+    assert_string_equal(th_resp_header("location"), "/apply/verify?form=kc");
+    th_request("GET", "/apply/verify?form=kc", NULL, NULL, 0);
+    char csrf[40], body[1024];
+    snprintf(csrf, sizeof(csrf), "%s", th_cookie("mado_form"));
+    snprintf(body, sizeof(body), "csrf=%s&email=ichiro%%40example.jp&form=kc", csrf);
+    form_post("/apply/verify", body);
+    snprintf(body, sizeof(body), "csrf=%s&email=ichiro%%40example.jp&form=kc&code=%s", csrf, last_code);
+    form_post("/apply/confirm", body);
+    TH_EXPECT_STATUS(303);
+
+    /* step 1: a required answer missing → the error summary, linked to the field */
+    r = th_request("GET", "/apply/kc", NULL, NULL, 0);
+    TH_EXPECT_STATUS(200);
+    assert_non_null(strstr(r->body, "<label for=\"f0-0-0\">氏名"));
+    assert_non_null(strstr(r->body, "aria-describedby=\"f0-0-0-help\""));
+    snprintf(body, sizeof(body), "csrf=%s&step=0&action=next&a.%%E6%%B0%%8F%%E5%%90%%8D=", csrf);
+    r = form_post("/apply/kc", body);
+    TH_EXPECT_STATUS(400);
+    assert_non_null(strstr(r->body, "class=\"error-summary\""));
+    assert_non_null(strstr(r->body, "href=\"#f0-0-0\""));
+    assert_non_null(strstr(r->body, "aria-invalid=\"true\""));
+    /* answered: on to step 2 (the answer is in the draft) */
+    snprintf(body, sizeof(body), "csrf=%s&step=0&action=next&a.%%E6%%B0%%8F%%E5%%90%%8D=%%E4%%B8%%96%%E7%%94%%B0%%E8%%B0%%B7+%%E4%%B8%%80%%E9%%83%%8E", csrf);
+    form_post("/apply/kc", body);
+    TH_EXPECT_STATUS(303);
+    assert_string_equal(th_resp_header("location"), "/apply/kc?step=1");
+    r = th_request("GET", "/apply/kc?step=1", NULL, NULL, 0);
+    TH_EXPECT_STATUS(200);
+    assert_non_null(strstr(r->body, "enctype=\"multipart/form-data\""));
+    /* hidden (and disabled: never posted without a script) until 用途 is 店舗 */
+    assert_non_null(strstr(r->body, "data-field=\"f1-0-1\" hidden>"));
+    assert_non_null(strstr(r->body, "id=\"form-data\""));
+
+    /* 店舗: the step asks the extra question before moving on */
+    const char *f1[][2] = { { "action", "next" }, { "a.用途", "店舗" }, { NULL, NULL } };
+    multipart_post("/apply/kc", csrf, "1", f1, NULL, NULL, NULL);
+    TH_EXPECT_STATUS(303);
+    assert_string_equal(th_resp_header("location"), "/apply/kc?step=1&more=1");
+    r = th_request("GET", "/apply/kc?step=1&more=1", NULL, NULL, 0);
+    assert_non_null(strstr(r->body, "data-field=\"f1-0-1\">"));
+    assert_non_null(strstr(r->body, "role=\"status\""));
+    /* a disguised file (a PDF name, not PDF bytes) is refused on the field; the answers stay */
+    const char *f2[][2] = { { "action", "next" }, { "a.用途", "店舗" }, { "a.店舗面積", "120" }, { NULL, NULL } };
+    r = multipart_post("/apply/kc", csrf, "1", f2, "a.図面", "haichi.pdf", "MZ this is not a pdf");
+    TH_EXPECT_STATUS(400);
+    assert_non_null(strstr(r->body, "href=\"#f1-0-2\""));
+    assert_non_null(strstr(r->body, "value=\"120\""));
+    /* a real PDF: on to the check page */
+    multipart_post("/apply/kc", csrf, "1", f2, "a.図面", "配置図.pdf", "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
+    TH_EXPECT_STATUS(303);
+    assert_string_equal(th_resp_header("location"), "/apply/kc/check");
+    r = th_request("GET", "/apply/kc/check", NULL, NULL, 0);
+    TH_EXPECT_STATUS(200);
+    assert_non_null(strstr(r->body, "世田谷 一郎"));
+    assert_non_null(strstr(r->body, "配置図.pdf"));
+    assert_non_null(strstr(r->body, "120"));
+
+    /* submit, twice (a double click): one record, one number */
+    const char *k = strstr(r->body, "name=\"key\" value=\"");
+    assert_non_null(k);
+    k += strlen("name=\"key\" value=\"");
+    char key[64];
+    snprintf(key, sizeof(key), "%.*s", (int)(strchr(k, '"') - k), k);
+    snprintf(body, sizeof(body), "csrf=%s&key=%s", csrf, key);
+    form_post("/apply/kc/submit", body);
+    TH_EXPECT_STATUS(303);
+    char loc[256];
+    snprintf(loc, sizeof(loc), "%s", th_resp_header("location"));
+    assert_non_null(strstr(loc, "/apply/kc/done?no=R"));
+    assert_non_null(strstr(loc, "-KC-000001"));
+    form_post("/apply/kc/submit", body);
+    if (th_last_status() != 303)
+        th_dump();
+    assert_true(th_last_status() == 303);
+    r = th_request("GET", loc, NULL, NULL, 0);
+    TH_EXPECT_STATUS(200);
+    assert_non_null(strstr(r->body, "-KC-000001"));
+    r = th_getf("/k/v1/records.json?app=%ld", app);
+    assert_int_equal(th_count(r->json, "records"), 1);
+    assert_string_equal(th_str(r->json, "records.0.ステータス.value"), "受付中");
+    assert_string_equal(th_str(r->json, "records.0.店舗面積.value"), "120");
+}
+
 int
 main(void)
 {
@@ -147,6 +317,7 @@ main(void)
         cmocka_unit_test(test_assets),
         cmocka_unit_test(test_verify_pages),
         cmocka_unit_test(test_escaping_and_bad_input),
+        cmocka_unit_test(test_whole_application),
     };
     return cmocka_run_group_tests_name(th_backend(), tests, setup, th_teardown);
 }
