@@ -157,6 +157,18 @@ test_definition_errors(void **state)
     th_sendq("PUT", "/admin/api/forms.json",
              "{'form':{'code':'x','app':99999,'title':'t','receipt':{'sequence':'s'},'pages':[]}}");
     TH_EXPECT_KEY("form.app");
+    /* rules: fval's keys, plus accept/maxBytes on file fields; conditions checked by fcond */
+    th_sendq("PUT", "/admin/api/forms.json",
+             "{'form':{'code':'rules','app':%ld,'title':'t','receipt':{'sequence':'s','format':'{n}'},"
+             "'pages':[{'sections':[{'fields':[{'code':'氏名','rules':{'bogus':1}},"
+             "{'code':'図面','rules':{'accept':'pdf','maxBytes':-1}},"
+             "{'code':'用途','showIf':{'field':'氏名','op':'between'}}]}]}]}}",
+             app);
+    TH_EXPECT_ERROR(400, "CB_VA01");
+    TH_EXPECT_KEY("form.pages[0].sections[0].fields[0].rules");
+    TH_EXPECT_KEY("form.pages[0].sections[0].fields[1].rules.accept");
+    TH_EXPECT_KEY("form.pages[0].sections[0].fields[1].rules.maxBytes");
+    TH_EXPECT_KEY("form.pages[0].sections[0].fields[2].showIf");
     th_sendq("POST", "/admin/api/form/publish.json", "{'code':'nothing'}");
     TH_EXPECT_STATUS(404);
     /* only administrators */
@@ -242,7 +254,7 @@ test_step_validation(void **state)
     const struct th_resp *r = apply("PUT", "/apply/api/draft.json", q("{'code':'steps','answers':{},'step':0}"));
     TH_EXPECT_STATUS(200);
     assert_true(json_is_false(json_object_get(r->json, "valid")));
-    assert_non_null(strstr(th_str(r->json, "errors.氏名.messages.0"), "必須"));
+    assert_non_null(strstr(th_str(r->json, "errors.氏名.messages.0"), "入力してください"));
     /* page 1 is not checked on step 0 */
     assert_null(th_at(r->json, "errors.用途"));
     r = apply("PUT", "/apply/api/draft.json", q("{'code':'steps','answers':{'氏名':'a'},'step':1}"));
