@@ -106,10 +106,13 @@ api_apply_draft_put(struct req *r, json_t *p)
     const json_t *st = json_object_get(p, "step");
     if (st && !params_int(p, "step", &step))
         return api_param_error(r, "step", MSG_BAD_PARAM, NULL);
+    struct form_draft_in in = { .answers = json_object_get(p, "answers"), .step = step,
+                                .merge = json_is_true(json_object_get(p, "merge")),
+                                .remove_files = json_object_get(p, "removeFiles") };
     enum err e = applicant(r, true, &a);
     json_t *errors = NULL, *out;
     if (e == ERR_OK)
-        e = form_draft_put(&r->ctx, &a, code, json_object_get(p, "answers"), step, &d, &errors);
+        e = form_draft_save(&r->ctx, &a, code, &in, &d, &errors);
     if (e == ERR_OK)
         e = form_draft_json(&r->ctx, &d, code, &out);
     if (e != ERR_OK) {

@@ -86,6 +86,37 @@ check_time(struct ctx *c, const json_t *def, const char *key)
         bad(c, key, "日時はISO 8601形式（例 2026-04-01T09:00:00+09:00）で指定してください。");
 }
 
+/* File fields add accept (MIME types) and maxBytes, checked here; the rest goes to fval. */
+static void
+check_rules(struct ctx *c, const json_t *rules, bool file, const char *key)
+{
+    const char *why = NULL;
+    if (!rules)
+        return;
+    if (!json_is_object(rules)) {
+        bad(c, key, "rulesはオブジェクトで指定してください。");
+        return;
+    }
+    json_t *rest = json_copy((json_t *)rules);
+    if (file) {
+        const json_t *acc = json_object_get(rules, "accept"), *mx = json_object_get(rules, "maxBytes");
+        size_t i;
+        const json_t *t;
+        bool ok = !acc || json_is_array(acc);
+        json_array_foreach(acc, i, t)
+            ok = ok && json_is_string(t) && strchr(json_string_value(t), '/');
+        if (!ok)
+            bad(c, arena_printf(c->arena, "%s.accept", key), "MIMEタイプの配列で指定してください（例 [\"application/pdf\"]）。");
+        if (mx && !(json_is_integer(mx) && json_integer_value(mx) > 0))
+            bad(c, arena_printf(c->arena, "%s.maxBytes", key), "正の整数で指定してください。");
+        json_object_del(rest, "accept");
+        json_object_del(rest, "maxBytes");
+    }
+    if (!fval_rules_valid(rest, &why))
+        bad(c, key, why ? why : "rulesが正しくありません。");
+    json_decref(rest);
+}
+
 static void
 check_field(struct ctx *c, const struct app_def *d, const json_t *fe, const char *key,
             json_t *seen)
@@ -105,9 +136,8 @@ check_field(struct ctx *c, const struct app_def *d, const json_t *fe, const char
     if (json_object_get(seen, code))
         bad(c, arena_printf(c->arena, "%s.code", key), "同じフィールドが2回あります。");
     json_object_set_new(seen, code, json_true());
-    const json_t *rules = json_object_get(fe, "rules");
-    if (rules && !json_is_object(rules))
-        bad(c, arena_printf(c->arena, "%s.rules", key), "rulesはオブジェクトで指定してください。");
+    check_rules(c, json_object_get(fe, "rules"), field_def_type(prop) == FT_FILE,
+                arena_printf(c->arena, "%s.rules", key));
     check_cond(c, json_object_get(fe, "showIf"), arena_printf(c->arena, "%s.showIf", key));
     check_cond(c, json_object_get(fe, "requiredIf"), arena_printf(c->arena, "%s.requiredIf", key));
 }

@@ -57,6 +57,8 @@ enum err form_public_list(struct ctx *c, json_t **out) MUST_CHECK;
  * attachments present (may be NULL). */
 void form_eval(struct ctx *c, const struct form *f, const json_t *answers, const json_t *files,
                int step, json_t **clean, json_t **errors);
+/* The field codes of page `step` (new reference; empty when out of range). */
+json_t *form_page_fields(const struct form *f, int64_t step);
 /* Whether field `code` is shown when the (cleaned) answers are `clean`. */
 bool form_visible(struct ctx *c, const struct form *f, const json_t *clean, const char *code);
 /* The field's definition entry of f ({code, label, rules...}) and its app property, or
@@ -77,9 +79,22 @@ struct form_draft {
 /* The applicant's draft of form code; *found=false when none (d untouched). */
 enum err form_draft_get(struct ctx *c, const struct applicant *a, const char *code,
                         struct form_draft *d, bool *found) MUST_CHECK;
-/* Saves answers and step (a new draft on the current published version, or the existing one
- * on its own version); hidden answers are dropped. *out = the saved draft and *errors the
- * validation of `step` (new reference). */
+/* What a save brings: answers ({code: value}; NULL keeps the stored ones), the page shown,
+ * merge (only the fields of page `step` are replaced — an absent answer there clears the field,
+ * the other pages keep theirs: what a one-page HTML post needs) and attachment ids to remove. */
+struct form_draft_in {
+    const json_t *answers;
+    int64_t step;
+    bool merge;
+    const json_t *remove_files; /* array of ids or NULL */
+};
+/* Saves a draft (a new one on the current published version, or the existing one on its own
+ * version); hidden answers are dropped. *out = the saved draft and *errors the validation of
+ * page in->step (new reference). */
+enum err form_draft_save(struct ctx *c, const struct applicant *a, const char *code,
+                         const struct form_draft_in *in, struct form_draft *out,
+                         json_t **errors) MUST_CHECK;
+/* form_draft_save replacing all answers (answers NULL keeps the stored ones). */
 enum err form_draft_put(struct ctx *c, const struct applicant *a, const char *code,
                         const json_t *answers, int64_t step, struct form_draft *out,
                         json_t **errors) MUST_CHECK;

@@ -149,13 +149,67 @@ file_counts(struct ctx *c, int64_t draft_id, json_t **out, json_t **list)
     return ERR_OK;
 }
 
+/* The answers to evaluate: in's, or the stored ones with page in->step's fields replaced. */
+static json_t *
+merged(const struct form *f, const struct form_draft *d, const struct form_draft_in *in)
+{
+    if (!in->answers)
+        return json_deep_copy(d->answers);
+    if (!in->merge)
+        return json_deep_copy(in->answers);
+    json_t *out = json_deep_copy(d->answers), *page = form_page_fields(f, in->step);
+    size_t i;
+    json_t *code;
+    json_array_foreach(page, i, code) {
+        const char *k = json_string_value(code);
+        json_object_del(out, k);
+        json_t *v = json_object_get(in->answers, k);
+        if (v)
+            json_object_set(out, k, v);
+    }
+    json_decref(page);
+    return out;
+}
+
+static enum err
+remove_files(struct ctx *c, int64_t draft_id, const json_t *ids)
+{
+    size_t i;
+    const json_t *id;
+    json_array_foreach(ids, i, id) {
+        if (!json_is_integer(id))
+            continue;
+        int rc = db_exec(c->db, FORM_SQL_FILE_DELETE,
+                         (struct db_param[]){ DBP_INT(draft_id), DBP_INT(json_integer_value(id)) }, 2, NULL);
+        if (rc != DB_OK)
+            return app_db_fail(c, rc);
+    }
+    return ERR_OK;
+}
+
 enum err
 form_draft_put(struct ctx *c, const struct applicant *a, const char *code, const json_t *answers,
                int64_t step, struct form_draft *out, json_t **errors)
 {
+    struct form_draft_in in = { .answers = answers, .step = step };
+    return form_draft_save(c, a, code, &in, out, errors);
+}
+
+enum err
+form_draft_save(struct ctx *c, const struct applicant *a, const char *code,
+                const struct form_draft_in *in, struct form_draft *out, json_t **errors)
+{
     struct form f;
     json_t *counts;
+    int64_t step = in->step;
+    const json_t *answers = in->answers;
+    if ((answers && !json_is_object(answers)) || (in->remove_files && !json_is_array(in->remove_files))) {
+        fail_field(c->fail, answers && !json_is_object(answers) ? "answers" : "removeFiles", MSG_BAD_TYPE, NULL);
+        return fail_set(c->fail, ERR_INVALID, NULL);
+    }
     enum err e = draft_open(c, a, code, &f, out);
+    if (e == ERR_OK)
+        e = remove_files(c, out->id, in->remove_files);
     if (e == ERR_OK)
         e = file_counts(c, out->id, &counts, NULL);
     if (e != ERR_OK)
@@ -165,12 +219,9 @@ form_draft_put(struct ctx *c, const struct applicant *a, const char *code, const
         fail_field(c->fail, "step", MSG_BAD_PARAM, NULL);
         return fail_set(c->fail, ERR_INVALID, NULL);
     }
-    if (answers && !json_is_object(answers)) {
-        fail_field(c->fail, "answers", MSG_BAD_TYPE, NULL);
-        return fail_set(c->fail, ERR_INVALID, NULL);
-    }
-    json_t *clean;
-    form_eval(c, &f, answers ? answers : out->answers, counts, (int)step, &clean, errors);
+    json_t *all = merged(&f, out, in), *clean;
+    form_eval(c, &f, all, counts, (int)step, &clean, errors);
+    json_decref(all);
     arena_defer(c->arena, decref, clean);
     struct strbuf sealed;
     if ((e = seal(c, clean, &sealed)) != ERR_OK) {

@@ -52,44 +52,11 @@ is_file(const struct form *f, const char *code)
     return field_def_type(json_object_get(f->props, code)) == FT_FILE;
 }
 
-/* tpl with its "%s" replaced by arg */
-static const char *
-fill(struct ctx *c, const char *tpl, const char *arg)
-{
-    const char *at = strstr(tpl, "%s");
-    if (!at)
-        return tpl;
-    return arena_printf(c->arena, "%.*s%s%s", (int)(at - tpl), tpl, arg ? arg : "", at + 2);
-}
-
-/* Japanese first: the message of a validator's code. */
+/* The validator's message, shared with the browser (fval_message: Japanese or English). */
 static const char *
 message(struct ctx *c, const struct fval_error *e)
 {
-    static const struct { const char *code, *ja, *en; } m[] = {
-        { "required", "必須項目です。入力してください。", "This field is required." },
-        { "too_long", "%s文字以内で入力してください。", "Enter at most %s characters." },
-        { "too_short", "%s文字以上で入力してください。", "Enter at least %s characters." },
-        { "pattern", "入力の形式が正しくありません。", "The format is not valid." },
-        { "email", "メールアドレスの形式で入力してください（例 name@example.jp）。",
-          "Enter an e-mail address (e.g. name@example.jp)." },
-        { "phone", "電話番号を数字とハイフンで入力してください（例 03-1234-5678）。",
-          "Enter a phone number (e.g. 03-1234-5678)." },
-        { "postcode", "郵便番号を7桁で入力してください（例 154-0017）。",
-          "Enter a 7-digit postcode (e.g. 154-0017)." },
-        { "katakana", "全角カタカナで入力してください。", "Use full-width katakana." },
-        { "number", "数値で入力してください。", "Enter a number." },
-        { "too_small", "%s以上の値を入力してください。", "Enter %s or more." },
-        { "too_big", "%s以下の値を入力してください。", "Enter %s or less." },
-        { "date", "日付を正しく入力してください（例 2026-04-01）。", "Enter a valid date (e.g. 2026-04-01)." },
-        { "date_min", "%s以降の日付を入力してください。", "Enter a date on or after %s." },
-        { "date_max", "%s以前の日付を入力してください。", "Enter a date on or before %s." },
-        { "option", "選択肢の中から選んでください。", "Choose one of the options." },
-    };
-    for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
-        if (e->code && strcmp(e->code, m[i].code) == 0)
-            return fill(c, c->lang == LANG_JA ? m[i].ja : m[i].en, e->arg);
-    return c->lang == LANG_JA ? "入力内容が正しくありません。" : "The value is not valid.";
+    return arena_strdup(c->arena, fval_message(e->code, c->lang == LANG_EN ? "en" : "ja", e->arg));
 }
 
 static void
@@ -180,7 +147,7 @@ form_eval(struct ctx *c, const struct form *f, const json_t *answers, const json
                     continue;
                 }
                 if (raw && !well_formed(raw)) {
-                    add_error(errors, code, message(c, &(struct fval_error){ "pattern", NULL }));
+                    add_error(errors, code, message(c, &(struct fval_error){ "invalid", NULL }));
                     continue;
                 }
                 const json_t *v = json_object_get(clean, code);
@@ -188,7 +155,7 @@ form_eval(struct ctx *c, const struct form *f, const json_t *answers, const json
                 if (!v) {
                     if (required)
                         add_error(errors, code, message(c, &(struct fval_error){ "required", NULL }));
-                } else if (rules && has_validators(rules) && !fval_check(rules, v, required, &env, &err)) {
+                } else if (rules && has_validators(rules) && !fval_check_in(rules, clean, code, required, &env, &err)) {
                     add_error(errors, code, message(c, &err));
                 }
             }
@@ -196,6 +163,19 @@ form_eval(struct ctx *c, const struct form *f, const json_t *answers, const json
     }
     *clean_out = clean;
     *errors_out = errors;
+}
+
+json_t *
+form_page_fields(const struct form *f, int64_t step)
+{
+    json_t *out = json_array();
+    const json_t *pg = step >= 0 ? json_array_get(json_object_get(f->def, "pages"), (size_t)step) : NULL;
+    size_t j, k;
+    const json_t *sec, *fe;
+    json_array_foreach(json_object_get(pg, "sections"), j, sec)
+        json_array_foreach(json_object_get(sec, "fields"), k, fe)
+            json_array_append(out, json_object_get(fe, "code"));
+    return out;
 }
 
 bool

@@ -45,6 +45,7 @@
 #define FORM_SQL_FILES                                                                             \
     "SELECT id, field_code, upload_key, name, content_type, size FROM form_draft_files WHERE "   \
     "draft_id = $1 ORDER BY id"
+#define FORM_SQL_FILE_DELETE "DELETE FROM form_draft_files WHERE draft_id = $1 AND id = $2"
 #define FORM_SQL_FILES_TOTAL                                                                       \
     "SELECT COALESCE(SUM(size), 0) FROM form_draft_files WHERE draft_id = $1"
 #define FORM_SQL_FILE_INSERT                                                                       \

@@ -157,6 +157,18 @@ test_definition_errors(void **state)
     th_sendq("PUT", "/admin/api/forms.json",
              "{'form':{'code':'x','app':99999,'title':'t','receipt':{'sequence':'s'},'pages':[]}}");
     TH_EXPECT_KEY("form.app");
+    /* rules: fval's keys, plus accept/maxBytes on file fields; conditions checked by fcond */
+    th_sendq("PUT", "/admin/api/forms.json",
+             "{'form':{'code':'rules','app':%ld,'title':'t','receipt':{'sequence':'s','format':'{n}'},"
+             "'pages':[{'sections':[{'fields':[{'code':'氏名','rules':{'bogus':1}},"
+             "{'code':'図面','rules':{'accept':'pdf','maxBytes':-1}},"
+             "{'code':'用途','showIf':{'field':'氏名','op':'between'}}]}]}]}}",
+             app);
+    TH_EXPECT_ERROR(400, "CB_VA01");
+    TH_EXPECT_KEY("form.pages[0].sections[0].fields[0].rules");
+    TH_EXPECT_KEY("form.pages[0].sections[0].fields[1].rules.accept");
+    TH_EXPECT_KEY("form.pages[0].sections[0].fields[1].rules.maxBytes");
+    TH_EXPECT_KEY("form.pages[0].sections[0].fields[2].showIf");
     th_sendq("POST", "/admin/api/form/publish.json", "{'code':'nothing'}");
     TH_EXPECT_STATUS(404);
     /* only administrators */
@@ -242,7 +254,7 @@ test_step_validation(void **state)
     const struct th_resp *r = apply("PUT", "/apply/api/draft.json", q("{'code':'steps','answers':{},'step':0}"));
     TH_EXPECT_STATUS(200);
     assert_true(json_is_false(json_object_get(r->json, "valid")));
-    assert_non_null(strstr(th_str(r->json, "errors.氏名.messages.0"), "必須"));
+    assert_non_null(strstr(th_str(r->json, "errors.氏名.messages.0"), "入力してください"));
     /* page 1 is not checked on step 0 */
     assert_null(th_at(r->json, "errors.用途"));
     r = apply("PUT", "/apply/api/draft.json", q("{'code':'steps','answers':{'氏名':'a'},'step':1}"));
@@ -280,6 +292,28 @@ fill(const char *code, const char *name)
 {
     apply("PUT", "/apply/api/draft.json", q("{'code':'%s','answers':{'氏名':'%s','用途':'住宅'},'step':1}", code, name));
     TH_EXPECT_STATUS(200);
+}
+
+static void
+test_merge_step(void **state)
+{
+    (void)state;
+    put_form("merge", NULL, NULL, 1);
+    login("merge@example.jp");
+    apply("PUT", "/apply/api/draft.json", q("{'code':'merge','answers':{'氏名':'一郎'},'step':0,'merge':true}"));
+    /* page 1's post keeps page 0's answers */
+    const struct th_resp *r =
+        apply("PUT", "/apply/api/draft.json", q("{'code':'merge','answers':{'用途':'住宅','氏名':'改ざん'},'step':1,'merge':true}"));
+    TH_EXPECT_STATUS(200);
+    assert_string_equal(th_str(r->json, "draft.answers.氏名"), "一郎");
+    assert_string_equal(th_str(r->json, "draft.answers.用途"), "住宅");
+    /* an absent answer on the posted page clears it */
+    r = apply("PUT", "/apply/api/draft.json", q("{'code':'merge','answers':{},'step':1,'merge':true}"));
+    assert_null(th_at(r->json, "draft.answers.用途"));
+    assert_string_equal(th_str(r->json, "draft.answers.氏名"), "一郎");
+    /* without merge the answers replace the draft's */
+    r = apply("PUT", "/apply/api/draft.json", q("{'code':'merge','answers':{'用途':'店舗'},'step':1}"));
+    assert_null(th_at(r->json, "draft.answers.氏名"));
 }
 
 static void
@@ -434,6 +468,14 @@ test_files(void **state)
     r = th_getf("/k/v1/record.json?app=%ld&id=%lld", app, id);
     assert_string_equal(th_str(r->json, "record.図面.value.0.name"), "配置図.pdf");
     assert_int_equal(count("SELECT COUNT(*) FROM form_draft_files"), 0);
+    /* an attachment can be removed from a draft */
+    login("files2@example.jp");
+    r = upload("files", "図面", "a.pdf", pdf, sizeof(pdf) - 1);
+    TH_EXPECT_STATUS(200);
+    long long fid = json_integer_value(th_at(r->json, "file.id"));
+    r = apply("PUT", "/apply/api/draft.json", q("{'code':'files','step':1,'removeFiles':[%lld]}", fid));
+    TH_EXPECT_STATUS(200);
+    assert_int_equal(th_count(r->json, "draft.files"), 0);
 }
 
 static void
@@ -482,6 +524,7 @@ main(void)
         cmocka_unit_test(test_open_close_offline),
         cmocka_unit_test(test_draft_encrypted_resume),
         cmocka_unit_test(test_step_validation),
+        cmocka_unit_test(test_merge_step),
         cmocka_unit_test(test_submit_once),
         cmocka_unit_test(test_versions),
         cmocka_unit_test(test_isolation),
