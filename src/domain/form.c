@@ -42,6 +42,9 @@ code_ok(const char *s)
     size_t n = s ? strlen(s) : 0;
     if (n == 0 || n > FORM_CODE_MAX)
         return false;
+    /* the pages under /apply/ that are not forms */
+    if (!strcmp(s, "api") || !strcmp(s, "verify") || !strcmp(s, "confirm"))
+        return false;
     for (const char *p = s; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
               *p == '-' || *p == '_'))
