@@ -8,6 +8,7 @@
 #include "core/text.h"
 #include "db/db.h"
 #include "domain/auth.h"
+#include "domain/outbox_queue.h"
 #include "domain/outbox_sql.h"
 #include "sec/sec.h"
 
@@ -19,10 +20,8 @@
 #define OUTBOX_MAX_ADDR 254
 #define OUTBOX_LIST_MAX 500
 
-/* One bare address (local@domain): nothing that could end a header line or start another
- * address, since the message builder and the SMTP envelope both take it verbatim. */
-static bool
-addr_ok(const char *s)
+bool
+outbox_addr_ok(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
     if (n < 3 || n > OUTBOX_MAX_ADDR)
@@ -53,7 +52,7 @@ db_fail(struct ctx *c, int rc, const char *what)
 enum err
 outbox_add(struct ctx *c, const struct outbox_msg *m, int64_t *id)
 {
-    if (!addr_ok(m->to))
+    if (!outbox_addr_ok(m->to))
         fail_field(c->fail, "to", MSG_BAD_PARAM, NULL);
     if (!m->subject || !line_ok(m->subject, OUTBOX_MAX_SUBJECT))
         fail_field(c->fail, "subject", MSG_BAD_PARAM, NULL);

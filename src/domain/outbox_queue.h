@@ -12,6 +12,10 @@
 #define OUTBOX_STUCK_SECONDS 600 /* "sending" longer than this: the sender died; queue again */
 #define OUTBOX_BACKOFF_CAP 3600
 
+/* A bare address local@domain that is safe to put verbatim into a header and the SMTP
+ * envelope: no spaces, controls, CR/LF or address-list punctuation, at most 254 bytes. */
+bool outbox_addr_ok(const char *s);
+
 /* One claimed message; strings live in c->arena, body is decrypted. */
 struct outbox_item {
     int64_t id;
