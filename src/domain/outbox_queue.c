@@ -126,6 +126,13 @@ outbox_claim(struct ctx *c, size_t max, struct outbox_item **items, size_t *n)
 }
 
 enum err
+outbox_unclaim(struct ctx *c, int64_t id)
+{
+    struct db_param p[] = { DBP_INT(id) };
+    return exec_tx(c, OUTBOX_SQL_UNCLAIM, p, 1, NULL, "unclaim");
+}
+
+enum err
 outbox_mark_sent(struct ctx *c, int64_t id)
 {
     struct db_param p[] = { DBP_INT(id), DBP_INT(c->now) };

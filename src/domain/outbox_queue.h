@@ -29,6 +29,8 @@ enum err outbox_requeue_stuck(struct ctx *c, int64_t *n) MUST_CHECK;
  * counts the attempt. *items in c->arena. A message whose body cannot be unsealed (wrong
  * master key) is marked failed at once and not returned. */
 enum err outbox_claim(struct ctx *c, size_t max, struct outbox_item **items, size_t *n) MUST_CHECK;
+/* Gives a claimed message back to the queue without counting the attempt (shutdown). */
+enum err outbox_unclaim(struct ctx *c, int64_t id) MUST_CHECK;
 enum err outbox_mark_sent(struct ctx *c, int64_t id) MUST_CHECK;
 /* After a failed attempt: queued again after the backoff, or failed once attempts reach
  * max_attempts. error: what the SMTP client said (kept in last_error). */

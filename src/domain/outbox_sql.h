@@ -28,6 +28,10 @@
 #define OUTBOX_SQL_AGAIN                                                                           \
     "UPDATE mail_outbox SET state = $2, next_attempt_at = $3, last_error = $4, "                  \
     "claimed_at = NULL WHERE id = $1 AND state = 'sending'"
+/* a claim given back unattempted (the server is stopping) */
+#define OUTBOX_SQL_UNCLAIM                                                                         \
+    "UPDATE mail_outbox SET state = 'queued', claimed_at = NULL, attempts = attempts - 1 "       \
+    "WHERE id = $1 AND state = 'sending'"
 #define OUTBOX_SQL_STUCK                                                                           \
     "UPDATE mail_outbox SET state = 'queued', claimed_at = NULL, "                                \
     "last_error = 'interrupted while sending' WHERE state = 'sending' AND claimed_at < $1"

@@ -13,6 +13,7 @@
 
 #include <curl/curl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +33,8 @@ static bool sender_running;
 static char *sender_db_url;
 static pthread_mutex_t sender_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t sender_cv = PTHREAD_COND_INITIALIZER;
-static bool sender_stop_flag;
+/* set by mail_sender_stop; read by the thread between messages and by curl mid-transfer */
+static _Atomic int sender_stop_flag;
 
 static void
 mail_release(void)
@@ -89,13 +91,17 @@ deliver(struct ctx *c, const struct outbox_item *it)
     } else {
         struct smtp_config sc = { .url = mcfg.url, .from = mcfg.from, .user = mcfg.user,
                                   .password = mcfg.password, .tls = mcfg.tls,
-                                  .timeout_seconds = mcfg.timeout };
+                                  .timeout_seconds = mcfg.timeout, .cancel = &sender_stop_flag };
         ok = smtp_send(&sc, it->to, msg.buf, msg.len, err, sizeof(err));
     }
     /* the conversation took time; the outcome is recorded at the time it ended */
     c->now = clock_now_ms() / 1000;
     enum err e;
-    if (ok) {
+    if (!ok && sender_stop_flag) {
+        /* interrupted by the shutdown, not refused: the attempt does not count */
+        e = outbox_unclaim(c, it->id);
+        log_info("mail: message %lld interrupted by the shutdown; queued again", (long long)it->id);
+    } else if (ok) {
         e = outbox_mark_sent(c, it->id);
         log_info("mail: message %lld sent", (long long)it->id);
     } else {
@@ -133,8 +139,16 @@ mail_sender_tick(struct db *db, long long now)
     size_t n = 0;
     int sent = 0;
     if (outbox_claim(&c, SENDER_BATCH, &items, &n) == ERR_OK)
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
+            /* stopping: the rest of the batch goes back to the queue for the next start */
+            if (sender_stop_flag) {
+                if (outbox_unclaim(&c, items[i].id) != ERR_OK)
+                    log_warn("mail: message %lld stays sending until requeued",
+                             (long long)items[i].id);
+                continue;
+            }
             sent += deliver(&c, &items[i]);
+        }
     arena_free(a);
     return sent;
 }
@@ -206,7 +220,7 @@ mail_sender_start(const char *db_url)
         log_info("mail: delivering over SMTP (STARTTLS %s)",
                  mcfg.tls == SMTP_TLS_REQUIRED ? "required" : mcfg.tls == SMTP_TLS_OFF ? "off" : "when offered");
     sender_db_url = xstrdup(db_url);
-    sender_stop_flag = false;
+    sender_stop_flag = 0;
     if (pthread_create(&sender_thread, NULL, sender_main, NULL) != 0) {
         free(sender_db_url);
         sender_db_url = NULL;
@@ -222,7 +236,7 @@ mail_sender_stop(void)
 {
     if (sender_running) {
         pthread_mutex_lock(&sender_mu);
-        sender_stop_flag = true;
+        sender_stop_flag = 1;
         pthread_cond_signal(&sender_cv);
         pthread_mutex_unlock(&sender_mu);
         pthread_join(sender_thread, NULL);

@@ -37,6 +37,15 @@ read_cb(char *buf, size_t size, size_t nmemb, void *user)
     return n;
 }
 
+/* Lets a server shutdown interrupt a slow SMTP server instead of waiting for the timeout. */
+static int
+progress_cb(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    const _Atomic int *cancel = user;
+    return *cancel ? 1 : 0;
+}
+
 bool
 smtp_send(const struct smtp_config *cfg, const char *to, const char *msg, size_t len, char *err,
           size_t errlen)
@@ -60,6 +69,11 @@ smtp_send(const struct smtp_config *cfg, const char *to, const char *msg, size_t
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, timeout < SMTP_CONNECT_MAX ? timeout : SMTP_CONNECT_MAX);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout);
+    if (cfg->cancel) {
+        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, progress_cb);
+        curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)cfg->cancel);
+        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    }
     if (cfg->tls != SMTP_TLS_OFF)
         curl_easy_setopt(h, CURLOPT_USE_SSL,
                          (long)(cfg->tls == SMTP_TLS_REQUIRED ? CURLUSESSL_ALL : CURLUSESSL_TRY));

@@ -16,6 +16,7 @@ struct smtp_config {
     const char *user, *password; /* empty user = no AUTH */
     enum smtp_tls tls;
     long timeout_seconds; /* whole conversation; connecting gets at most 10 s of it */
+    const _Atomic int *cancel; /* non-zero aborts a conversation in progress; may be NULL */
 };
 
 /* Parses "try", "required" or "off"; false for anything else. */

@@ -230,6 +230,11 @@ stuck_sending_requeued(void **state)
     assert_int_equal(outbox_claim(c, 10, &items, &n), ERR_OK);
     assert_int_equal(n, 1);
     assert_int_equal(items[0].attempts, 2);
+    /* given back at shutdown: queued, the attempt not counted */
+    assert_int_equal(outbox_unclaim(c, items[0].id), ERR_OK);
+    assert_int_equal(outbox_claim(c, 10, &items, &n), ERR_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].attempts, 2);
     tctx_close(&t);
 }
 
