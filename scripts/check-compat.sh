@@ -39,7 +39,8 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 # ---- 1. the kintone clients from npm ----------------------------------------------------------
 compat_dir=$root/tests/compat
 if [ ! -f "$compat_dir/node_modules/@kintone/cli/cli.js" ] ||
-    [ ! -f "$compat_dir/node_modules/@kintone/rest-api-client/package.json" ]; then
+    [ ! -f "$compat_dir/node_modules/@kintone/rest-api-client/package.json" ] ||
+    [ ! -f "$compat_dir/node_modules/smtp-server/package.json" ]; then
     command -v npm >/dev/null 2>&1 || die "npm not found"
     if [ -f "$compat_dir/package-lock.json" ]; then
         say "npm ci in tests/compat"

@@ -19,6 +19,7 @@ static const struct {
     { "token", cmd_token, "create API tokens" },
     { "record", cmd_record, "restore deleted records" },
     { "calendar", cmd_calendar, "open days (開庁日): holidays, closures, legal clock refresh" },
+    { "mail", cmd_mail, "mail outbox: queue a test message, list delivery states, retry" },
     { "audit", cmd_audit, "audit log: verify the chain, export, prune, create the signing key" },
 };
 

@@ -16,6 +16,7 @@
 #include "domain/session.h"
 #include "domain/wf.h"
 #include "http/server.h"
+#include "mail/sender.h"
 
 #include <malloc.h>
 #include <stdatomic.h>
@@ -208,7 +209,10 @@ cmd_serve(int argc, char **argv)
     pthread_create(&hk, NULL, housekeeping, &rt);
     if (audit_flusher_start(rt.db_url) < 0)
         log_error("audit: cannot start the flusher: reads are logged when the queue fills");
+    if (!mail_configure(&rt.cfg) || mail_sender_start(rt.db_url) < 0)
+        log_error("mail: the sender is not running: messages stay queued");
     rc = http_server_run(&scfg) == 0 ? 0 : 1;
+    mail_sender_stop();
     audit_flusher_stop(); /* after the workers: writes what they queued */
     housekeeping_stop = 1;
     pthread_join(hk, NULL);

@@ -90,6 +90,20 @@ static const struct setting settings[] = {
       "group code whose members may read the audit log (the 監査担当 role)"),
     L("forms", "draft_days", "forms-draft-days", forms_draft_days, "30", 1, 365,
       "applicants' drafts are deleted this many days after the last save (reminder 3 days before)"),
+    S("mail", "smtp_url", "mail-smtp-url", mail_smtp_url, "",
+      "SMTP server, smtp://host:587 (STARTTLS) or smtps://host:465; empty = mail stays queued"),
+    S("mail", "from", "mail-from", mail_from, "noreply@localhost",
+      "sender address of every message (From and the SMTP envelope)"),
+    S("mail", "user", "mail-user", mail_user, "", "SMTP AUTH user name (empty = no AUTH)"),
+    S("mail", "password", "mail-password", mail_password, "", "SMTP AUTH password"),
+    S("mail", "starttls", "mail-starttls", mail_starttls, "try",
+      "smtp:// upgrade to TLS: try (when offered), required (refuse plain text) or off"),
+    L("mail", "timeout_seconds", "mail-timeout-seconds", mail_timeout_seconds, "30", 1, 3600,
+      "timeout of one delivery (connect: at most 10 s of it)"),
+    L("mail", "max_attempts", "mail-max-attempts", mail_max_attempts, "8", 1, 100,
+      "delivery attempts before a message is marked failed"),
+    L("mail", "retry_base_seconds", "mail-retry-base-seconds", mail_retry_base_seconds, "60", 1,
+      3600, "wait after the first failed attempt; doubles each time, at most one hour"),
     S("log", "level", "log-level", log_level, "info", "debug, info, warn or error"),
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -234,9 +248,13 @@ config_print(const struct config *cfg, FILE *out)
         if (strcmp(last, settings[i].section) != 0)
             fprintf(out, "%s[%s]\n", *last ? "\n" : "", settings[i].section);
         last = settings[i].section;
-        if (settings[i].type == C_STR)
-            fprintf(out, "%s = %s\n", settings[i].key,
-                    *(char *const *)((const char *)cfg + settings[i].off));
+        if (settings[i].type == C_STR) {
+            const char *v = *(char *const *)((const char *)cfg + settings[i].off);
+            /* --print-config output ends up in tickets and chat: never show a password */
+            if (strcmp(settings[i].key, "password") == 0 && v && *v)
+                v = "(set)";
+            fprintf(out, "%s = %s\n", settings[i].key, v);
+        }
         else
             fprintf(out, "%s = %ld\n", settings[i].key,
                     *(const long *)((const char *)cfg + settings[i].off));

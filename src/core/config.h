@@ -32,6 +32,9 @@ struct config {
     char *audit_key_file, *audit_reader_group;
     /* [forms] */
     long forms_draft_days;
+    /* [mail] — SMTP delivery of the outbox (src/mail/) */
+    char *mail_smtp_url, *mail_from, *mail_user, *mail_password, *mail_starttls;
+    long mail_timeout_seconds, mail_max_attempts, mail_retry_base_seconds;
 };
 
 /* Loads defaults, then the file (path NULL: $MADOGUCHI_CONFIG, else <data>/madoguchi.conf if it

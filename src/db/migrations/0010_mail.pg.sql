@@ -1,0 +1,25 @@
+-- The mail outbox (issue #5): domain code queues a message in its own transaction, the sender
+-- thread delivers it over SMTP. body: the UTF-8 text sealed with the master key (sec_encrypt),
+-- base64. state: queued → sending → sent, or back to queued with next_attempt_at moved out
+-- (exponential backoff), or failed after [mail] max_attempts. claimed_at: when a sender took it
+-- (a message left in "sending" by a crashed node goes back to queued after 10 minutes).
+CREATE TABLE mail_outbox (
+    id BIGSERIAL PRIMARY KEY,
+    to_addr TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    ref TEXT,
+    state TEXT NOT NULL DEFAULT 'queued'
+        CHECK (state IN ('queued', 'sending', 'sent', 'failed')),
+    attempts BIGINT NOT NULL DEFAULT 0,
+    next_attempt_at BIGINT NOT NULL,
+    claimed_at BIGINT,
+    last_error TEXT,
+    created_at BIGINT NOT NULL,
+    sent_at BIGINT
+);
+-- what the sender claims each second, and the administrators' filters
+CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt_at) WHERE state = 'queued';
+CREATE INDEX mail_outbox_state ON mail_outbox (state, id);
+CREATE INDEX mail_outbox_ref ON mail_outbox (ref, id);
