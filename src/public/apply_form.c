@@ -733,9 +733,13 @@ merge_step(struct view *v, const json_t *params)
     {
         const char *code = json_string_value(json_object_get(e, "code"));
         const char *t = field_type(&v->f, code);
-        if (!t || !strcmp(t, "FILE") || !form_visible(&r->ctx, &v->f, v->clean, code))
+        if (!t || !strcmp(t, "FILE"))
             continue;
         const json_t *val = json_object_get(params, arena_printf(r->arena, "a.%s", code));
+        /* a question the page did not show (hidden, so disabled) and did not post keeps its
+         * answer; one shown by the script is posted; rules drop what stays hidden */
+        if (!val && !form_visible(&r->ctx, &v->f, v->clean, code))
+            continue;
         bool multi = !strcmp(t, "CHECK_BOX") || !strcmp(t, "MULTI_SELECT");
         if (multi) {
             json_t *arr = json_array();
@@ -788,9 +792,11 @@ read_multipart(struct req *r, json_t *params, struct mpart **parts, size_t *n)
     return ERR_OK;
 }
 
-/* Whether a field of the step is shown with the new answers that was not with the old. */
+/* Whether a field of the step is shown with the new answers that was neither shown with the
+ * old ones nor posted (a script shows questions at once and posts them; a page without one
+ * never saw them). */
 static bool
-new_fields(struct view *old, struct view *now)
+new_fields(struct view *old, struct view *now, const json_t *params)
 {
     const json_t *page = json_array_get(pages_of(&now->f), (size_t)old->step);
     size_t i, k;
@@ -800,7 +806,9 @@ new_fields(struct view *old, struct view *now)
     {
         const char *code = json_string_value(json_object_get(e, "code"));
         if (form_visible(&now->r->ctx, &now->f, now->clean, code) &&
-            !form_visible(&old->r->ctx, &old->f, old->clean, code))
+            !form_visible(&old->r->ctx, &old->f, old->clean, code) &&
+            !json_object_get(params, arena_printf(now->r->arena, "a.%s", code)) &&
+            !json_object_get(params, arena_printf(now->r->arena, "a.%s[]", code)))
             return true;
     }
     return false;
@@ -860,39 +868,56 @@ post_step(struct req *r, const char *code, json_t *params)
     json_t *errors = NULL;
     e = form_draft_put(&r->ctx, &v.a, code, answers, v.step, &saved, &errors);
     keep(r, errors);
-    e = tx_end(r, e);
     if (e != ERR_OK)
-        return e;
+        return tx_end(r, e);
     if (v.errors)
         json_object_update(errors, v.errors);
-    if (!strcmp(action, "back")) {
-        int prev = step_from(&v, v.step - 1, -1);
-        if (prev < 0)
-            prev = v.step;
-        return page_redirect_step(r, code, prev);
-    }
-    if (!strcmp(action, "save"))
-        return page_redirect(r, arena_printf(r->arena, "/apply/%s?saved=1&step=%d", code, v.step));
-    /* the view with the saved answers */
+    /* where the applicant goes next (the draft remembers it, so a resume lands there) */
+    const char *to = NULL;
+    int target = v.step;
     struct view nv;
-    e = load(r, code, &nv, &redirected);
-    if (e != ERR_OK || redirected)
-        return e;
-    /* an answer opened more questions on this step (no script showed them): ask them first,
-     * without calling them errors */
-    if (new_fields(&v, &nv))
-        return page_redirect(r, arena_printf(r->arena, "/apply/%s?step=%d&more=1", code, v.step));
-    if (json_object_size(errors)) {
-        /* the same step again, with what was typed and what is wrong */
-        nv.step = v.step;
-        nv.errors = errors;
-        render_step(&nv, 400);
-        return ERR_OK;
+    if (!strcmp(action, "back")) {
+        target = step_from(&v, v.step - 1, -1);
+        if (target < 0)
+            target = v.step;
+    } else if (!strcmp(action, "save")) {
+        to = arena_printf(r->arena, "/apply/%s?saved=1&step=%d", code, v.step);
+    } else {
+        e = load(r, code, &nv, &redirected);
+        if (e != ERR_OK || redirected)
+            return tx_end(r, e);
+        if (new_fields(&v, &nv, params)) {
+            /* an answer opened more questions on this step (no script showed them): ask them
+             * first, without calling them errors */
+            to = arena_printf(r->arena, "/apply/%s?step=%d&more=1", code, v.step);
+        } else if (json_object_size(errors)) {
+            /* the same step again, with what was typed and what is wrong */
+            e = tx_end(r, ERR_OK);
+            if (e != ERR_OK)
+                return e;
+            nv.step = v.step;
+            nv.errors = errors;
+            render_step(&nv, 400);
+            return ERR_OK;
+        } else {
+            target = step_from(&nv, v.step + 1, +1);
+            if (target >= (int)json_array_size(pages_of(&nv.f))) {
+                target = v.step;
+                to = arena_printf(r->arena, "/apply/%s/check", code);
+            }
+        }
     }
-    int next = step_from(&nv, v.step + 1, +1);
-    if (next >= (int)json_array_size(pages_of(&nv.f)))
-        return page_redirect(r, arena_printf(r->arena, "/apply/%s/check", code));
-    return page_redirect_step(r, code, next);
+    if (target != v.step) {
+        json_t *ignored = NULL;
+        e = form_draft_put(&r->ctx, &v.a, code, saved.answers, target, &saved, &ignored);
+        json_decref(ignored);
+        if (e != ERR_OK)
+            return tx_end(r, e);
+    }
+    e = tx_end(r, ERR_OK);
+    if (e != ERR_OK)
+        return e;
+    return to ? page_redirect(r, to) : page_redirect_step(r, code, target);
 }
 
 static enum err

@@ -107,7 +107,7 @@ for (const js of [false, true]) {
     assert.match(await page.title(), /計画/);
     const area = page.getByLabel(/店舗部分の床面積/);
     assert.equal(await area.isVisible(), false);
-    await page.getByLabel('店舗').check();
+    await page.getByLabel('店舗', { exact: true }).check();
     if (js) {
       await area.waitFor({ state: 'visible' }); // shown at once by the script
     } else {
@@ -136,7 +136,7 @@ for (const js of [false, true]) {
     await page.waitForLoadState();
 
     // check your answers, then submit
-    assert.match(await page.title(), /入力内容の確認/);
+    assert.match(await page.title(), /入力内容の確認/, await page.textContent('main'));
     const check = await page.textContent('main');
     for (const s of ['世田谷 花子', 'セタガヤ ハナコ', '店舗', '120', '配置図.pdf']) assert.ok(check.includes(s), `check page shows ${s}`);
     assert.deepEqual(await axe(page, { js }), []);

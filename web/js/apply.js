@@ -13,6 +13,12 @@ function enhance(data, form) {
   const lang = document.documentElement.lang === 'en' ? 'en' : 'ja';
   const fields = data.fields;
   let dirty = false;
+  // Pressing a button blurs the field first; a message appearing or vanishing then would move
+  // the button away from under the pointer and the press would miss it. While a button is
+  // being pressed the page keeps still (the server checks everything anyway).
+  let pressing = false;
+  form.addEventListener('pointerdown', (e) => { if (e.target.closest('button')) pressing = true; }, true);
+  document.addEventListener('pointerup', () => setTimeout(() => { pressing = false; }, 0), true);
 
   const inputsOf = (f) => [...form.querySelectorAll(`[name="a.${cssEscape(f.code)}"], [name="a.${cssEscape(f.code)}[]"]`)];
   const wrapOf = (f) => form.querySelector(`[data-field="${f.id}"]`);
@@ -44,6 +50,7 @@ function enhance(data, form) {
 
   // Show and hide to a fixed point: a hidden question's answer opens nothing.
   function update() {
+    if (pressing) return;
     for (let round = 0; round < 8; round++) {
       const a = answers();
       let changed = false;
@@ -96,6 +103,7 @@ function enhance(data, form) {
   }
 
   function check(f) {
+    if (pressing) return;
     const w = wrapOf(f);
     if (!w || w.hidden || f.type === 'FILE') return;
     const a = answers();
