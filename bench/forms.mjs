@@ -7,7 +7,8 @@
 // Prints JSON lines the shell script turns into bench/results.md rows.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { SMTPServer } from '../tests/browser/node_modules/smtp-server/lib/smtp-server.js';
+import { createRequire } from 'node:module';
+const { SMTPServer } = createRequire(import.meta.url)('../tests/browser/node_modules/smtp-server');
 
 const [url, user, password, smtpPort, runs = '5'] = process.argv.slice(2);
 const auth = Buffer.from(`${user}:${password}`).toString('base64');
