@@ -79,6 +79,8 @@ num_next_formatted(struct ctx *c, const json_t *spec, const char **out)
             strbuf_addf(&sb, "%d", nendo);
         else if (strcmp(key, "reiwa") == 0)
             strbuf_addf(&sb, "%d", nendo - 2018);
+        else if (strcmp(key, "wareki") == 0) /* 和暦年 of the fiscal year: 令和8 */
+            strbuf_addf(&sb, "令和%d", nendo - 2018);
         else
             strbuf_add(&sb, s, (size_t)(close - s + 1)); /* not ours: kept as written */
         s = close + 1;

@@ -120,6 +120,11 @@ api_html_error(struct req *r, enum err e)
     int status = err_status(e);
     const char *title = "エラー";
     const char *what = NULL;
+    /* a message of the domain's own (a form's maintenance notice, "closed on ...") wins over
+     * the generic text of the error */
+    const char *own = r->fail.message && strcmp(r->fail.message, err_template(e, r->ctx.lang)) != 0
+                          ? r->fail.message
+                          : NULL;
     switch (e) {
     case ERR_NOT_FOUND:
     case ERR_NO_ROUTE:
@@ -152,6 +157,10 @@ api_html_error(struct req *r, enum err e)
     default:
         what = r->fail.message;
         break;
+    }
+    if (own && (e == ERR_UNAVAILABLE || e == ERR_NOT_FOUND)) {
+        title = e == ERR_UNAVAILABLE ? "現在この手続は受け付けていません" : "この手続は受付期間外です";
+        what = own;
     }
     struct page pg;
     page_begin(&pg, r, title);

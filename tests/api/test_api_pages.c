@@ -308,6 +308,23 @@ test_whole_application(void **state)
     assert_int_equal(th_count(r->json, "records"), 1);
     assert_string_equal(th_str(r->json, "records.0.ステータス.value"), "受付中");
     assert_string_equal(th_str(r->json, "records.0.店舗面積.value"), "120");
+
+    /* taken offline for maintenance: the form's own message, as a page */
+    r = th_get("/admin/api/forms.json");
+    json_t *def = json_deep_copy(th_at(r->json, "forms.0.def"));
+    json_object_set_new(def, "offline", json_pack("{s:s}", "message", "システム保守のため12時まで停止しています。"));
+    json_t *wrap = json_pack("{s:o}", "form", def);
+    char *text = json_dumps(wrap, JSON_COMPACT);
+    json_decref(wrap);
+    th_send("PUT", "/admin/api/forms.json", "%s", text);
+    free(text);
+    TH_EXPECT_STATUS(200);
+    th_sendq("POST", "/admin/api/form/publish.json", "{'code':'kc'}");
+    TH_EXPECT_STATUS(200);
+    r = th_request("GET", "/apply/kc", NULL, NULL, 0);
+    TH_EXPECT_STATUS(503);
+    assert_non_null(strstr(r->content_type, "text/html"));
+    assert_non_null(strstr(r->body, "システム保守のため12時まで停止しています。"));
 }
 
 int
