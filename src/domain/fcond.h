@@ -56,4 +56,16 @@ const char *fval_message(const char *code, const char *lang, const char *arg);
 /* Frees this thread's cache of compiled patterns (threads call it before they exit). */
 void fcond_cache_free(void);
 
+/* Computed answers (a form field's "compute"): an expression of
+ *   "text" | 12 | {"field": code} | {"sum": [expr...]} | {"product": [expr...]}
+ *   | {"concat": [expr...]} | {"if": condition, "then": expr, "else": expr}.
+ * A sum or product is empty when an operand is not a number (an empty answer included);
+ * numbers print as integers, or with up to 10 decimals without trailing zeros; multi-value
+ * answers join with "、". The same in web/js/fcond.js (computeValue). */
+bool fcompute_valid(const json_t *expr);
+/* Writes the result (NUL-terminated) into out; false (out "") when the expression is invalid
+ * or the result does not fit. */
+bool fcompute_eval(const json_t *expr, const json_t *answers, const struct fcond_env *env,
+                   char *out, size_t n);
+
 #endif

@@ -143,6 +143,15 @@ check_field(struct ctx *c, const struct app_def *d, const json_t *fe, const char
                 arena_printf(c->arena, "%s.rules", key));
     check_cond(c, json_object_get(fe, "showIf"), arena_printf(c->arena, "%s.showIf", key));
     check_cond(c, json_object_get(fe, "requiredIf"), arena_printf(c->arena, "%s.requiredIf", key));
+    const json_t *compute = json_object_get(fe, "compute");
+    if (compute && !json_is_null(compute)) {
+        enum ftype t = field_def_type(prop);
+        if (!fcompute_valid(compute))
+            bad(c, arena_printf(c->arena, "%s.compute", key), "計算式が正しくありません。");
+        else if (t == FT_FILE || t == FT_CHECK_BOX || t == FT_MULTI_SELECT)
+            bad(c, arena_printf(c->arena, "%s.compute", key),
+                "このフィールドの種類には計算式を使えません。");
+    }
 }
 
 static void

@@ -107,6 +107,37 @@ visible_answers(const struct form *f, const json_t *answers, const json_t *basis
     return clean;
 }
 
+/* Computed answers replace whatever was posted for their fields (shown fields only; a
+ * computation may use another's result, so twice). */
+static void
+apply_computed(const struct form *f, json_t *clean, const struct fcond_env *env)
+{
+    char out[4096];
+    for (int pass = 0; pass < 2; pass++) {
+        size_t i, j, k;
+        const json_t *pg, *sec, *fe;
+        json_array_foreach(json_object_get(f->def, "pages"), i, pg) {
+            if (!shown(pg, clean, env))
+                continue;
+            json_array_foreach(json_object_get(pg, "sections"), j, sec) {
+                if (!shown(sec, clean, env))
+                    continue;
+                json_array_foreach(json_object_get(sec, "fields"), k, fe) {
+                    const json_t *expr = json_object_get(fe, "compute");
+                    const char *code = json_string_value(json_object_get(fe, "code"));
+                    if (!expr || json_is_null(expr) || !code || !shown(fe, clean, env))
+                        continue;
+                    fcompute_eval(expr, clean, env, out, sizeof(out));
+                    if (*out)
+                        json_object_set_new(clean, code, json_string(out));
+                    else
+                        json_object_del(clean, code);
+                }
+            }
+        }
+    }
+}
+
 void
 form_eval(struct ctx *c, const struct form *f, const json_t *answers, const json_t *files, int step,
           json_t **clean_out, json_t **errors_out)
@@ -123,6 +154,7 @@ form_eval(struct ctx *c, const struct form *f, const json_t *answers, const json
         if (same)
             break;
     }
+    apply_computed(f, clean, &env);
     json_t *errors = json_object();
     size_t i, j, k;
     const json_t *pg, *sec, *fe;

@@ -193,8 +193,8 @@ render_field(struct page *pg, struct view *v, const json_t *entry, const char *i
     const char *name = arena_printf(r->arena, "a.%s", code);
     bool group = type && (!strcmp(type, "RADIO_BUTTON") || !strcmp(type, "CHECK_BOX") ||
                           !strcmp(type, "MULTI_SELECT"));
-    const char *described = arena_printf(r->arena, "%s%s%s", help ? id : "", help ? "-help" : "",
-                                         json_array_size(msgs) ? "" : "");
+    bool has_help = help || (json_object_get(entry, "compute") && !json_is_null(json_object_get(entry, "compute")));
+    const char *described = arena_printf(r->arena, "%s%s", has_help ? id : "", has_help ? "-help" : "");
     if (json_array_size(msgs))
         described = arena_printf(r->arena, "%s%s%s-error", described, *described ? " " : "", id);
     page_raw(pg, json_array_size(msgs) ? "<div class=\"field has-error\"" : "<div class=\"field\"");
@@ -208,9 +208,12 @@ render_field(struct page *pg, struct view *v, const json_t *entry, const char *i
     page_text(pg, label);
     page_raw(pg, required ? " <span class=\"req\">必須</span>" : " <span class=\"opt\">任意</span>");
     page_raw(pg, group ? "</legend>\n" : "</label>\n");
-    if (help) {
+    bool computed = json_object_get(entry, "compute") && !json_is_null(json_object_get(entry, "compute"));
+    if (help || computed) {
         page_printf(pg, "<p class=\"help\" id=\"%s-help\">", id);
-        page_text(pg, help);
+        page_text(pg, help ? help : "");
+        if (computed)
+            page_raw(pg, help ? " （ほかの回答から自動で計算されます）" : "ほかの回答から自動で計算されます。");
         page_raw(pg, "</p>\n");
     }
     if (json_array_size(msgs)) {
@@ -304,11 +307,13 @@ render_field(struct page *pg, struct view *v, const json_t *entry, const char *i
             itype = "tel", extra = " autocomplete=\"tel\"";
         else if (format && !strcmp(format, "postcode"))
             extra = " inputmode=\"numeric\" autocomplete=\"postal-code\"";
-        page_printf(pg, "<input type=\"%s\" id=\"%s\" name=\"", itype, id);
+        /* a computed answer is shown, not typed (the server computes it again anyway) */
+        page_printf(pg, "<input type=\"%s\" id=\"%s\" name=\"", computed ? "text" : itype, id);
         page_text(pg, name);
         page_raw(pg, "\" value=\"");
         page_text(pg, json_string_value(answer));
-        page_printf(pg, "\"%s%s>", extra, aria);
+        page_printf(pg, "\"%s%s%s>", computed ? " readonly" : extra, aria,
+                    computed ? " data-computed=\"1\"" : "");
     }
     page_raw(pg, "</div>\n");
 }
@@ -387,8 +392,8 @@ script_data(struct page *pg, struct view *v, const json_t *page)
         const char *code = json_string_value(json_object_get(e, "code"));
         json_t *f = json_pack("{s:s,s:s,s:s?}", "code", code, "id", fid(r, v->step, (int)i, (int)k),
                               "type", field_type(&v->f, code));
-        const char *keys[] = { "rules", "showIf", "requiredIf" };
-        for (size_t j = 0; j < 3; j++)
+        const char *keys[] = { "rules", "showIf", "requiredIf", "compute" };
+        for (size_t j = 0; j < 4; j++)
             if (json_object_get(e, keys[j]))
                 json_object_set(f, keys[j], json_object_get(e, keys[j]));
         if (json_object_get(s, "showIf"))

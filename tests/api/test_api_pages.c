@@ -162,13 +162,19 @@ make_form(void)
                    "'用途':{'type':'RADIO_BUTTON','code':'用途','label':'用途','options':{"
                    "'住宅':{'label':'住宅','index':'0'},'店舗':{'label':'店舗','index':'1'}}},"
                    "'店舗面積':{'type':'NUMBER','code':'店舗面積','label':'店舗面積'},"
-                   "'図面':{'type':'FILE','code':'図面','label':'図面'}}"));
+                   "'図面':{'type':'FILE','code':'図面','label':'図面'},"
+                   "'概要':{'type':'SINGLE_LINE_TEXT','code':'概要','label':'概要'}}"));
     th_sendq("PUT", "/k/v1/preview/app/status.json",
              "{'app':%ld,'enable':true,'states':{'受付中':{'name':'受付中','index':'0'},"
              "'受付':{'name':'受付','index':'1'}},'actions':[{'name':'受付する','from':'受付中','to':'受付'}]}",
              app);
     th_sendq("POST", "/k/v1/preview/app/deploy.json", "{'apps':[{'app':%ld}]}", app);
     TH_EXPECT_STATUS(200);
+    /* a computation that is not one is refused */
+    th_sendq("PUT", "/admin/api/forms.json",
+             "{'form':{'code':'kcbad','app':%ld,'title':'x','pages':[{'title':'p','sections':[{'title':'s',"
+             "'fields':[{'code':'概要','compute':{'max':[1]}}]}]}]}}", app);
+    TH_EXPECT_ERROR(400, "CB_VA01");
     th_sendq("PUT", "/admin/api/forms.json",
              "{'form':{'code':'kc','app':%ld,'title':'建築行為の届出','procedure':'建築・開発',"
              "'description':'景観法の届出','prepare':'配置図（PDF）','deadlineNote':'着手の30日前まで',"
@@ -178,7 +184,8 @@ make_form(void)
              "{'title':'計画','sections':[{'title':'計画','fields':["
              "{'code':'用途','rules':{'required':true}},"
              "{'code':'店舗面積','showIf':{'field':'用途','op':'eq','value':'店舗'},'rules':{'required':true}},"
-             "{'code':'図面','rules':{'accept':['application/pdf'],'maxBytes':100000}}]}]}]}}",
+             "{'code':'図面','rules':{'accept':['application/pdf'],'maxBytes':100000}},"
+             "{'code':'概要','compute':{'concat':[{'field':'用途'},'（',{'sum':[{'field':'店舗面積'},0]},'㎡）']}}]}]}]}}",
              app);
     TH_EXPECT_STATUS(200);
     th_sendq("POST", "/admin/api/form/publish.json", "{'code':'kc'}");
@@ -283,6 +290,7 @@ test_whole_application(void **state)
     assert_non_null(strstr(r->body, "世田谷 一郎"));
     assert_non_null(strstr(r->body, "配置図.pdf"));
     assert_non_null(strstr(r->body, "120"));
+    assert_non_null(strstr(r->body, "店舗（120㎡）")); /* computed by the server */
 
     /* submit, twice (a double click): one record, one number */
     const char *k = strstr(r->body, "name=\"key\" value=\"");
@@ -308,6 +316,7 @@ test_whole_application(void **state)
     assert_int_equal(th_count(r->json, "records"), 1);
     assert_string_equal(th_str(r->json, "records.0.ステータス.value"), "受付中");
     assert_string_equal(th_str(r->json, "records.0.店舗面積.value"), "120");
+    assert_string_equal(th_str(r->json, "records.0.概要.value"), "店舗（120㎡）");
 
     /* taken offline for maintenance: the form's own message, as a page */
     r = th_get("/admin/api/forms.json");

@@ -39,6 +39,7 @@ before(async () => {
     用途: { type: 'RADIO_BUTTON', code: '用途', label: '用途', options: opt('住宅', '店舗') },
     店舗面積: { type: 'NUMBER', code: '店舗面積', label: '店舗面積' },
     図面: { type: 'FILE', code: '図面', label: '図面' },
+    概要: { type: 'SINGLE_LINE_TEXT', code: '概要', label: '概要' },
   } });
   await api('PUT', '/k/v1/preview/app/status.json', { app, enable: true,
     states: { 受付中: { name: '受付中', index: '0' }, 受付: { name: '受付', index: '1' } },
@@ -55,7 +56,8 @@ before(async () => {
       { title: '計画', sections: [{ title: '計画', fields: [
         { code: '用途', rules: { required: true } },
         { code: '店舗面積', label: '店舗部分の床面積（㎡）', showIf: { field: '用途', op: 'eq', value: '店舗' }, rules: { required: true, min: 0 } },
-        { code: '図面', label: '配置図', rules: { required: true, accept: ['application/pdf'], maxBytes: 200000 } }] }] },
+        { code: '図面', label: '配置図', rules: { required: true, accept: ['application/pdf'], maxBytes: 200000 } },
+        { code: '概要', compute: { concat: [{ field: '用途' }, '（', { sum: [{ field: '店舗面積' }, 0] }, '㎡）'] } }] }] },
     ] } });
   await api('POST', '/admin/api/form/publish.json', { code: 'keikan' });
   browser = await launch();
@@ -117,6 +119,7 @@ for (const js of [false, true]) {
     }
     assert.equal(await area.isVisible(), true);
     await area.fill('120');
+    if (js) assert.equal(await page.getByLabel(/^概要/).inputValue(), '店舗（120㎡）'); // computed live
     assert.deepEqual(await axe(page, { js }), []);
 
     // a disguised file (a .pdf name, not PDF bytes) and an oversized one are refused
@@ -138,7 +141,7 @@ for (const js of [false, true]) {
     // check your answers, then submit
     assert.match(await page.title(), /入力内容の確認/, await page.textContent('main'));
     const check = await page.textContent('main');
-    for (const s of ['世田谷 花子', 'セタガヤ ハナコ', '店舗', '120', '配置図.pdf']) assert.ok(check.includes(s), `check page shows ${s}`);
+    for (const s of ['世田谷 花子', 'セタガヤ ハナコ', '店舗', '120', '配置図.pdf', '店舗（120㎡）']) assert.ok(check.includes(s), `check page shows ${s}`);
     assert.deepEqual(await axe(page, { js }), []);
     const before = smtp.mails.length;
     await page.getByRole('button', { name: '申請する' }).click();

@@ -2,7 +2,7 @@
 // appear and disappear as answers change, answers are checked when a field is left, files
 // upload at once with a progress bar, and the draft is saved every 30 seconds. Conditions and
 // checks are the same code the server runs in C (fcond.js, shared test vectors).
-import { evalCondition, checkValue, message } from './fcond.js';
+import { evalCondition, checkValue, message, computeValue } from './fcond.js';
 
 const dataEl = document.getElementById('form-data');
 const form = document.querySelector('form[data-form]');
@@ -67,6 +67,15 @@ function enhance(data, form) {
       }
       if (!changed) break;
     }
+    // computed answers follow the others (twice: one may use another's result)
+    for (let round = 0; round < 2; round++) {
+      const a = answers();
+      for (const f of fields) {
+        if (!f.compute) continue;
+        const el = inputsOf(f)[0];
+        if (el && !el.disabled) el.value = computeValue(f.compute, a, env);
+      }
+    }
   }
 
   function setError(f, text) {
@@ -114,7 +123,7 @@ function enhance(data, form) {
   for (const f of fields) {
     for (const el of inputsOf(f)) {
       el.addEventListener('change', () => { dirty = true; update(); check(f); });
-      el.addEventListener('input', () => { dirty = true; });
+      el.addEventListener('input', () => { dirty = true; if (fields.some((x) => x.compute)) update(); });
       if (el.type !== 'radio' && el.type !== 'checkbox' && el.type !== 'file') el.addEventListener('blur', () => check(f));
       if (el.type === 'file') el.addEventListener('change', () => upload(f, el));
     }

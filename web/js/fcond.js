@@ -488,3 +488,82 @@ export function message(code, lang, arg) {
   const t = lang === 'en' ? m.en : m.ja;
   return t.replace('{arg}', () => (arg == null ? '' : String(arg)));
 }
+
+// ---- computed answers (twin of src/domain/fcompute.c) ----
+
+const COMPUTE_MAX_DEPTH = 8;
+const COMPUTE_MAX_LEN = 4000; // bytes of UTF-8
+const utf8 = new TextEncoder();
+
+function isComputeList(a, depth) {
+  return Array.isArray(a) && a.length > 0 && a.length <= 50 && a.every((x) => isComputeExpr(x, depth + 1));
+}
+
+function isComputeExpr(e, depth) {
+  if (depth > COMPUTE_MAX_DEPTH) return false;
+  if (typeof e === 'string' || (typeof e === 'number' && Number.isFinite(e))) return true;
+  if (!isObj(e)) return false;
+  const keys = Object.keys(e);
+  if (keys.length === 0) return false;
+  if ('field' in e) return keys.length === 1 && typeof e.field === 'string' && e.field !== '';
+  for (const op of ['sum', 'product', 'concat']) if (op in e) return keys.length === 1 && isComputeList(e[op], depth);
+  if ('if' in e) {
+    return keys.length === 3 && 'then' in e && 'else' in e && conditionError(e.if) === null &&
+      isComputeExpr(e.then, depth + 1) && isComputeExpr(e.else, depth + 1);
+  }
+  return false;
+}
+
+export function computeError(expr) {
+  return isComputeExpr(expr, 1) ? null : 'invalid compute';
+}
+
+function numberText(d) {
+  if (!Number.isFinite(d)) return null;
+  let s;
+  if (Number.isInteger(d) && Math.abs(d) < 9e15) s = d.toFixed(0);
+  else s = d.toFixed(10).replace(/0+$/, '').replace(/\.$/, '');
+  return s === '-0' ? '0' : s;
+}
+
+// Appends to acc (an array of strings); false when invalid or too long.
+function computeInto(e, answers, env, acc, depth) {
+  if (depth > COMPUTE_MAX_DEPTH) return false;
+  if (typeof e === 'string') { acc.push(e); return true; }
+  if (typeof e === 'number') { const t = numberText(e); if (t === null) return false; acc.push(t); return true; }
+  if ('field' in e) {
+    const v = isObj(answers) ? answers[e.field] : undefined;
+    if (typeof v === 'string') acc.push(v);
+    else if (Array.isArray(v)) acc.push(v.filter((x) => typeof x === 'string').join('、'));
+    return true;
+  }
+  if ('concat' in e) return e.concat.every((x) => computeInto(x, answers, env, acc, depth + 1));
+  const sum = 'sum' in e;
+  if (sum || 'product' in e) {
+    let total = sum ? 0 : 1;
+    for (const x of sum ? e.sum : e.product) {
+      const part = [];
+      if (!computeInto(x, answers, env, part, depth + 1)) return false;
+      const text = part.join('');
+      if (utf8.encode(text).length > COMPUTE_MAX_LEN) return false;
+      const d = parseNumber(text);
+      if (d === null) return true; // empty result
+      total = sum ? total + d : total * d;
+    }
+    const t = numberText(total);
+    if (t === null) return false;
+    acc.push(t);
+    return true;
+  }
+  if ('if' in e) return computeInto(evalCondition(e.if, answers, env) ? e.then : e.else, answers, env, acc, depth + 1);
+  return false;
+}
+
+// The computed answer (a string), or "" when the expression is invalid or the result too long.
+export function computeValue(expr, answers, env) {
+  if (!isComputeExpr(expr, 1)) return '';
+  const acc = [];
+  if (!computeInto(expr, answers, env, acc, 1)) return '';
+  const s = acc.join('');
+  return utf8.encode(s).length > COMPUTE_MAX_LEN ? '' : s;
+}
