@@ -157,6 +157,45 @@ options(struct req *r, const struct form *f, const char *code)
     return out;
 }
 
+/* The choices of a hierarchical field ({"optionsTree", "parent"} in its rules) for the
+ * answers so far: the keys (or the list) of the tree's node that the answers of the levels
+ * above lead to; NULL when the field has no tree. */
+static const char **
+tree_options(struct req *r, const json_t *rules, const json_t *clean)
+{
+    const json_t *node = json_object_get(rules, "optionsTree");
+    if (!node)
+        return NULL;
+    const json_t *par = json_object_get(rules, "parent");
+    json_t *list = json_is_string(par) ? json_pack("[O]", par) : json_incref((json_t *)par);
+    size_t i;
+    const json_t *p;
+    json_array_foreach(list, i, p)
+    {
+        const json_t *a = json_object_get(clean, json_string_value(p));
+        node = json_is_string(a) && json_is_object(node) ? json_object_get(node, json_string_value(a))
+                                                         : NULL;
+        if (!node)
+            break;
+    }
+    json_decref(list);
+    size_t n = json_is_object(node) ? json_object_size(node) : json_is_array(node) ? json_array_size(node) : 0;
+    const char **out = arena_alloc(r->arena, sizeof(char *) * (n + 1));
+    size_t k = 0;
+    if (json_is_object(node)) {
+        const char *key;
+        const json_t *x;
+        json_object_foreach((json_t *)node, key, x)
+            out[k++] = key;
+    } else {
+        json_array_foreach(node, i, p)
+        if (json_is_string(p))
+            out[k++] = json_string_value(p);
+    }
+    out[k] = NULL;
+    return out;
+}
+
 static bool
 has_value(const json_t *answer, const char *v)
 {
@@ -247,7 +286,9 @@ render_field(struct page *pg, struct view *v, const json_t *entry, const char *i
         page_printf(pg, "<select id=\"%s\" name=\"", id);
         page_text(pg, name);
         page_printf(pg, "\"%s><option value=\"\">選択してください</option>", aria);
-        const char **opts = options(r, &v->f, code);
+        const char **opts = tree_options(r, rules, v->clean);
+        if (!opts)
+            opts = options(r, &v->f, code);
         for (int i = 0; opts[i]; i++) {
             page_raw(pg, "<option value=\"");
             page_text(pg, opts[i]);

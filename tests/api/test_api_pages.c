@@ -336,6 +336,43 @@ test_whole_application(void **state)
     assert_non_null(strstr(r->body, "システム保守のため12時まで停止しています。"));
 }
 
+/* 地域 → 町名: the page offers the towns of the chosen area, and refuses others. */
+static void
+test_hierarchical_choices(void **state)
+{
+    (void)state;
+    long app2 = th_app(q("{'地域':{'type':'DROP_DOWN','code':'地域','label':'地域','options':{"
+                         "'世田谷':{'label':'世田谷','index':'0'},'北沢':{'label':'北沢','index':'1'}}},"
+                         "'町名':{'type':'DROP_DOWN','code':'町名','label':'町名','options':{"
+                         "'太子堂':{'label':'太子堂','index':'0'},'三軒茶屋':{'label':'三軒茶屋','index':'1'},"
+                         "'代沢':{'label':'代沢','index':'2'},'北沢':{'label':'北沢','index':'3'}}}}"));
+    th_sendq("PUT", "/admin/api/forms.json",
+             "{'form':{'code':'area','app':%ld,'title':'所在地','receipt':{'sequence':'page-area','format':'{n}'},"
+             "'pages':[{'title':'所在地','sections':[{'title':'所在地','fields':["
+             "{'code':'地域','rules':{'required':true,'optionsTree':{'世田谷':{'太子堂':[],'三軒茶屋':[]},'北沢':{'代沢':[],'北沢':[]}}}},"
+             "{'code':'町名','rules':{'required':true,'parent':'地域','optionsTree':{'世田谷':{'太子堂':[],'三軒茶屋':[]},'北沢':{'代沢':[],'北沢':[]}}}}"
+             "]}]}]}}",
+             app2);
+    TH_EXPECT_STATUS(200);
+    th_sendq("POST", "/admin/api/form/publish.json", "{'code':'area'}");
+    TH_EXPECT_STATUS(200);
+    /* the applicant of the previous test is still signed in (cookie jar) */
+    const struct th_resp *r = th_request("GET", "/apply/area", NULL, NULL, 0);
+    TH_EXPECT_STATUS(200);
+    assert_null(strstr(r->body, "<option value=\"代沢\"")); /* no area chosen yet */
+    char body[512];
+    snprintf(body, sizeof(body),
+             "csrf=%s&step=0&action=next&a.%%E5%%9C%%B0%%E5%%9F%%9F=%%E5%%8C%%97%%E6%%B2%%A2"
+             "&a.%%E7%%94%%BA%%E5%%90%%8D=%%E5%%A4%%AA%%E5%%AD%%90%%E5%%A0%%82",
+             th_cookie("mado_form")); /* 地域=北沢, 町名=太子堂 (not in 北沢) */
+    r = form_post("/apply/area", body);
+    TH_EXPECT_STATUS(400);
+    assert_non_null(strstr(r->body, "<option value=\"代沢\""));
+    assert_non_null(strstr(r->body, "<option value=\"北沢\""));
+    assert_null(strstr(r->body, "<option value=\"太子堂\""));
+    assert_non_null(strstr(r->body, "href=\"#f0-0-1\"")); /* the error on 町名 */
+}
+
 int
 main(void)
 {
@@ -344,6 +381,7 @@ main(void)
         cmocka_unit_test(test_verify_pages),
         cmocka_unit_test(test_escaping_and_bad_input),
         cmocka_unit_test(test_whole_application),
+        cmocka_unit_test(test_hierarchical_choices),
     };
     return cmocka_run_group_tests_name(th_backend(), tests, setup, th_teardown);
 }

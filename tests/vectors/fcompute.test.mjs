@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { computeValue, computeError } from '../../web/js/fcond.js';
+import { computeValue, computeError, treeOptions } from '../../web/js/fcond.js';
 
 const v = JSON.parse(readFileSync(new URL('./fcompute.json', import.meta.url), 'utf8'));
 const env = { today: v.today };
@@ -12,4 +12,13 @@ for (const c of v.cases) {
 }
 v.valid.forEach((c, i) => {
   test(`compute shape ${i}: ${JSON.stringify(c.expr)}`, () => assert.equal(computeError(c.expr) === null, c.valid));
+});
+
+test('treeOptions: the choices of a hierarchical field follow the levels above', () => {
+  const tree = { 世田谷: { 太子堂: ['一丁目', '二丁目'], 三軒茶屋: [] }, 北沢: { 代沢: [] } };
+  assert.deepEqual(treeOptions({ optionsTree: tree }, {}), ['世田谷', '北沢']);
+  assert.deepEqual(treeOptions({ optionsTree: tree, parent: '地域' }, { 地域: '世田谷' }), ['太子堂', '三軒茶屋']);
+  assert.deepEqual(treeOptions({ optionsTree: tree, parent: ['地域', '町名'] }, { 地域: '世田谷', 町名: '太子堂' }), ['一丁目', '二丁目']);
+  assert.deepEqual(treeOptions({ optionsTree: tree, parent: '地域' }, {}), []);
+  assert.equal(treeOptions({ required: true }, {}), null);
 });

@@ -2,7 +2,7 @@
 // appear and disappear as answers change, answers are checked when a field is left, files
 // upload at once with a progress bar, and the draft is saved every 30 seconds. Conditions and
 // checks are the same code the server runs in C (fcond.js, shared test vectors).
-import { evalCondition, checkValue, message, computeValue } from './fcond.js';
+import { evalCondition, checkValue, message, computeValue, treeOptions } from './fcond.js';
 
 const dataEl = document.getElementById('form-data');
 const form = document.querySelector('form[data-form]');
@@ -67,7 +67,22 @@ function enhance(data, form) {
       }
       if (!changed) break;
     }
-    // computed answers follow the others (twice: one may use another's result)
+    // hierarchical choices (地域 → 町名 → 丁目) offer what the levels above allow
+    {
+      const a = answers();
+      for (const f of fields) {
+        const opts = treeOptions(f.rules, a);
+        const el = inputsOf(f)[0];
+        if (!opts || !el || el.tagName !== 'SELECT') continue;
+        const have = [...el.options].slice(1).map((o) => o.value);
+        if (have.length === opts.length && have.every((v, i) => v === opts[i])) continue;
+        const keep = el.value;
+        el.length = 1;
+        for (const o of opts) el.add(new Option(o, o, false, o === keep));
+        if (!opts.includes(keep)) el.value = '';
+      }
+    }
+        // computed answers follow the others (twice: one may use another's result)
     for (let round = 0; round < 2; round++) {
       const a = answers();
       for (const f of fields) {

@@ -341,6 +341,15 @@ function treeNode(rules, answers) {
   return node;
 }
 
+// The choices a hierarchical field offers for the answers so far ({"optionsTree", "parent"}):
+// an array of strings, or null when the field has no tree.
+export function treeOptions(rules, answers) {
+  if (!isObj(rules) || own(rules, 'optionsTree') === undefined) return null;
+  const node = treeNode(rules, isObj(answers) ? answers : {});
+  if (isObj(node)) return Object.keys(node);
+  return Array.isArray(node) ? node.filter(isStr) : [];
+}
+
 function inList(node, s) {
   if (isObj(node)) return own(node, s) !== undefined;
   return Array.isArray(node) && node.some((e) => isStr(e) && e === s);
