@@ -647,7 +647,7 @@ api_handle(void *db_state, struct req *r)
     }
     size_t limit = rt->max_body && rt->max_body < config.max_body ? rt->max_body : config.max_body;
     if (r->body_len > limit) {
-        finish(r, fail_set(&r->fail, ERR_TOO_LARGE, NULL));
+        finish_route(r, rt, fail_set(&r->fail, ERR_TOO_LARGE, NULL));
         return;
     }
     struct ipaddr client;

@@ -121,6 +121,11 @@ for (const js of [false, true]) {
     await area.fill('120');
     if (js) assert.equal(await page.getByLabel(/^概要/).inputValue(), '店舗（120㎡）'); // computed live
     assert.deepEqual(await axe(page, { js }), []);
+    // 320 px wide (a 640 px window at 200 % zoom): nothing scrolls sideways
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: 320, height: 700 });
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true);
+    await page.setViewportSize(size);
 
     // a disguised file (a .pdf name, not PDF bytes) and an oversized one are refused
     const fileInput = page.getByLabel(/^配置図/);
