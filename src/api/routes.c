@@ -119,6 +119,8 @@ static const struct route plain_routes[] = {
     { "GET", "/apply/*", public_apply_get, ROUTE_PUBLIC | ROUTE_HTML, 0, NULL },
     { "GET", "/apply", public_apply_get, ROUTE_PUBLIC | ROUTE_HTML, 0, NULL },
     { "POST", "/apply/*", public_apply_post, ROUTE_PUBLIC | ROUTE_HTML | OWN_TX, 32 * MB, "applicant.page" },
+    { "GET", "/my/*", public_my_get, ROUTE_PUBLIC | ROUTE_HTML, 0, "applicant.portal" },
+    { "GET", "/my", public_my_get, ROUTE_PUBLIC | ROUTE_HTML, 0, "applicant.portal" },
     /* form definitions and the mail outbox, for administrators */
     { "GET", "/admin/api/forms.json", api_admin_forms_get, ROUTE_ADMIN, 0, "admin.read" },
     { "PUT", "/admin/api/forms.json", api_admin_forms_put, ADMIN_W, 8 * MB, "admin.change" },

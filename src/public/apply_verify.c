@@ -22,8 +22,23 @@ apply_form_code(struct req *r, const char *s)
     return arena_strdup(r->arena, s);
 }
 
+/* Where verification leads back to: a form, or the portal (next=my); nothing else. */
+static bool
+next_my(json_t *p)
+{
+    const char *n = json_string_value(json_object_get(p, "next"));
+    return n && strcmp(n, "my") == 0;
+}
+
 static void
-email_page(struct req *r, const char *form, const char *email, const char *error, int status)
+hidden_next(struct page *pg, bool my)
+{
+    if (my)
+        page_raw(pg, "<input type=\"hidden\" name=\"next\" value=\"my\">");
+}
+
+static void
+email_page(struct req *r, const char *form, bool my, const char *email, const char *error, int status)
 {
     struct page pg;
     page_begin(&pg, r, error ? "エラー: メールアドレスの確認" : "メールアドレスの確認");
@@ -38,6 +53,7 @@ email_page(struct req *r, const char *form, const char *email, const char *error
                   "お送りします。 <span lang=\"en\">We will send a 6-digit code to your e-mail address.</span></p>\n"
                   "<form method=\"post\" action=\"/apply/verify\" novalidate>\n");
     page_csrf_field(&pg);
+    hidden_next(&pg, my);
     if (form) {
         page_raw(&pg, "<input type=\"hidden\" name=\"form\" value=\"");
         page_text(&pg, form);
@@ -61,7 +77,7 @@ email_page(struct req *r, const char *form, const char *email, const char *error
 }
 
 static void
-code_page(struct req *r, const char *form, const char *email, const char *error, int status)
+code_page(struct req *r, const char *form, bool my, const char *email, const char *error, int status)
 {
     struct page pg;
     page_begin(&pg, r, error ? "エラー: 確認コードの入力" : "確認コードの入力");
@@ -76,6 +92,7 @@ code_page(struct req *r, const char *form, const char *email, const char *error,
     page_raw(&pg, " あてに確認コードを送りました（有効期限10分）。メールが届かない場合は、迷惑メールフォルダも"
                   "ご確認ください。</p>\n<form method=\"post\" action=\"/apply/confirm\" novalidate>\n");
     page_csrf_field(&pg);
+    hidden_next(&pg, my);
     page_raw(&pg, "<input type=\"hidden\" name=\"email\" value=\"");
     page_text(&pg, email);
     page_raw(&pg, "\">");
@@ -99,6 +116,8 @@ code_page(struct req *r, const char *form, const char *email, const char *error,
     if (form) {
         page_raw(&pg, "?form=");
         page_text(&pg, form);
+    } else if (my) {
+        page_raw(&pg, "?next=my");
     }
     page_raw(&pg, "\">確認コードを送り直す</a></p>\n");
     page_end(&pg, status);
@@ -108,7 +127,7 @@ enum err
 apply_verify_get(struct req *r, json_t *p)
 {
     const char *form = apply_form_code(r, json_string_value(json_object_get(p, "form")));
-    email_page(r, form, "", NULL, 200);
+    email_page(r, form, next_my(p), "", NULL, 200);
     return ERR_OK;
 }
 
@@ -121,11 +140,11 @@ apply_verify_post(struct req *r, json_t *p)
     const char *form = apply_form_code(r, json_string_value(json_object_get(p, "form")));
     const char *email = json_string_value(json_object_get(p, "email"));
     if (!email || !*email) {
-        email_page(r, form, "", "メールアドレスを入力してください。", 400);
+        email_page(r, form, next_my(p), "", "メールアドレスを入力してください。", 400);
         return ERR_OK;
     }
     if (!applicant_email_normalise(&r->ctx, email)) {
-        email_page(r, form, email, "メールアドレスの形式が正しくありません。例: setagaya.taro@example.jp", 400);
+        email_page(r, form, next_my(p), email, "メールアドレスの形式が正しくありません。例: setagaya.taro@example.jp", 400);
         return ERR_OK;
     }
     int rc = db_begin(r->db, true);
@@ -139,7 +158,7 @@ apply_verify_post(struct req *r, json_t *p)
     rc = db_commit(r->db);
     if (rc != DB_OK)
         return fail_set(&r->fail, rc == DB_CONN ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL);
-    code_page(r, form, applicant_email_normalise(&r->ctx, email), NULL, 200);
+    code_page(r, form, next_my(p), applicant_email_normalise(&r->ctx, email), NULL, 200);
     return ERR_OK;
 }
 
@@ -155,7 +174,7 @@ apply_confirm_post(struct req *r, json_t *p)
     if (!email || !applicant_email_normalise(&r->ctx, email))
         return apply_verify_get(r, p);
     if (!code || !*code) {
-        code_page(r, form, email, "確認コードを入力してください。", 400);
+        code_page(r, form, next_my(p), email, "確認コードを入力してください。", 400);
         return ERR_OK;
     }
     int rc = db_begin(r->db, true);
@@ -172,7 +191,7 @@ apply_confirm_post(struct req *r, json_t *p)
     if (rc != DB_OK)
         return fail_set(&r->fail, rc == DB_CONN ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL);
     if (e != ERR_OK) {
-        code_page(r, form, email,
+        code_page(r, form, next_my(p), email,
                   "確認コードが正しくないか、有効期限が切れています。メールをご確認のうえ、もう一度入力してください。",
                   400);
         return ERR_OK;
@@ -180,5 +199,6 @@ apply_confirm_post(struct req *r, json_t *p)
     req_add_header(r, "Set-Cookie",
                    arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s",
                                 APPLICANT_COOKIE, token, api_secure(r) ? "; Secure" : ""));
-    return page_redirect(r, form ? arena_printf(r->arena, "/apply/%s", form) : "/apply/");
+    return page_redirect(r, next_my(p) ? "/my/"
+                            : form ? arena_printf(r->arena, "/apply/%s", form) : "/apply/");
 }

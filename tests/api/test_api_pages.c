@@ -318,6 +318,46 @@ test_whole_application(void **state)
     assert_string_equal(th_str(r->json, "records.0.店舗面積.value"), "120");
     assert_string_equal(th_str(r->json, "records.0.概要.value"), "店舗（120㎡）");
 
+    /* the portal: my applications, and this one with its answers and timeline */
+    r = th_request("GET", "/my/", NULL, NULL, 0);
+    TH_EXPECT_STATUS(200);
+    const char *no = strstr(loc, "no=") + 3;
+    assert_non_null(strstr(r->body, no));
+    assert_non_null(strstr(r->body, "受付中"));
+    char mine[128];
+    snprintf(mine, sizeof(mine), "/my/%s", no);
+    r = th_request("GET", mine, NULL, NULL, 0);
+    TH_EXPECT_STATUS(200);
+    assert_non_null(strstr(r->body, "世田谷 一郎"));
+    assert_non_null(strstr(r->body, "配置図.pdf"));
+    assert_non_null(strstr(r->body, "<ol class=\"timeline\">"));
+    assert_null(strstr(r->body, "admin")); /* no staff names */
+    /* another applicant: the same answer as for a number that does not exist */
+    char mine_cookie[256];
+    snprintf(mine_cookie, sizeof(mine_cookie), "%s", th_cookie("mado_applicant"));
+    th_cookie_set("mado_applicant", NULL);
+    th_request("GET", "/my/", NULL, NULL, 0);
+    TH_EXPECT_STATUS(303);
+    assert_string_equal(th_resp_header("location"), "/apply/verify?next=my");
+    th_request("GET", "/apply/verify?next=my", NULL, NULL, 0);
+    snprintf(body, sizeof(body), "csrf=%s&email=other%%40example.jp&next=my", th_cookie("mado_form"));
+    form_post("/apply/verify", body);
+    snprintf(body, sizeof(body), "csrf=%s&email=other%%40example.jp&next=my&code=%s", th_cookie("mado_form"), last_code);
+    form_post("/apply/confirm", body);
+    TH_EXPECT_STATUS(303);
+    assert_string_equal(th_resp_header("location"), "/my/");
+    const struct th_resp *theirs = th_request("GET", mine, NULL, NULL, 0);
+    int st1 = theirs->status;
+    char b1[64];
+    snprintf(b1, sizeof(b1), "%.60s", strstr(theirs->body, "<h1>") ? strstr(theirs->body, "<h1>") : "");
+    const struct th_resp *none = th_request("GET", "/my/R1-XX-999999", NULL, NULL, 0);
+    assert_int_equal(st1, 404);
+    assert_int_equal(none->status, 404);
+    assert_non_null(strstr(none->body, b1));
+    r = th_request("GET", "/my/", NULL, NULL, 0);
+    assert_null(strstr(r->body, no));
+    th_cookie_set("mado_applicant", mine_cookie);
+
     /* taken offline for maintenance: the form's own message, as a page */
     r = th_get("/admin/api/forms.json");
     json_t *def = json_deep_copy(th_at(r->json, "forms.0.def"));

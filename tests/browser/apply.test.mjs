@@ -161,6 +161,14 @@ for (const js of [false, true]) {
     const recs = await api('GET', `/k/v1/records.json?app=${app}&query=${encodeURIComponent('氏名 = "世田谷 花子"')}`);
     assert.ok(recs.records.length >= 1);
 
+    // the portal lists it; its page shows the answers and the timeline
+    await page.goto(`${server.url}/my/`);
+    assert.deepEqual(await axe(page, { js }), []);
+    await page.getByRole('link', { name: receipt }).click();
+    await page.waitForLoadState();
+    assert.ok((await page.textContent('main')).includes('世田谷 花子'));
+    assert.deepEqual(await axe(page, { js }), []);
+
     // the confirmation mail lists every answer and the attachment
     const mail = await waitFor(() => smtp.mails.slice(before).find((m) => m.to.includes(email)), 'the confirmation mail');
     const text = mailText(mail.raw);
