@@ -100,7 +100,7 @@ api_fn api_apply_file_post, api_apply_submit;
 api_fn api_admin_forms_get, api_admin_forms_put, api_admin_form_publish;
 api_fn api_admin_mail_get, api_admin_mail_retry;
 /* pages for applicants and the embedded static files (src/public/) */
-api_fn public_asset, public_apply_get, public_apply_post, public_my_get;
+api_fn public_asset, public_apply_get, public_apply_post, public_my_get, public_my_post;
 /* audit log (audit_api.c) */
 api_fn api_audit_entries_get, api_audit_verify_get;
 /* kintone permission settings and their evaluation (acl_api.c) */

@@ -121,6 +121,7 @@ static const struct route plain_routes[] = {
     { "POST", "/apply/*", public_apply_post, ROUTE_PUBLIC | ROUTE_HTML | OWN_TX, 32 * MB, "applicant.page" },
     { "GET", "/my/*", public_my_get, ROUTE_PUBLIC | ROUTE_HTML, 0, "applicant.portal" },
     { "GET", "/my", public_my_get, ROUTE_PUBLIC | ROUTE_HTML, 0, "applicant.portal" },
+    { "POST", "/my/*", public_my_post, ROUTE_PUBLIC | ROUTE_HTML | OWN_TX, KB64, "applicant.action" },
     /* form definitions and the mail outbox, for administrators */
     { "GET", "/admin/api/forms.json", api_admin_forms_get, ROUTE_ADMIN, 0, "admin.read" },
     { "PUT", "/admin/api/forms.json", api_admin_forms_put, ADMIN_W, 8 * MB, "admin.change" },

@@ -219,8 +219,37 @@ portal_application(struct ctx *c, const struct applicant *a, const char *receipt
     db_res_free(res);
     if (rc < 0)
         return app_db_fail(c, rc);
-    *out = json_pack("{s:s,s:s,s:s,s:I,s:s,s:O,s:O}", "receiptNo", receipt_no, "form", code,
+    json_t *actions = NULL;
+    e = wf_applicant_actions(c, &d, record_id, &actions);
+    if (e != ERR_OK) {
+        json_decref(actions);
+        return e;
+    }
+    *out = json_pack("{s:s,s:s,s:s,s:I,s:s,s:O,s:O,s:o}", "receiptNo", receipt_no, "form", code,
                      "title", title_of(c, code, version), "filedAt", (json_int_t)created, "status",
-                     label_of(&d, status), "answers", answers, "timeline", timeline);
+                     label_of(&d, status), "answers", answers, "timeline", timeline, "actions",
+                     actions);
     return ERR_OK;
+}
+
+enum err
+portal_find(struct ctx *c, const struct applicant *a, const char *receipt_no, int64_t *app_id,
+            int64_t *record_id)
+{
+    if (!receipt_no || !*receipt_no || strlen(receipt_no) > 64)
+        return fail_set(c->fail, ERR_NOT_FOUND, "申請");
+    struct db_param p[] = { DBP_INT(a->id), DBP_TEXT(receipt_no) };
+    struct db_res *res = NULL;
+    int rc = db_query(c->db, PORTAL_SQL_ONE, p, 2, &res);
+    if (rc != DB_OK)
+        return app_db_fail(c, rc);
+    rc = db_step(res);
+    if (rc == 1) {
+        *app_id = db_col_int(res, 3);
+        *record_id = db_col_int(res, 4);
+    }
+    db_res_free(res);
+    if (rc < 0)
+        return app_db_fail(c, rc);
+    return rc == 1 ? ERR_OK : fail_set(c->fail, ERR_NOT_FOUND, "申請");
 }

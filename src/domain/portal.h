@@ -15,9 +15,13 @@
 /* {applications:[{receiptNo, form, title, filedAt, status}], drafts:[{form, title, updatedAt,
  * expiresAt}]}, newest first; times are Unix seconds. */
 enum err portal_list(struct ctx *c, const struct applicant *a, json_t **out) MUST_CHECK;
-/* {receiptNo, form, title, filedAt, status, answers:[{label, value}], timeline:[{at, status}]}
- * or ERR_NOT_FOUND. */
+/* {receiptNo, form, title, filedAt, status, answers:[{label, value}], timeline:[{at, status}],
+ * actions:[{name, reason}] (what the applicant may do now, e.g. 取下げ)} or ERR_NOT_FOUND. */
 enum err portal_application(struct ctx *c, const struct applicant *a, const char *receipt_no,
                             json_t **out) MUST_CHECK;
+
+/* The app and record of one of the applicant's receipt numbers, or ERR_NOT_FOUND. */
+enum err portal_find(struct ctx *c, const struct applicant *a, const char *receipt_no,
+                     int64_t *app_id, int64_t *record_id) MUST_CHECK;
 
 #endif

@@ -48,6 +48,15 @@ struct wf_request {
  * ("records[2]"). */
 enum err wf_run(struct ctx *c, const struct app_def *d, const struct wf_request *rq,
                 const char *prefix, int64_t *revision) MUST_CHECK;
+/* The actions open to the applicant on the record now (process actions flagged "applicant"
+ * from its status whose condition holds): new reference [{name, reason}]. */
+enum err wf_applicant_actions(struct ctx *c, const struct app_def *d, int64_t id,
+                              json_t **out) MUST_CHECK;
+/* Runs such an action for the applicant (the caller has checked that the record is theirs):
+ * as the system principal "applicant"; a required reason must be given. */
+enum err wf_run_applicant(struct ctx *c, const struct app_def *d, int64_t id, const char *action,
+                          const char *reason, int64_t *revision) MUST_CHECK;
+
 /* PUT record/assignees.json: logins (array of strings) become the assignees of the current
  * status (+1 revision). Only the current assignees (or, with none, editors) and app managers. */
 enum err wf_set_assignees(struct ctx *c, const struct app_def *d, int64_t id,

@@ -588,3 +588,65 @@ wf_actions_for(struct ctx *c, const struct app_def *d, int64_t id, json_t **out)
     *out = json_incref(res);
     return ERR_OK;
 }
+
+enum err
+wf_applicant_actions(struct ctx *c, const struct app_def *d, int64_t id, json_t **out)
+{
+    const json_t *proc = wf_process(d);
+    json_t *list = json_array();
+    *out = list;
+    if (!proc)
+        return ERR_OK;
+    struct wf_row r;
+    enum err e = load_row(c, d, id, &r);
+    if (e != ERR_OK)
+        return e;
+    size_t i;
+    const json_t *a;
+    json_array_foreach(json_object_get(proc, "actions"), i, a)
+    {
+        if (!json_is_true(json_object_get(a, "applicant")) || !r.status ||
+            strcmp(json_string_value(json_object_get(a, "from")), r.status) != 0)
+            continue;
+        bool match;
+        e = wf_cond_match(c, d, id, json_string_value(json_object_get(a, "filterCond")), &match);
+        if (e != ERR_OK)
+            return e;
+        if (match)
+            json_array_append_new(list, json_pack("{s:s,s:s}", "name",
+                                                  json_string_value(json_object_get(a, "name")),
+                                                  "reason",
+                                                  json_string_value(json_object_get(a, "reason"))));
+    }
+    return ERR_OK;
+}
+
+enum err
+wf_run_applicant(struct ctx *c, const struct app_def *d, int64_t id, const char *action,
+                 const char *reason, int64_t *revision)
+{
+    const json_t *proc = wf_process(d);
+    if (!proc)
+        return fail_set(c->fail, ERR_STATUS_DISABLED, NULL);
+    struct wf_row r;
+    enum err e = load_row(c, d, id, &r);
+    if (e != ERR_OK)
+        return e;
+    const json_t *a = r.status && action ? wf_find_action(proc, action, r.status) : NULL;
+    if (!a || !json_is_true(json_object_get(a, "applicant")))
+        return fail_set(c->fail, ERR_WF_ACTION, NULL);
+    const char *rule = json_string_value(json_object_get(a, "reason"));
+    if (rule && !strcmp(rule, "REQUIRED") && (!reason || !*reason)) {
+        fail_field(c->fail, "reason", MSG_REQUIRED, NULL);
+        return ERR_INVALID;
+    }
+    struct principal saved = c->who;
+    memset(&c->who, 0, sizeof(c->who));
+    c->who.kind = PRIN_SYSTEM;
+    c->who.login = "applicant";
+    c->who.name = "申請者（オンライン申請）";
+    struct wf_request rq = { .id = id, .action = action, .reason = reason, .expected_revision = -1 };
+    e = run(c, d, &rq, "", revision, 0, NULL);
+    c->who = saved;
+    return e;
+}

@@ -8,6 +8,9 @@
 #include "core/clock.h"
 #include "domain/applicant.h"
 #include "domain/portal.h"
+#include "domain/wf.h"
+#include "db/db.h"
+#include "domain/app.h"
 
 #include <string.h>
 
@@ -119,7 +122,8 @@ my_list(struct req *r, const struct applicant *a)
 }
 
 static enum err
-my_application(struct req *r, const struct applicant *a, const char *receipt)
+my_application(struct req *r, const struct applicant *a, const char *receipt, const char *error,
+               const char *error_action)
 {
     json_t *app = NULL;
     enum err e = portal_application(&r->ctx, a, receipt, &app);
@@ -158,7 +162,37 @@ my_application(struct req *r, const struct applicant *a, const char *receipt)
         page_raw(&pg, "</dd>");
     }
     page_raw(&pg, "</dl>\n");
-    page_end(&pg, 200);
+    /* what the applicant may do now (withdrawal...) */
+    json_array_foreach(json_object_get(app, "actions"), i, x)
+    {
+        const char *name = json_string_value(json_object_get(x, "name"));
+        const char *rule = json_string_value(json_object_get(x, "reason"));
+        bool need = rule && !strcmp(rule, "REQUIRED");
+        const char *fid = arena_printf(r->arena, "reason-%zu", i);
+        page_raw(&pg, "<h2>");
+        page_text(&pg, name);
+        page_raw(&pg, "</h2>\n<form method=\"post\" action=\"/my/");
+        page_text(&pg, url_part(r, no));
+        page_raw(&pg, "\" novalidate>");
+        page_csrf_field(&pg);
+        page_raw(&pg, "<input type=\"hidden\" name=\"action\" value=\"");
+        page_text(&pg, name);
+        page_printf(&pg, "\"><div class=\"field%s\">", error && !strcmp(error_action, name) ? " has-error" : "");
+        page_printf(&pg, "<label for=\"%s\">理由%s</label>", fid,
+                    need ? " <span class=\"req\">必須</span>" : " <span class=\"opt\">任意</span>");
+        if (error && !strcmp(error_action, name)) {
+            page_printf(&pg, "<p class=\"error-msg\" id=\"%s-error\"><span class=\"icon\" aria-hidden=\"true\">!</span>", fid);
+            page_text(&pg, error);
+            page_raw(&pg, "</p>");
+            page_printf(&pg, "<textarea id=\"%s\" name=\"reason\" aria-invalid=\"true\" aria-describedby=\"%s-error\"></textarea>", fid, fid);
+        } else {
+            page_printf(&pg, "<textarea id=\"%s\" name=\"reason\"></textarea>", fid);
+        }
+        page_raw(&pg, "</div><button type=\"submit\">");
+        page_text(&pg, name);
+        page_raw(&pg, "する</button></form>\n");
+    }
+    page_end(&pg, error ? 400 : 200);
     return ERR_OK;
 }
 
@@ -176,5 +210,49 @@ public_my_get(struct req *r, json_t *p)
         return my_list(r, &a);
     if (strchr(rest, '/'))
         return fail_set(&r->fail, ERR_NO_ROUTE, NULL);
-    return my_application(r, &a, params_decode(r->arena, rest, strlen(rest)));
+    return my_application(r, &a, params_decode(r->arena, rest, strlen(rest)), NULL, NULL);
+}
+
+/* POST /my/{receipt}: an action open to the applicant (withdrawal with its reason). */
+enum err
+public_my_post(struct req *r, json_t *p)
+{
+    enum err e = page_csrf_check(r, p);
+    if (e != ERR_OK)
+        return e;
+    struct applicant a;
+    bool redirected;
+    e = need_applicant(r, &a, &redirected);
+    if (e != ERR_OK || redirected)
+        return e;
+    const char *rest = strncmp(r->path, "/my/", 4) == 0 ? r->path + 4 : "";
+    if (!*rest || strchr(rest, '/'))
+        return fail_set(&r->fail, ERR_NO_ROUTE, NULL);
+    const char *receipt = params_decode(r->arena, rest, strlen(rest));
+    const char *action = json_string_value(json_object_get(p, "action"));
+    const char *reason = json_string_value(json_object_get(p, "reason"));
+    if (reason && strlen(reason) > 4000)
+        reason = NULL;
+    int rc = db_begin(r->db, true);
+    if (rc != DB_OK)
+        return fail_set(&r->fail, rc == DB_CONN ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL);
+    int64_t app_id, record_id, rev;
+    struct app_def d;
+    e = portal_find(&r->ctx, &a, receipt, &app_id, &record_id);
+    if (e == ERR_OK)
+        e = app_load(&r->ctx, app_id, false, &d);
+    if (e == ERR_OK)
+        e = wf_run_applicant(&r->ctx, &d, record_id, action, reason, &rev);
+    if (e != ERR_OK) {
+        db_rollback(r->db);
+        if (e == ERR_INVALID && action) {
+            fail_init(&r->fail, r->arena, r->ctx.lang);
+            return my_application(r, &a, receipt, "理由を入力してください。", action);
+        }
+        return e;
+    }
+    rc = db_commit(r->db);
+    if (rc != DB_OK)
+        return fail_set(&r->fail, rc == DB_CONN ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL);
+    return page_redirect(r, arena_printf(r->arena, "/my/%s", url_part(r, receipt)));
 }

@@ -77,7 +77,7 @@ csrf_token(struct req *r)
     sec_random_hex(tok, 16);
     const char *t = arena_strdup(r->arena, tok);
     req_add_header(r, "Set-Cookie",
-                   arena_printf(r->arena, "%s=%s; Path=/apply; HttpOnly; SameSite=Strict%s",
+                   arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
                                 PAGE_CSRF_COOKIE, t, api_secure(r) ? "; Secure" : ""));
     return t;
 }

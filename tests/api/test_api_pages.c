@@ -166,7 +166,9 @@ make_form(void)
                    "'概要':{'type':'SINGLE_LINE_TEXT','code':'概要','label':'概要'}}"));
     th_sendq("PUT", "/k/v1/preview/app/status.json",
              "{'app':%ld,'enable':true,'states':{'受付中':{'name':'受付中','index':'0'},"
-             "'受付':{'name':'受付','index':'1'}},'actions':[{'name':'受付する','from':'受付中','to':'受付'}]}",
+             "'受付':{'name':'受付','index':'1'},'取下げ':{'name':'取下げ','index':'2','applicantLabel':'取下げ'}},"
+             "'actions':[{'name':'受付する','from':'受付中','to':'受付'},"
+             "{'name':'取下げ','from':'受付中','to':'取下げ','reason':'REQUIRED','applicant':true}]}",
              app);
     th_sendq("POST", "/k/v1/preview/app/deploy.json", "{'apps':[{'app':%ld}]}", app);
     TH_EXPECT_STATUS(200);
@@ -356,7 +358,31 @@ test_whole_application(void **state)
     assert_non_null(strstr(none->body, b1));
     r = th_request("GET", "/my/", NULL, NULL, 0);
     assert_null(strstr(r->body, no));
+    /* ...nor act on it */
+    snprintf(body, sizeof(body), "csrf=%s&action=%%E5%%8F%%96%%E4%%B8%%8B%%E3%%81%%92&reason=x",
+             th_cookie("mado_form"));
+    form_post(mine, body);
+    TH_EXPECT_STATUS(404);
     th_cookie_set("mado_applicant", mine_cookie);
+
+    /* withdrawal from the portal: a reason is required; then the status reads 取下げ */
+    r = th_request("GET", mine, NULL, NULL, 0);
+    assert_non_null(strstr(r->body, "取下げする"));
+    snprintf(body, sizeof(body), "csrf=%s&action=%%E5%%8F%%96%%E4%%B8%%8B%%E3%%81%%92&reason=",
+             th_cookie("mado_form"));
+    r = form_post(mine, body);
+    TH_EXPECT_STATUS(400);
+    assert_non_null(strstr(r->body, "理由を入力してください。"));
+    snprintf(body, sizeof(body),
+             "csrf=%s&action=%%E5%%8F%%96%%E4%%B8%%8B%%E3%%81%%92&reason=%%E8%%A8%%88%%E7%%94%%BB%%E5%%A4%%89%%E6%%9B%%B4",
+             th_cookie("mado_form"));
+    form_post(mine, body);
+    TH_EXPECT_STATUS(303);
+    r = th_request("GET", mine, NULL, NULL, 0);
+    assert_non_null(strstr(r->body, "<strong>取下げ</strong>"));
+    assert_null(strstr(r->body, "取下げする")); /* nothing more to do */
+    r = th_getf("/k/v1/records.json?app=%ld", app);
+    assert_string_equal(th_str(r->json, "records.0.ステータス.value"), "取下げ");
 
     /* taken offline for maintenance: the form's own message, as a page */
     r = th_get("/admin/api/forms.json");

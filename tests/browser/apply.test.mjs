@@ -42,8 +42,9 @@ before(async () => {
     概要: { type: 'SINGLE_LINE_TEXT', code: '概要', label: '概要' },
   } });
   await api('PUT', '/k/v1/preview/app/status.json', { app, enable: true,
-    states: { 受付中: { name: '受付中', index: '0' }, 受付: { name: '受付', index: '1' } },
-    actions: [{ name: '受付する', from: '受付中', to: '受付' }] });
+    states: { 受付中: { name: '受付中', index: '0' }, 受付: { name: '受付', index: '1' }, 取下げ: { name: '取下げ', index: '2', applicantLabel: '取下げ' } },
+    actions: [{ name: '受付する', from: '受付中', to: '受付' },
+      { name: '取下げ', from: '受付中', to: '取下げ', reason: 'REQUIRED', applicant: true }] });
   await api('POST', '/k/v1/preview/app/deploy.json', { apps: [{ app }] });
   await api('PUT', '/admin/api/forms.json', { form: {
     code: 'keikan', app: Number(app), title: '建築行為等の届出', procedure: '建築・開発',
@@ -168,6 +169,14 @@ for (const js of [false, true]) {
     await page.waitForLoadState();
     assert.ok((await page.textContent('main')).includes('世田谷 花子'));
     assert.deepEqual(await axe(page, { js }), []);
+    // withdrawal: the reason is required (an error that axe checks too), then the status reads 取下げ
+    await page.getByRole('button', { name: '取下げする' }).click();
+    await page.waitForLoadState();
+    assert.deepEqual(await axe(page, { js }), []);
+    await page.getByLabel(/^理由/).fill('計画を見直すため');
+    await page.getByRole('button', { name: '取下げする' }).click();
+    await page.waitForLoadState();
+    assert.ok((await page.textContent('main')).includes('取下げ'));
 
     // the confirmation mail lists every answer and the attachment
     const mail = await waitFor(() => smtp.mails.slice(before).find((m) => m.to.includes(email)), 'the confirmation mail');
