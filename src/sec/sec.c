@@ -173,19 +173,25 @@ fsync_parent(const char *path)
     }
 }
 
-/* Writes a fresh key with O_EXCL so two processes starting together cannot both create one:
- * the loser gets EEXIST and reads the winner's key. */
-static int
-key_create(const char *path)
+#define SECRET_MAX 64
+
+/* Writes n fresh random bytes with O_EXCL so two processes starting together cannot both
+ * create one: the loser gets EEXIST (1) and reads the winner's file. */
+int
+sec_secret_file_create(const char *path, size_t n, const char *what)
 {
-    uint8_t raw[SEC_KEY_BYTES];
-    randombytes_buf(raw, sizeof(raw));
+    uint8_t raw[SECRET_MAX];
+    if (n > sizeof(raw)) {
+        errno = EINVAL;
+        return -1;
+    }
+    randombytes_buf(raw, n);
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
         sodium_memzero(raw, sizeof(raw));
-        return errno == EEXIST ? 0 : -1;
+        return errno == EEXIST ? 1 : -1;
     }
-    bool ok = write_full(fd, raw, sizeof(raw)) && fsync(fd) == 0;
+    bool ok = write_full(fd, raw, n) && fsync(fd) == 0;
     sodium_memzero(raw, sizeof(raw));
     if (close(fd) != 0)
         ok = false;
@@ -194,8 +200,48 @@ key_create(const char *path)
         return -1;
     }
     fsync_parent(path);
-    log_info("sec: created master key %s", path);
+    log_info("sec: created %s %s", what, path);
     return 0;
+}
+
+enum err
+sec_secret_file_read(const char *path, bool create, uint8_t *out, size_t n, const char *what)
+{
+    enum err e = ERR_INTERNAL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 && errno == ENOENT && create) {
+        if (sec_secret_file_create(path, n, what) < 0) {
+            log_error("sec: cannot create %s %s: %s", what, path, strerror(errno));
+            return ERR_INTERNAL;
+        }
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    }
+    if (fd < 0) {
+        log_error("sec: cannot open %s %s: %s", what, path, strerror(errno));
+        return ERR_INTERNAL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        log_error("sec: %s %s is not a regular file", what, path);
+        goto done;
+    }
+    /* Anyone who can read a key can read every stored file or forge checkpoints: refuse
+     * rather than warn. */
+    if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+        log_error("sec: %s %s is accessible by group/other (mode %o); chmod 600 it", what, path,
+                  (unsigned)(st.st_mode & 0777));
+        goto done;
+    }
+    if (st.st_size != (off_t)n || !read_full(fd, out, n)) {
+        log_error("sec: %s %s must hold exactly %zu bytes", what, path, n);
+        goto done;
+    }
+    e = ERR_OK;
+done:
+    if (e != ERR_OK)
+        sodium_memzero(out, n);
+    close(fd);
+    return e;
 }
 
 enum err
@@ -203,38 +249,10 @@ sec_key_load(const char *path, bool create, struct sec_key **out)
 {
     *out = NULL;
     uint8_t raw[SEC_KEY_BYTES];
-    enum err e = ERR_INTERNAL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0 && errno == ENOENT && create) {
-        if (key_create(path) < 0) {
-            log_error("sec: cannot create key file %s: %s", path, strerror(errno));
-            return ERR_INTERNAL;
-        }
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    }
-    if (fd < 0) {
-        log_error("sec: cannot open key file %s: %s", path, strerror(errno));
-        return ERR_INTERNAL;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        log_error("sec: key file %s is not a regular file", path);
-        goto done;
-    }
-    /* Anyone who can read the key can read every stored file: refuse rather than warn. */
-    if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-        log_error("sec: key file %s is accessible by group/other (mode %o); chmod 600 it", path,
-                  (unsigned)(st.st_mode & 0777));
-        goto done;
-    }
-    if (st.st_size != SEC_KEY_BYTES || !read_full(fd, raw, sizeof(raw))) {
-        log_error("sec: key file %s must hold exactly %d bytes", path, SEC_KEY_BYTES);
-        goto done;
-    }
-    e = sec_key_from_bytes(raw, out);
-done:
+    enum err e = sec_secret_file_read(path, create, raw, sizeof(raw), "master key");
+    if (e == ERR_OK)
+        e = sec_key_from_bytes(raw, out);
     sodium_memzero(raw, sizeof(raw));
-    close(fd);
     return e;
 }
 

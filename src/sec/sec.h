@@ -55,6 +55,14 @@ void sec_wipe(void *p, size_t n);
  * created (O_EXCL, mode 0600) with a fresh random key. Refuses files readable by group/other.
  * On failure *out is NULL and the error is logged (ERR_INTERNAL). */
 enum err sec_key_load(const char *path, bool create, struct sec_key **out) MUST_CHECK;
+/* Key files in general (the master key, the audit signing key): n (≤ 64) random bytes written
+ * with O_EXCL, mode 0600, fsynced; 0 created, 1 existed already, -1 error (errno). what names
+ * the file in logs ("master key"). */
+int sec_secret_file_create(const char *path, size_t n, const char *what);
+/* Reads a key file of exactly n bytes into out, refusing anything but a regular file that
+ * only its owner can access; with create, a missing file is created first. */
+enum err sec_secret_file_read(const char *path, bool create, uint8_t *out, size_t n,
+                              const char *what) MUST_CHECK;
 /* Key from 32 raw bytes (tests, key rotation tools). */
 enum err sec_key_from_bytes(const uint8_t raw[SEC_KEY_BYTES], struct sec_key **out) MUST_CHECK;
 void sec_key_free(struct sec_key *k);

@@ -2,13 +2,11 @@
 #include "sec/sign.h"
 
 #include "core/log.h"
+#include "sec/sec.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <sodium.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define SEED_BYTES crypto_sign_SEEDBYTES
 
@@ -141,72 +139,10 @@ sign_check(const uint8_t pub[SIGN_PUB_BYTES], const void *msg, size_t n,
 
 /* ---- the key file (mirrors the master key's handling in sec.c) ---- */
 
-static bool
-write_full(int fd, const uint8_t *buf, size_t n)
-{
-    size_t put = 0;
-    while (put < n) {
-        ssize_t r = write(fd, buf + put, n - put);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return false;
-        put += (size_t)r;
-    }
-    return true;
-}
-
-static void
-fsync_parent(const char *path)
-{
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    size_t n = slash ? (size_t)(slash - path) : 0;
-    if (n >= sizeof(dir))
-        return;
-    if (slash && n == 0)
-        n = 1;
-    if (n)
-        memcpy(dir, path, n);
-    else
-        dir[n++] = '.';
-    dir[n] = '\0';
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
-
-/* 0 created, 1 exists already, -1 error (errno). O_EXCL: two processes starting together
- * cannot both create one, and an existing key is never replaced. */
-static int
-key_create(const char *path)
-{
-    uint8_t seed[SEED_BYTES];
-    randombytes_buf(seed, sizeof(seed));
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        sodium_memzero(seed, sizeof(seed));
-        return errno == EEXIST ? 1 : -1;
-    }
-    bool ok = write_full(fd, seed, sizeof(seed)) && fsync(fd) == 0;
-    sodium_memzero(seed, sizeof(seed));
-    if (close(fd) != 0)
-        ok = false;
-    if (!ok) {
-        unlink(path);
-        return -1;
-    }
-    fsync_parent(path);
-    log_info("sign: created signing key %s", path);
-    return 0;
-}
-
 enum err
 sign_key_create(const char *path)
 {
-    int rc = key_create(path);
+    int rc = sec_secret_file_create(path, SEED_BYTES, "audit signing key");
     if (rc == 1)
         return ERR_INVALID;
     if (rc < 0) {
@@ -221,43 +157,9 @@ sign_key_load(const char *path, bool create, struct sign_key **out)
 {
     *out = NULL;
     uint8_t seed[SEED_BYTES];
-    enum err e = ERR_INTERNAL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0 && errno == ENOENT && create) {
-        if (key_create(path) < 0) {
-            log_error("sign: cannot create key file %s: %s", path, strerror(errno));
-            return ERR_INTERNAL;
-        }
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    }
-    if (fd < 0) {
-        log_error("sign: cannot open key file %s: %s", path, strerror(errno));
-        return ERR_INTERNAL;
-    }
-    struct stat st;
-    ssize_t got = 0;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        log_error("sign: key file %s is not a regular file", path);
-        goto done;
-    }
-    /* whoever reads the key can forge checkpoints: refuse rather than warn */
-    if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-        log_error("sign: key file %s is accessible by group/other (mode %o); chmod 600 it", path,
-                  (unsigned)(st.st_mode & 0777));
-        goto done;
-    }
-    if (st.st_size == SEED_BYTES) {
-        do
-            got = read(fd, seed, sizeof(seed));
-        while (got < 0 && errno == EINTR);
-    }
-    if (got != SEED_BYTES) {
-        log_error("sign: key file %s must hold exactly %d bytes", path, SEED_BYTES);
-        goto done;
-    }
-    e = key_from_seed(seed, out);
-done:
+    enum err e = sec_secret_file_read(path, create, seed, sizeof(seed), "audit signing key");
+    if (e == ERR_OK)
+        e = key_from_seed(seed, out);
     sodium_memzero(seed, sizeof(seed));
-    close(fd);
     return e;
 }
