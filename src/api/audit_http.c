@@ -124,8 +124,9 @@ api_audit_entry(struct req *r, const struct route *rt, const json_t *params, enu
         .at = audit_now_ms(&r->ctx),
         .actor = audit_actor(&r->ctx),
         .ip = r->ctx.ip,
-        .action = rt->audit,
-        .target = api_audit_target(r, params, e == ERR_OK ? r->result : NULL),
+        .action = r->ctx.audit_action ? r->ctx.audit_action : rt->audit,
+        .target = r->ctx.audit_target ? r->ctx.audit_target
+                                      : api_audit_target(r, params, e == ERR_OK ? r->result : NULL),
         .outcome = outcome_of(e),
         .detail = detail_of(r, rt, params, e),
     };

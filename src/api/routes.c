@@ -31,6 +31,12 @@ static const struct route kintone_routes[] = {
     { "GET", "/record/actions.json", api_record_actions_get, 0, 0, NULL }, /* what I may do now */
     { "GET", "/record/opinions.json", api_opinions_get, 0, 0, NULL },
     { "POST", "/record/opinion.json", api_opinion_post, ROUTE_WRITE, MB, "record.opinion" },
+    /* the thread with the applicant (portal_api.c) and issued documents (doc_api.c) */
+    { "GET", "/record/messages.json", api_messages_get, 0, 0, "record.messages.read" },
+    { "POST", "/record/message.json", api_message_post, ROUTE_WRITE, MB, "record.message" },
+    { "GET", "/record/documents.json", api_documents_get, 0, 0, "record.documents.read" },
+    { "POST", "/record/document.json", api_document_post, ROUTE_WRITE, MB, "record.document.issue" },
+    { "PUT", "/record/document/delivery.json", api_document_delivery_put, ROUTE_WRITE, KB64, "record.document.deliver" },
     /* history (history_api.c) */
     { "GET", "/record/history.json", api_history_get, 0, 0, "record.history" },
     { "GET", "/record/asof.json", api_record_asof_get, 0, 0, "record.view" },
@@ -121,7 +127,7 @@ static const struct route plain_routes[] = {
     { "POST", "/apply/*", public_apply_post, ROUTE_PUBLIC | ROUTE_HTML | OWN_TX, 32 * MB, "applicant.page" },
     { "GET", "/my/*", public_my_get, ROUTE_PUBLIC | ROUTE_HTML, 0, "applicant.portal" },
     { "GET", "/my", public_my_get, ROUTE_PUBLIC | ROUTE_HTML, 0, "applicant.portal" },
-    { "POST", "/my/*", public_my_post, ROUTE_PUBLIC | ROUTE_HTML | OWN_TX, KB64, "applicant.action" },
+    { "POST", "/my/*", public_my_post, ROUTE_PUBLIC | ROUTE_HTML | OWN_TX, 32 * MB, "applicant.action" },
     /* form definitions and the mail outbox, for administrators */
     { "GET", "/admin/api/forms.json", api_admin_forms_get, ROUTE_ADMIN, 0, "admin.read" },
     { "PUT", "/admin/api/forms.json", api_admin_forms_put, ADMIN_W, 8 * MB, "admin.change" },

@@ -10,6 +10,7 @@
 #include "domain/blob.h"
 #include "domain/file.h"
 #include "domain/form.h"
+#include "domain/portal.h"
 #include "sec/sec.h"
 
 #include <errno.h>
@@ -128,6 +129,7 @@ runtime_open(struct runtime *rt)
     if (!audit_configure(&rt->cfg))
         return 1;
     form_configure((int)rt->cfg.forms_draft_days);
+    portal_configure(rt->cfg.public_url);
     if (brc < 0 || file_init() < 0) {
         fprintf(stderr, "madoguchi: cannot initialise the blob store\n");
         return 1;

@@ -88,6 +88,9 @@ static const struct setting settings[] = {
       "audit entries older than this are pruned daily after a signed anchor (0 = keep forever)"),
     S("audit", "reader_group", "audit-reader-group", audit_reader_group, "監査担当",
       "group code whose members may read the audit log (the 監査担当 role)"),
+    S("server", "public_url", "public-url", public_url, "",
+      "address applicants reach the server at (https://shinsei.example.lg.jp): links in mails "
+      "(empty = paths only)"),
     L("forms", "draft_days", "forms-draft-days", forms_draft_days, "30", 1, 365,
       "applicants' drafts are deleted this many days after the last save (reminder 3 days before)"),
     S("mail", "smtp_url", "mail-smtp-url", mail_smtp_url, "",

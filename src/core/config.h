@@ -32,6 +32,7 @@ struct config {
     char *audit_key_file, *audit_reader_group;
     /* [forms] */
     long forms_draft_days;
+    char *public_url; /* [server] public_url: links in mails to applicants */
     /* [mail] — SMTP delivery of the outbox (src/mail/) */
     char *mail_smtp_url, *mail_from, *mail_user, *mail_password, *mail_starttls;
     long mail_timeout_seconds, mail_max_attempts, mail_retry_base_seconds;

@@ -61,6 +61,9 @@ struct ctx {
     void *acl_cache;  /* acl.c: rules compiled for this request's caller (arena memory) */
     const char *ip;   /* client address (X-Forwarded-For only from trusted proxies); "" if unknown */
     void *audit;      /* audit.c: details domain code attached to this request's audit entry */
+    /* what the request did when its route's audit action and target are too coarse (a
+     * portal page that downloads a document): set by the handler, NULL = the route's */
+    const char *audit_action, *audit_target;
 };
 
 #endif

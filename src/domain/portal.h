@@ -24,4 +24,16 @@ enum err portal_application(struct ctx *c, const struct applicant *a, const char
 enum err portal_find(struct ctx *c, const struct applicant *a, const char *receipt_no,
                      int64_t *app_id, int64_t *record_id) MUST_CHECK;
 
+/* The address applicants reach the server at (config [server] public_url, e.g.
+ * "https://shinsei.example.lg.jp"; "" = links are paths). Call once at start. */
+void portal_configure(const char *public_url);
+/* The link to an application's page: "<public_url>/my/<receipt>" (arena string). */
+const char *portal_link(struct ctx *c, const char *receipt_no);
+/* Tells the online applicant of record (app_id, record_id) that something happened, by mail
+ * in the caller's transaction: what_ja / what_en name the event ("区から修正のお願いが届きました。"),
+ * then the receipt number and the link; never the answers or other personal details. A record
+ * without an online applicant (a paper application) sends nothing and is ERR_OK. */
+enum err portal_notify(struct ctx *c, int64_t app_id, int64_t record_id, const char *what_ja,
+                       const char *what_en) MUST_CHECK;
+
 #endif

@@ -17,5 +17,8 @@
 #define PORTAL_SQL_TIMELINE                                                                        \
     "SELECT at, status FROM record_revisions WHERE app_id = $1 AND record_id = $2 AND "           \
     "action IN ('create', 'status') ORDER BY revision"
+#define PORTAL_SQL_OWNER                                                                           \
+    "SELECT o.receipt_no, a.email FROM record_owners o JOIN applicants a ON a.id = o.applicant_id " \
+    "WHERE o.app_id = $1 AND o.record_id = $2"
 
 #endif
