@@ -15,6 +15,9 @@ enum err api_id(struct req *r, json_t *p, const char *key, int64_t *out) MUST_CH
 /* params["fields"]: NULL (all) or an array of strings. */
 enum err api_fields(struct req *r, json_t *p, const json_t **out) MUST_CHECK;
 const char *api_i64(struct req *r, int64_t v);
+/* Sends the file with download key (or upload key) key as an attachment (its name, type,
+ * nosniff). The caller has checked that the caller may have it. */
+enum err api_send_file(struct req *r, const char *key) MUST_CHECK;
 enum err api_param_error(struct req *r, const char *key, enum msg m, const char *arg);
 
 #endif

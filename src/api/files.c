@@ -84,9 +84,16 @@ api_file_get(struct req *r, json_t *p)
     }
     if (e != ERR_OK)
         return e;
+    return api_send_file(r, key);
+}
+
+enum err
+api_send_file(struct req *r, const char *key)
+{
+    struct file_meta meta;
     struct strbuf data;
     strbuf_init(&data, NULL, 0);
-    e = file_get(&r->ctx, key, &meta, &data);
+    enum err e = file_get(&r->ctx, key, &meta, &data);
     if (e != ERR_OK) {
         strbuf_release(&data);
         return e;

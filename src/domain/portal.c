@@ -61,7 +61,7 @@ portal_list(struct ctx *c, const struct applicant *a, json_t **out)
     json_t *apps = json_array();
     arena_defer(c->arena, decref, apps);
     struct row {
-        const char *receipt, *code, *status;
+        const char *receipt, *code, *status, *due;
         int64_t version, app_id, created;
     } rows[200];
     int n = 0;
@@ -72,7 +72,9 @@ portal_list(struct ctx *c, const struct applicant *a, json_t **out)
                                 .app_id = db_col_int(res, 3),
                                 .created = db_col_int(res, 5),
                                 .status = db_col_null(res, 6) ? NULL
-                                                              : arena_strdup(c->arena, db_col_text(res, 6)) };
+                                                              : arena_strdup(c->arena, db_col_text(res, 6)),
+                                .due = db_col_null(res, 7) ? NULL
+                                                           : arena_strdup(c->arena, db_col_text(res, 7)) };
         n++;
     }
     db_res_free(res);
@@ -83,11 +85,11 @@ portal_list(struct ctx *c, const struct applicant *a, json_t **out)
         enum err e = app_load(c, rows[i].app_id, false, &d);
         if (e != ERR_OK)
             return e;
-        json_array_append_new(apps, json_pack("{s:s,s:s,s:s,s:I,s:s}", "receiptNo", rows[i].receipt,
-                                              "form", rows[i].code, "title",
+        json_array_append_new(apps, json_pack("{s:s,s:s,s:s,s:I,s:s,s:s?}", "receiptNo",
+                                              rows[i].receipt, "form", rows[i].code, "title",
                                               title_of(c, rows[i].code, rows[i].version), "filedAt",
                                               (json_int_t)rows[i].created, "status",
-                                              label_of(&d, rows[i].status)));
+                                              label_of(&d, rows[i].status), "dueDate", rows[i].due));
     }
     json_t *drafts = json_array();
     arena_defer(c->arena, decref, drafts);
@@ -197,8 +199,21 @@ portal_application(struct ctx *c, const struct applicant *a, const char *receipt
             const char *t = v ? value_text(c, v) : NULL;
             if (!t || !*t)
                 continue;
-            json_array_append_new(answers, json_pack("{s:s,s:s}", "label",
-                                                     form_field_label(c, &f, fc), "value", t));
+            json_t *ans = json_pack("{s:s,s:s,s:s}", "code", fc, "label",
+                                    form_field_label(c, &f, fc), "value", t);
+            if (json_is_array(v) && json_is_object(json_array_get(v, 0))) {
+                /* attachments: the page links each for download */
+                json_t *files = json_array();
+                size_t n;
+                const json_t *x;
+                json_array_foreach(v, n, x)
+                json_array_append_new(files, json_pack("{s:O?,s:O?,s:O?}", "fileKey",
+                                                       json_object_get(x, "fileKey"), "name",
+                                                       json_object_get(x, "name"), "size",
+                                                       json_object_get(x, "size")));
+                json_object_set_new(ans, "files", files);
+            }
+            json_array_append_new(answers, ans);
         }
     }
     json_t *timeline = json_array();

@@ -12,10 +12,12 @@
 
 #include <jansson.h>
 
-/* {applications:[{receiptNo, form, title, filedAt, status}], drafts:[{form, title, updatedAt,
+/* {applications:[{receiptNo, form, title, filedAt, status, dueDate (the earliest open request's,
+ * when the ward waits for the applicant)}], drafts:[{form, title, updatedAt,
  * expiresAt}]}, newest first; times are Unix seconds. */
 enum err portal_list(struct ctx *c, const struct applicant *a, json_t **out) MUST_CHECK;
-/* {receiptNo, form, title, filedAt, status, answers:[{label, value}], timeline:[{at, status}],
+/* {receiptNo, form, title, filedAt, status, answers:[{code, label, value, files?:[{fileKey,
+ * name, size}]}], timeline:[{at, status}],
  * actions:[{name, reason}] (what the applicant may do now, e.g. 取下げ)} or ERR_NOT_FOUND. */
 enum err portal_application(struct ctx *c, const struct applicant *a, const char *receipt_no,
                             json_t **out) MUST_CHECK;

@@ -33,8 +33,9 @@ enum err pmsg_post(struct ctx *c, const struct app_def *d, int64_t record_id, co
 /* The thread: {messages:[{id, sender, kind, body, dueDate, fields:[{code, label}], documents,
  * files:[{fileKey, name, contentType, size}], changes:[{field, label, from, to}], replyTo,
  * answeredAt, author, createdAt}], open:[{id, kind, dueDate, fields:[{code,label}],
- * documents}]} oldest first. applicant_view: the applicant's copy (author left out). *out:
- * new reference. */
+ * documents}], unlocked:[{code, label, type, options, value}] (the fields open corrections
+ * unlock, with their current values), online} oldest first. applicant_view: the applicant's
+ * copy (author left out). *out: new reference. */
 enum err pmsg_list(struct ctx *c, int64_t app_id, int64_t record_id, bool applicant_view,
                    json_t **out) MUST_CHECK;
 

@@ -49,7 +49,8 @@ struct wf_request {
 enum err wf_run(struct ctx *c, const struct app_def *d, const struct wf_request *rq,
                 const char *prefix, int64_t *revision) MUST_CHECK;
 /* The actions open to the applicant on the record now (process actions flagged "applicant"
- * from its status whose condition holds): new reference [{name, reason}]. */
+ * from its status whose condition holds): new reference [{name, reason, reply}]; reply = the
+ * action is flagged "applicantReply" (a reply to a request runs it; no button of its own). */
 enum err wf_applicant_actions(struct ctx *c, const struct app_def *d, int64_t id,
                               json_t **out) MUST_CHECK;
 /* Runs such an action for the applicant (the caller has checked that the record is theirs):

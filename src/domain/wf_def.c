@@ -1,7 +1,8 @@
 /* The process definition: validation of PUT app/status.json (kintone's shape plus the ward's
  * extensions) and the GET shape. Stored normalised in the definition's "process" object:
  *   {enable, states:{name:{name, index, assignee:{type, entities}, applicantLabel?}},
- *    actions:[{name, from, to, filterCond, type, executableUser:{entities}, reason, set, applicant}],
+ *    actions:[{name, from, to, filterCond, type, executableUser:{entities}, reason, set, applicant,
+ *              applicantReply}],
  *    autoActions:[{name, action?, condition?, status?, afterDays?, notify?}]} */
 #include "wf.h"
 #include "wf_int.h"
@@ -241,11 +242,15 @@ norm_actions(struct ctx *c, const struct app_def *d, const json_t *states, const
             strcmp(reason, "REQUIRED"))
             return bad(c, arena_printf(c->arena, "%s.reason", key), MSG_BAD_PARAM, NULL);
         json_t *ents = json_array(), *sets = json_array();
-        json_t *n = json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:o},s:s,s:o,s:b}", "name", name, "from",
-                              from, "to", to, "filterCond", cond ? cond : "", "type",
+        /* applicantReply: the action a reply to a request runs (修正回答); it is the
+         * applicant's, but no button: the reply form is how they take it */
+        bool reply = json_is_true(json_object_get(a, "applicantReply"));
+        json_t *n = json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:o},s:s,s:o,s:b,s:b}", "name", name,
+                              "from", from, "to", to, "filterCond", cond ? cond : "", "type",
                               type ? type : "PRIMARY", "executableUser", "entities", ents,
                               "reason", reason ? reason : "NONE", "set", sets, "applicant",
-                              json_is_true(json_object_get(a, "applicant")));
+                              reply || json_is_true(json_object_get(a, "applicant")),
+                              "applicantReply", reply);
         json_array_append_new(out, n);
         enum err e = norm_entities(
             c, d->props, json_object_get(json_object_get(a, "executableUser"), "entities"),

@@ -613,10 +613,12 @@ wf_applicant_actions(struct ctx *c, const struct app_def *d, int64_t id, json_t 
         if (e != ERR_OK)
             return e;
         if (match)
-            json_array_append_new(list, json_pack("{s:s,s:s}", "name",
+            json_array_append_new(list, json_pack("{s:s,s:s,s:b}", "name",
                                                   json_string_value(json_object_get(a, "name")),
                                                   "reason",
-                                                  json_string_value(json_object_get(a, "reason"))));
+                                                  json_string_value(json_object_get(a, "reason")),
+                                                  "reply",
+                                                  json_is_true(json_object_get(a, "applicantReply"))));
     }
     return ERR_OK;
 }

@@ -803,41 +803,6 @@ merge_step(struct view *v, const json_t *params)
     return answers;
 }
 
-/* Parameters of a multipart page post as a JSON object (text parts), and its files. */
-static enum err
-read_multipart(struct req *r, json_t *params, struct mpart **parts, size_t *n)
-{
-    const char *ct = req_header(r, "content-type");
-    *parts = NULL;
-    *n = 0;
-    if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0)
-        return ERR_OK;
-    enum err e = multipart_parse(r->arena, ct, r->body, r->body_len, parts, n);
-    if (e != ERR_OK)
-        return fail_set(&r->fail, ERR_INVALID, NULL);
-    for (size_t i = 0; i < *n; i++) {
-        const struct mpart *m = &(*parts)[i];
-        if (m->filename)
-            continue;
-        json_t *s = json_stringn(m->data, m->len);
-        if (!s)
-            continue; /* not UTF-8: not an answer */
-        size_t nl = strlen(m->name);
-        if (nl > 2 && !strcmp(m->name + nl - 2, "[]")) {
-            const char *key = arena_strndup(r->arena, m->name, nl - 2);
-            json_t *arr = json_object_get(params, key);
-            if (!json_is_array(arr)) {
-                arr = json_array();
-                json_object_set_new(params, key, arr);
-            }
-            json_array_append_new(arr, s);
-        } else {
-            json_object_set_new(params, m->name, s);
-        }
-    }
-    return ERR_OK;
-}
-
 /* Whether a field of the step is shown with the new answers that was neither shown with the
  * old ones nor posted (a script shows questions at once and posts them; a page without one
  * never saw them). */
@@ -865,7 +830,7 @@ post_step(struct req *r, const char *code, json_t *params)
 {
     struct mpart *parts;
     size_t nparts;
-    enum err e = read_multipart(r, params, &parts, &nparts);
+    enum err e = page_read_multipart(r, params, &parts, &nparts);
     if (e == ERR_OK)
         e = page_csrf_check(r, params);
     if (e != ERR_OK)

@@ -4,29 +4,59 @@
 
 #include "api/auth_http.h"
 #include "core/arena.h"
+#include "http/multipart.h"
 #include "sec/sec.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+/* The language switch of pages that have English: a link to the same page with ?lang=. */
+static void
+lang_switch(struct page *pg)
+{
+    bool en = pg->r->ctx.lang == LANG_EN;
+    strbuf_adds(&pg->sb, "<a class=\"lang\" href=\"");
+    strbuf_add_html_escaped(&pg->sb, pg->r->path);
+    strbuf_adds(&pg->sb, en ? "?lang=ja\" lang=\"ja\" hreflang=\"ja\">日本語</a>"
+                            : "?lang=en\" lang=\"en\" hreflang=\"en\">English</a>");
+}
+
+static void
+begin(struct page *pg, struct req *r, const char *title, bool i18n)
+{
+    pg->r = r;
+    bool en = i18n && r->ctx.lang == LANG_EN;
+    strbuf_init(&pg->sb, r->arena, 0);
+    strbuf_adds(&pg->sb, en ? "<!doctype html>\n<html lang=\"en\">\n" : "<!doctype html>\n<html lang=\"ja\">\n");
+    strbuf_adds(&pg->sb, "<head>\n<meta charset=\"utf-8\">\n"
+                         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                         "<title>");
+    strbuf_add_html_escaped(&pg->sb, title);
+    strbuf_adds(&pg->sb, en ? " | Online applications</title>\n" : " | 電子申請</title>\n");
+    strbuf_adds(&pg->sb, "<link rel=\"stylesheet\" href=\"/assets/css/apply.css\">\n"
+                         "</head>\n<body>\n"
+                         "<a class=\"skip\" href=\"#main\">本文へ移動 / Skip to content</a>\n"
+                         "<header class=\"site\"><div class=\"wrap\">");
+    strbuf_adds(&pg->sb, en ? "<a class=\"brand\" href=\"/apply/\">Online applications <span lang=\"ja\">電子申請</span></a>"
+                            : "<a class=\"brand\" href=\"/apply/\">電子申請 <span lang=\"en\">Online applications</span></a>");
+    if (i18n)
+        lang_switch(pg);
+    strbuf_adds(&pg->sb, "</div></header>\n<main id=\"main\" class=\"wrap\" tabindex=\"-1\">\n");
+}
 
 void
 page_begin(struct page *pg, struct req *r, const char *title)
 {
-    pg->r = r;
-    strbuf_init(&pg->sb, r->arena, 0);
-    strbuf_adds(&pg->sb, "<!doctype html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n"
-                         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                         "<title>");
-    strbuf_add_html_escaped(&pg->sb, title);
-    strbuf_adds(&pg->sb, " | 電子申請</title>\n"
-                         "<link rel=\"stylesheet\" href=\"/assets/css/apply.css\">\n"
-                         "</head>\n<body>\n"
-                         "<a class=\"skip\" href=\"#main\">本文へ移動 / Skip to content</a>\n"
-                         "<header class=\"site\"><div class=\"wrap\">"
-                         "<a class=\"brand\" href=\"/apply/\">電子申請 <span lang=\"en\">Online applications</span></a>"
-                         "</div></header>\n<main id=\"main\" class=\"wrap\" tabindex=\"-1\">\n");
+    begin(pg, r, title, false);
+}
+
+void
+page_begin_i18n(struct page *pg, struct req *r, const char *title)
+{
+    begin(pg, r, title, true);
 }
 
 void
@@ -158,6 +188,14 @@ api_html_error(struct req *r, enum err e)
         what = r->fail.message;
         break;
     }
+    bool portal = !strncmp(r->path, "/my", 3);
+    if (portal && (e == ERR_NOT_FOUND || e == ERR_NO_ROUTE)) {
+        /* someone else's receipt number reads exactly like an unknown one */
+        title = "申請が見つかりません";
+        what = "受付番号をご確認ください。申請に使ったメールアドレスで確認した場合にだけ表示されます。"
+               " / No application with this number was found for your e-mail address.";
+        own = NULL;
+    }
     if (own && (e == ERR_UNAVAILABLE || e == ERR_NOT_FOUND)) {
         title = e == ERR_UNAVAILABLE ? "現在この手続は受け付けていません" : "この手続は受付期間外です";
         what = own;
@@ -168,6 +206,41 @@ api_html_error(struct req *r, enum err e)
     page_text(&pg, title);
     page_raw(&pg, "</h1>\n<p>");
     page_text(&pg, what ? what : "もう一度お試しください。");
-    page_raw(&pg, "</p>\n<p><a href=\"/apply/\">申請の一覧へ戻る / Back to the list</a></p>\n");
+    page_raw(&pg, portal ? "</p>\n<p><a href=\"/my/\">申請状況の一覧へ戻る / Back to my applications</a></p>\n"
+                         : "</p>\n<p><a href=\"/apply/\">申請の一覧へ戻る / Back to the list</a></p>\n");
     page_end(&pg, status >= 400 ? status : 400);
+}
+
+enum err
+page_read_multipart(struct req *r, json_t *params, struct mpart **parts, size_t *n)
+{
+    const char *ct = req_header(r, "content-type");
+    *parts = NULL;
+    *n = 0;
+    if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0)
+        return ERR_OK;
+    enum err e = multipart_parse(r->arena, ct, r->body, r->body_len, parts, n);
+    if (e != ERR_OK)
+        return fail_set(&r->fail, ERR_INVALID, NULL);
+    for (size_t i = 0; i < *n; i++) {
+        const struct mpart *m = &(*parts)[i];
+        if (m->filename)
+            continue;
+        json_t *s = json_stringn(m->data, m->len);
+        if (!s)
+            continue; /* not UTF-8: not an answer */
+        size_t nl = strlen(m->name);
+        if (nl > 2 && !strcmp(m->name + nl - 2, "[]")) {
+            const char *key = arena_strndup(r->arena, m->name, nl - 2);
+            json_t *arr = json_object_get(params, key);
+            if (!json_is_array(arr)) {
+                arr = json_array();
+                json_object_set_new(params, key, arr);
+            }
+            json_array_append_new(arr, s);
+        } else {
+            json_object_set_new(params, m->name, s);
+        }
+    }
+    return ERR_OK;
 }

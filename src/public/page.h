@@ -16,6 +16,9 @@ struct page {
 
 /* Starts a page: <title>title | 電子申請</title>, the site header, <main id="main">. */
 void page_begin(struct page *pg, struct req *r, const char *title);
+/* The same for pages with English (the portal): <html lang> follows r->ctx.lang and the
+ * header carries a 日本語 / English switch (?lang=). */
+void page_begin_i18n(struct page *pg, struct req *r, const char *title);
 /* Ends the page and sets it as the response with status. */
 void page_end(struct page *pg, int status);
 void page_raw(struct page *pg, const char *html);        /* trusted markup (literals) */
@@ -26,6 +29,10 @@ void page_printf(struct page *pg, const char *fmt, ...) __attribute__((format(pr
 void page_csrf_field(struct page *pg);
 /* Checks the posted csrf field against the cookie: ERR_CSRF when they differ. */
 enum err page_csrf_check(struct req *r, json_t *params);
+/* A multipart/form-data post (anything else: nothing to do): text parts go into params
+ * ("x[]" names collect into arrays); parts and n list every part (files have a filename). */
+struct mpart;
+enum err page_read_multipart(struct req *r, json_t *params, struct mpart **parts, size_t *n);
 /* 303 See Other to a local path. */
 enum err page_redirect(struct req *r, const char *path);
 
