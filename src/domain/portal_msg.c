@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "db/db.h"
 #include "domain/audit.h"
+#include "domain/calc.h"
 #include "domain/file.h"
 #include "domain/form.h"
 #include "domain/lclock.h"
@@ -17,6 +18,7 @@
 #include "domain/record.h"
 #include "domain/wf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +109,23 @@ labelled(struct ctx *c, const struct owner *o, const json_t *codes)
     return out;
 }
 
+/* A stored value in the shape of a form answer (numbers as text, empty as NULL): new
+ * reference or NULL. */
+static json_t *
+answer_of(const json_t *v)
+{
+    char buf[CALC_NUMBUF];
+    if (json_is_integer(v)) {
+        snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(v));
+        return json_string(buf);
+    }
+    if (json_is_real(v)) {
+        calc_format_number(json_real_value(v), buf, sizeof(buf));
+        return json_string(buf);
+    }
+    return json_is_string(v) || json_is_array(v) ? json_incref((json_t *)v) : NULL;
+}
+
 /* A stored value as one line of text (choices joined with 、, files by name). */
 static const char *
 value_text(struct ctx *c, const json_t *v)
@@ -115,6 +134,10 @@ value_text(struct ctx *c, const json_t *v)
         return "";
     if (json_is_string(v))
         return json_string_value(v);
+    if (json_is_number(v)) {
+        json_t *a = keep(c, answer_of(v));
+        return json_string_value(a);
+    }
     struct strbuf sb;
     strbuf_init(&sb, c->arena, 0);
     size_t i;
@@ -147,6 +170,21 @@ bad(struct ctx *c, const char *key, enum msg m, const char *arg)
 }
 
 /* ---- staff posts ---- */
+
+/* Staff name records by id: an unknown one is kintone's record-not-found. */
+static enum err
+record_exists(struct ctx *c, int64_t app_id, int64_t record_id)
+{
+    struct db_param p[] = { DBP_INT(app_id), DBP_INT(record_id) };
+    int64_t one;
+    bool found;
+    int rc = db_query_int(c->db, PMSG_SQL_EXISTS, p, 2, &one, &found);
+    if (rc != DB_OK)
+        return app_db_fail(c, rc);
+    return found ? ERR_OK
+                 : fail_set(c->fail, ERR_RECORD_NOT_FOUND,
+                            arena_printf(c->arena, "%lld", (long long)record_id));
+}
 
 static enum err
 check_due(struct ctx *c, const json_t *v, const char **due)
@@ -304,7 +342,9 @@ pmsg_post(struct ctx *c, const struct app_def *d, int64_t record_id, const json_
         return fail_set(c->fail, ERR_INVALID, NULL);
     struct owner o;
     bool online;
-    enum err e = owner_load(c, d->id, record_id, &o, &online);
+    enum err e = record_exists(c, d->id, record_id);
+    if (e == ERR_OK)
+        e = owner_load(c, d->id, record_id, &o, &online);
     if (e != ERR_OK)
         return e;
     if (!online)
@@ -437,7 +477,7 @@ unlocked_fields(struct ctx *c, int64_t app_id, int64_t record_id, const struct o
                 return e;
         }
         const json_t *prop = json_object_get(o->f.props, code);
-        const json_t *v = json_object_get(data, code);
+        const json_t *v = keep(c, answer_of(json_object_get(data, code)));
         json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:o,s:O}", "code", code, "label",
                                               label_of(c, o, code), "type",
                                               json_string_value(json_object_get(prop, "type"))
@@ -455,7 +495,9 @@ pmsg_list(struct ctx *c, int64_t app_id, int64_t record_id, bool applicant_view,
     *out = NULL;
     struct owner o;
     bool online;
-    enum err e = owner_load(c, app_id, record_id, &o, &online);
+    enum err e = applicant_view ? ERR_OK : record_exists(c, app_id, record_id);
+    if (e == ERR_OK)
+        e = owner_load(c, app_id, record_id, &o, &online);
     if (e != ERR_OK)
         return e;
     struct db_param p[] = { DBP_INT(app_id), DBP_INT(record_id) };
@@ -584,13 +626,13 @@ corrections(struct ctx *c, const struct owner *o, const json_t *data, const json
         return ERR_OK;
     json_t *answers = keep(c, json_object()), *files = keep(c, json_object());
     const char *k;
-    json_t *v;
+    json_t *v, *a;
     json_object_foreach((json_t *)data, k, v)
     {
         if (json_is_array(v) && json_is_object(json_array_get(v, 0)))
             json_object_set_new(files, k, json_integer((json_int_t)json_array_size(v)));
-        else if (json_is_string(v) || json_is_array(v))
-            json_object_set(answers, k, v);
+        else if ((a = answer_of(v)))
+            json_object_set_new(answers, k, a);
     }
     bool any = false;
     json_object_foreach((json_t *)posted, k, v)
@@ -620,7 +662,7 @@ corrections(struct ctx *c, const struct owner *o, const json_t *data, const json
             bad_input = true;
         }
         const json_t *now = json_object_get(clean, k);
-        const json_t *was = json_object_get(data, k);
+        const json_t *was = keep(c, answer_of(json_object_get(data, k)));
         json_t *empty = json_is_array(v) ? json_array() : json_string("");
         if (!now)
             now = empty;

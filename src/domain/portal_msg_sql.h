@@ -7,6 +7,8 @@
     "record_id = $2"
 #define PMSG_SQL_RECORD                                                                            \
     "SELECT data, assignees FROM records WHERE app_id = $1 AND id = $2 AND deleted_at IS NULL"
+#define PMSG_SQL_EXISTS                                                                            \
+    "SELECT 1 FROM records WHERE app_id = $1 AND id = $2 AND deleted_at IS NULL"
 #define PMSG_SQL_ADD                                                                               \
     "INSERT INTO record_messages (app_id, record_id, sender, kind, body, due_date, fields, "      \
     "documents, files, changes, reply_to, author, created_at) VALUES ($1, $2, $3, $4, $5, $6, "   \
