@@ -26,7 +26,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 API_BIN  := $(patsubst tests/api/%.c,build/tests/%,$(API_SRC))
 
 .PHONY: all run deps check check-unit check-api check-compat check-browser check-pg check-long bench clean \
-        asan fmt check-vectors bench-fcond
+        asan fmt check-vectors bench-fcond bench-portal
 all: build/madoguchi
 
 deps:
@@ -109,6 +109,10 @@ check-long: check
 
 bench: build/madoguchi
 	bench/run.sh
+
+# Applicant portal (issue #6): GET /my/ with 50 applications, appends to bench/results.md.
+bench-portal: build/madoguchi
+	bench/portal.sh
 
 # Form conditions and validation (issue #5): C and node, medians to paste into bench/results.md.
 build/fcond_bench: bench/fcond_bench.c $(OBJ)
