@@ -19,7 +19,7 @@ URL=http://127.0.0.1:$PORT
 DIR=$(mktemp -d /tmp/madoguchi-bench-portal.XXXXXX)
 PW=bench-password-1
 NODE=
-trap 'kill $SERVER 2>/dev/null || true; [ -z "$NODE" ] || kill $NODE 2>/dev/null || true; grep -v " INFO " "$DIR/server.log" | tail -20; [ -n "${KEEP:-}" ] || rm -rf "$DIR"' EXIT
+trap 'kill $SERVER 2>/dev/null || true; [ -z "$NODE" ] || kill $NODE 2>/dev/null || true; { grep -v " INFO " "$DIR/server.log" | tail -20 || true; }; [ -n "${KEEP:-}" ] || rm -rf "$DIR"' EXIT
 command -v wrk >/dev/null || { echo "bench: wrk is not installed (apt-get install wrk)"; exit 1; }
 echo "$PW" | $BIN user add --data "$DIR/data" --login bench --password-stdin --admin --service >/dev/null
 MADOGUCHI_MAIL_SMTP_URL=smtp://127.0.0.1:$SMTP_PORT MADOGUCHI_MAIL_STARTTLS=off \

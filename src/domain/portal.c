@@ -62,7 +62,7 @@ portal_list(struct ctx *c, const struct applicant *a, json_t **out)
     arena_defer(c->arena, decref, apps);
     struct row {
         const char *receipt, *code, *status, *due;
-        int64_t version, app_id, created;
+        int64_t version, app_id, created, documents;
     } rows[200];
     int n = 0;
     while (n < 200 && (rc = db_step(res)) == 1) {
@@ -74,7 +74,8 @@ portal_list(struct ctx *c, const struct applicant *a, json_t **out)
                                 .status = db_col_null(res, 6) ? NULL
                                                               : arena_strdup(c->arena, db_col_text(res, 6)),
                                 .due = db_col_null(res, 7) ? NULL
-                                                           : arena_strdup(c->arena, db_col_text(res, 7)) };
+                                                           : arena_strdup(c->arena, db_col_text(res, 7)),
+                                .documents = db_col_int(res, 8) };
         n++;
     }
     db_res_free(res);
@@ -111,10 +112,11 @@ portal_list(struct ctx *c, const struct applicant *a, json_t **out)
                 titles[ntitles++].title = title;
             }
         }
-        json_array_append_new(apps, json_pack("{s:s,s:s,s:s,s:I,s:s,s:s?}", "receiptNo",
+        json_array_append_new(apps, json_pack("{s:s,s:s,s:s,s:I,s:s,s:s?,s:I}", "receiptNo",
                                               rows[i].receipt, "form", rows[i].code, "title", title,
                                               "filedAt", (json_int_t)rows[i].created, "status",
-                                              label_of(d, rows[i].status), "dueDate", rows[i].due));
+                                              label_of(d, rows[i].status), "dueDate", rows[i].due,
+                                              "documents", (json_int_t)rows[i].documents));
     }
     json_t *drafts = json_array();
     arena_defer(c->arena, decref, drafts);

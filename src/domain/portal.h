@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 /* {applications:[{receiptNo, form, title, filedAt, status, dueDate (the earliest open request's,
- * when the ward waits for the applicant)}], drafts:[{form, title, updatedAt,
+ * when the ward waits for the applicant), documents (delivered, not revoked)}], drafts:[{form, title, updatedAt,
  * expiresAt}]}, newest first; times are Unix seconds. */
 enum err portal_list(struct ctx *c, const struct applicant *a, json_t **out) MUST_CHECK;
 /* {receiptNo, form, title, filedAt, status, answers:[{code, label, value, files?:[{fileKey,

@@ -5,7 +5,9 @@
 #define PORTAL_SQL_APPLICATIONS                                                                    \
     "SELECT o.receipt_no, o.form_code, o.form_version, o.app_id, o.record_id, o.created_at, "     \
     "r.status, (SELECT MIN(m.due_date) FROM record_messages m WHERE m.app_id = o.app_id AND "    \
-    "m.record_id = o.record_id AND m.kind IN ('correction', 'missing') AND m.answered_at IS NULL) " \
+    "m.record_id = o.record_id AND m.kind IN ('correction', 'missing') AND m.answered_at IS NULL), " \
+    "(SELECT COUNT(*) FROM record_documents d WHERE d.app_id = o.app_id AND d.record_id = "       \
+    "o.record_id AND d.delivered_at IS NOT NULL AND d.revoked_at IS NULL) "                        \
     "FROM record_owners o JOIN records r ON r.app_id = o.app_id AND r.id = o.record_id "          \
     "AND r.deleted_at IS NULL WHERE o.applicant_id = $1 ORDER BY o.created_at DESC, o.record_id " \
     "DESC LIMIT 200"

@@ -165,11 +165,20 @@ my_list(struct req *r, const struct applicant *a)
             page_text(&pg, my_date(r, json_integer_value(json_object_get(x, "filedAt"))));
             page_raw(&pg, "</td><td>");
             page_text(&pg, status_text(r, json_string_value(json_object_get(x, "status"))));
+            /* the next step, in a word */
             const char *due = json_string_value(json_object_get(x, "dueDate"));
+            const char *st = json_string_value(json_object_get(x, "status"));
             if (due) {
-                page_raw(&pg, MY_T(r, "<br><strong class=\"due\">回答の期限 ", "<br><strong class=\"due\">Reply by "));
+                page_raw(&pg, MY_T(r, "<br><strong class=\"due\">区への回答をお願いします（期限 ",
+                                   "<br><strong class=\"due\">Please reply to the ward (by "));
                 page_text(&pg, my_day(r, due));
-                page_raw(&pg, "</strong>");
+                page_raw(&pg, MY_T(r, "）</strong>", ")</strong>"));
+            } else if (json_integer_value(json_object_get(x, "documents")) > 0) {
+                page_raw(&pg, MY_T(r, "<br><span class=\"meta\">交付された書類があります</span>",
+                                   "<br><span class=\"meta\">A document has been issued</span>"));
+            } else if (st && strcmp(st, "決裁完了") && strcmp(st, "取下げ")) {
+                page_raw(&pg, MY_T(r, "<br><span class=\"meta\">区で手続中です</span>",
+                                   "<br><span class=\"meta\">The ward is working on it</span>"));
             }
             page_raw(&pg, "</td></tr>\n");
         }

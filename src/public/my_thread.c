@@ -276,9 +276,9 @@ reply_form(struct page *pg, const char *receipt, const json_t *thread, const str
     const json_t *fm = field_errors(st, "files");
     page_raw(pg, fm ? "<div class=\"field has-error\">" : "<div class=\"field\">");
     page_raw(pg, MY_T(r, "<label for=\"reply-files\">添付ファイル <span class=\"opt\">任意</span></label>"
-                         "<p class=\"help\" id=\"reply-files-help\">PDF・JPEG・PNG、1ファイル20MBまで、10ファイルまで。</p>",
+                         "<p class=\"help\" id=\"reply-files-help\">PDF・JPEG・PNG、1ファイル20MBまで、10ファイル・合計30MBまで。</p>",
                       "<label for=\"reply-files\">Attachments <span class=\"opt\">Optional</span></label>"
-                      "<p class=\"help\" id=\"reply-files-help\">PDF, JPEG or PNG; up to 20 MB each, 10 files.</p>"));
+                      "<p class=\"help\" id=\"reply-files-help\">PDF, JPEG or PNG; up to 20 MB each, 10 files, 30 MB in all.</p>"));
     if (fm)
         error_lines(pg, "reply-files-error", fm);
     page_printf(pg, "<input type=\"file\" id=\"reply-files\" name=\"files\" multiple "

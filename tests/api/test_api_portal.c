@@ -357,7 +357,7 @@ test_correction_round(void **state)
     r = page("/my/");
     TH_EXPECT_STATUS(200);
     assert_non_null(strstr(r->body, "修正依頼中"));
-    assert_non_null(strstr(r->body, "回答の期限"));
+    assert_non_null(strstr(r->body, "区への回答をお願いします"));
     r = page("/my/%s", ra);
     TH_EXPECT_STATUS(200);
     assert_non_null(strstr(r->body, "区からお願いが届いています"));
