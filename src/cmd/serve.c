@@ -11,6 +11,7 @@
 #include "domain/audit.h"
 #include "domain/file.h"
 #include "domain/form.h"
+#include "domain/portal_msg.h"
 #include "domain/fcond.h"
 #include "domain/lclock.h"
 #include "domain/session.h"
@@ -111,6 +112,13 @@ housekeeping(void *arg)
             else if (reminded || expired)
                 log_info("housekeeping: drafts: %lld reminded, %lld expired", (long long)reminded,
                          (long long)expired);
+            /* due dates of the ward's requests to applicants; own transaction */
+            int64_t due_soon = 0, lapsed = 0;
+            if (pmsg_housekeeping(&c, &due_soon, &lapsed) != ERR_OK)
+                log_warn("housekeeping: request due dates: %s", f.message ? f.message : "?");
+            else if (due_soon || lapsed)
+                log_info("housekeeping: requests: %lld applicants reminded, %lld past due",
+                         (long long)due_soon, (long long)lapsed);
             /* runs its own transactions */
             if (file_purge_unattached(&c, FILE_UPLOAD_TTL, &purged) != ERR_OK)
                 log_warn("housekeeping: purge failed: %s", f.message ? f.message : "?");

@@ -62,4 +62,10 @@ enum err pmsg_reply(struct ctx *c, const struct app_def *d, int64_t record_id,
 enum err pmsg_file_of(struct ctx *c, int64_t app_id, int64_t record_id, const char *file_key,
                       bool *found) MUST_CHECK;
 
+/* Housekeeping (daily is enough; runs its own transaction): reminds the applicant of open
+ * requests due within 2 days (once per request, by mail) and tells the staff who asked and the
+ * record's assignees (inbox) of requests whose due date has passed unanswered (once). *reminded
+ * and *lapsed may be NULL. */
+enum err pmsg_housekeeping(struct ctx *c, int64_t *reminded, int64_t *lapsed) MUST_CHECK;
+
 #endif

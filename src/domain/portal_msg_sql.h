@@ -26,5 +26,18 @@
     "kind IN ('correction', 'missing') AND answered_at IS NULL"
 #define PMSG_SQL_FILES                                                                             \
     "SELECT files FROM record_messages WHERE app_id = $1 AND record_id = $2 AND files <> '[]'"
+#define PMSG_SQL_DUE_SOON                                                                          \
+    "SELECT m.id, m.app_id, m.record_id, m.due_date FROM record_messages m JOIN records r ON "    \
+    "r.app_id = m.app_id AND r.id = m.record_id AND r.deleted_at IS NULL WHERE m.answered_at IS " \
+    "NULL AND m.kind IN ('correction', 'missing') AND m.reminded_at IS NULL AND m.due_date <= $1 " \
+    "AND m.due_date >= $2 ORDER BY m.id LIMIT 500"
+#define PMSG_SQL_REMINDED "UPDATE record_messages SET reminded_at = $2 WHERE id = $1"
+#define PMSG_SQL_LAPSED                                                                            \
+    "SELECT m.id, m.app_id, m.record_id, m.due_date, m.author, o.receipt_no, r.assignees FROM "   \
+    "record_messages m JOIN records r ON r.app_id = m.app_id AND r.id = m.record_id AND "         \
+    "r.deleted_at IS NULL JOIN record_owners o ON o.app_id = m.app_id AND o.record_id = "         \
+    "m.record_id WHERE m.answered_at IS NULL AND m.kind IN ('correction', 'missing') AND "         \
+    "m.lapsed_at IS NULL AND m.due_date < $1 ORDER BY m.id LIMIT 500"
+#define PMSG_SQL_LAPSED_SET "UPDATE record_messages SET lapsed_at = $2 WHERE id = $1"
 
 #endif

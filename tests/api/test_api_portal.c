@@ -21,7 +21,10 @@
 #include "core/clock.h"
 #include "db/db.h"
 #include "domain/applicant.h"
+#include "core/arena.h"
 #include "domain/audit.h"
+#include "domain/ctx.h"
+#include "domain/portal_msg.h"
 
 #define BOUNDARY "----portalBoundary3x"
 #define MP_TYPE "Content-Type: multipart/form-data; boundary=" BOUNDARY
@@ -536,6 +539,73 @@ test_correction_round(void **state)
 }
 
 static void
+housekeeping(int64_t *reminded, int64_t *lapsed)
+{
+    struct arena *a = arena_new();
+    struct fail f;
+    fail_init(&f, a, LANG_JA);
+    struct ctx c = { .arena = a, .db = th_db(), .fail = &f, .now = th_now() };
+    c.who.kind = PRIN_SYSTEM;
+    c.who.login = "system";
+    assert_int_equal(pmsg_housekeeping(&c, reminded, lapsed), ERR_OK);
+    arena_free(a);
+}
+
+/* Two days before the due date the applicant is reminded, once; after it, the staff who asked
+ * are told, once; an answered request is neither. */
+static void
+test_due_dates(void **state)
+{
+    (void)state;
+    login("due@example.jp");
+    long id, id2;
+    file_one("期限 太郎", "due-1", &id);
+    file_one("期限 次郎", "due-2", &id2);
+    th_sendq("PUT", "/k/v1/record/status.json", "{'app':%ld,'id':%ld,'action':'審査開始'}", app, id);
+    th_sendq("POST", "/k/v1/record/message.json",
+             "{'app':%ld,'record':%ld,'kind':'missing','body':'求積図を出してください。','dueDate':'%s',"
+             "'documents':['求積図'],'action':'修正依頼'}", app, id, today_plus(5));
+    TH_EXPECT_STATUS(200);
+    th_sendq("POST", "/k/v1/record/message.json",
+             "{'app':%ld,'record':%ld,'kind':'missing','body':'委任状を出してください。','dueDate':'%s',"
+             "'documents':['委任状']}", app, id2, today_plus(5));
+    TH_EXPECT_STATUS(200);
+    int64_t reminded, lapsed;
+    long long mails0 = count("SELECT COUNT(*) FROM mail_outbox WHERE kind = 'portal'");
+    housekeeping(&reminded, &lapsed);
+    assert_int_equal(reminded + lapsed, 0); /* not yet */
+    th_clock_advance(3 * 86400);
+    housekeeping(&reminded, &lapsed);
+    assert_int_equal(reminded, 2);
+    assert_int_equal(lapsed, 0);
+    assert_int_equal(count("SELECT COUNT(*) FROM mail_outbox WHERE kind = 'portal'"), mails0 + 2);
+    housekeeping(&reminded, &lapsed);
+    assert_int_equal(reminded, 0); /* once */
+    /* the second applicant answers in time; the first does not */
+    const char *files_only[][2] = { { "body", "委任状です" }, { NULL, NULL } };
+    char no2[64];
+    login("due@example.jp"); /* three days on: a new session */
+    long long inbox0 = count("SELECT COUNT(*) FROM inbox WHERE kind = 'applicant_overdue'");
+    struct db_param p[] = { DBP_INT(app), DBP_INT(id2) };
+    struct db_res *res;
+    assert_int_equal(db_query(th_db(), "SELECT receipt_no FROM record_owners WHERE app_id = $1 AND record_id = $2", p, 2, &res), DB_OK);
+    assert_int_equal(db_step(res), 1);
+    snprintf(no2, sizeof(no2), "%s", db_col_text(res, 0));
+    db_res_free(res);
+    page("/my/%s", no2); /* the page sets the form token */
+    reply(no2, files_only, "委任状.pdf", pdf);
+    TH_EXPECT_STATUS(303);
+    th_clock_advance(3 * 86400);
+    housekeeping(&reminded, &lapsed);
+    assert_int_equal(lapsed, 1);
+    assert_int_equal(count("SELECT COUNT(*) FROM inbox WHERE kind = 'applicant_overdue' AND record_id = %ld", id), 1);
+    assert_int_equal(count("SELECT COUNT(*) FROM inbox WHERE kind = 'applicant_overdue'"), inbox0 + 1);
+    housekeeping(&reminded, &lapsed);
+    assert_int_equal(lapsed, 0);
+    th_clock_reset();
+}
+
+static void
 test_english(void **state)
 {
     (void)state;
@@ -564,6 +634,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_correction_round),
+        cmocka_unit_test(test_due_dates),
         cmocka_unit_test(test_english),
     };
     return cmocka_run_group_tests(tests, setup, th_teardown);

@@ -16,11 +16,14 @@ CREATE TABLE record_messages (
     changes TEXT NOT NULL DEFAULT '[]',   -- reply: [{field, label, from, to}]
     reply_to BIGINT,                          -- reply: the request it answers
     answered_at BIGINT,                       -- request: when the applicant replied
+    reminded_at BIGINT,                       -- request: the applicant was reminded of the due date
+    lapsed_at BIGINT,                         -- request: staff were told the due date passed
     author TEXT NOT NULL DEFAULT '',      -- staff login (never shown to the applicant)
     revision BIGINT NOT NULL DEFAULT 0,       -- record revision after the message (0 = unchanged)
     created_at BIGINT NOT NULL
 );
 CREATE INDEX record_messages_by_record ON record_messages (app_id, record_id, id);
+CREATE INDEX record_messages_open ON record_messages (due_date) WHERE answered_at IS NULL;
 CREATE TABLE record_documents (
     id BIGSERIAL PRIMARY KEY,
     app_id BIGINT NOT NULL,

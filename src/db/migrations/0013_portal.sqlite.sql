@@ -16,11 +16,14 @@ CREATE TABLE record_messages (
     changes TEXT NOT NULL DEFAULT '[]',   -- reply: [{field, label, from, to}]
     reply_to INTEGER,                          -- reply: the request it answers
     answered_at INTEGER,                       -- request: when the applicant replied
+    reminded_at INTEGER,                       -- request: the applicant was reminded of the due date
+    lapsed_at INTEGER,                         -- request: staff were told the due date passed
     author TEXT NOT NULL DEFAULT '',      -- staff login (never shown to the applicant)
     revision INTEGER NOT NULL DEFAULT 0,       -- record revision after the message (0 = unchanged)
     created_at INTEGER NOT NULL
 );
 CREATE INDEX record_messages_by_record ON record_messages (app_id, record_id, id);
+CREATE INDEX record_messages_open ON record_messages (due_date) WHERE answered_at IS NULL;
 CREATE TABLE record_documents (
     id INTEGER PRIMARY KEY,
     app_id INTEGER NOT NULL,
