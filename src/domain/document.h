@@ -20,6 +20,7 @@ struct doc_in {
     const char *template_code;  /* "" or NULL when made outside a template */
     int64_t template_version;
     bool deliver;               /* mark for delivery at once */
+    const char *verify_code;    /* the document's /verify/ code (issue #7), or NULL */
 };
 
 /* Issues a document on record (d, record_id) from an upload: the content must be a PDF
@@ -54,5 +55,21 @@ struct doc_file {
 };
 enum err doc_get_delivered(struct ctx *c, int64_t app_id, int64_t record_id, int64_t id,
                            struct doc_file *out) MUST_CHECK;
+
+/* Revokes a document of the record (reason 1..500 characters, required): it leaves the
+ * applicant's list and /verify/ says it was revoked, when and why. ERR_NOT_FOUND for an
+ * unknown id or another record's; revoking twice is ERR_INVALID. */
+enum err doc_revoke(struct ctx *c, const struct app_def *d, int64_t record_id, int64_t id,
+                    const char *reason) MUST_CHECK;
+
+/* What /verify/{code} may say about a document, without personal data: its title (帳票名),
+ * the app's name, when it was issued, its SHA-256, and whether and when it was revoked.
+ * ERR_NOT_FOUND for an unknown code. */
+struct doc_public {
+    const char *title, *app_name, *sha256;
+    int64_t created_at;
+    int64_t revoked_at; /* 0 = valid */
+};
+enum err doc_by_code(struct ctx *c, const char *code, struct doc_public *out) MUST_CHECK;
 
 #endif

@@ -88,4 +88,12 @@ enum err wf_auto_after_write(struct ctx *c, const struct app_def *d, int64_t id)
  * per visit of a status, each record in its own transaction. Returns how many fired. */
 int wf_auto_tick(struct db *db, int64_t now);
 
+/* Called in the action's transaction after a record entered a status through an action
+ * (staff, applicant or automatic); set once at start by a later layer — the pdf layer issues
+ * the templates whose "auto" names the status. NULL (the default) = nothing. An error fails
+ * the action. */
+typedef enum err (*wf_status_hook_fn)(struct ctx *c, const struct app_def *d, int64_t id,
+                                      const char *status);
+void wf_set_status_hook(wf_status_hook_fn fn);
+
 #endif
