@@ -68,6 +68,18 @@ enum err rec_merge_values(struct ctx *c, const struct app_def *d, int64_t id,
                           const json_t *current, const json_t *in, const char *prefix,
                           json_t **out) MUST_CHECK;
 
+/* A record in its stored shape (data {code: value}, arena-owned) with its online receipt
+ * number (NULL for paper applications). */
+struct rec_stored {
+    int64_t id, revision;
+    const json_t *data;
+    const char *receipt_no;
+};
+/* The records matching query (kintone syntax; its order by, and its limit when lower than
+ * max), at most max, that the caller may view, in the stored shape. *out in the arena. */
+enum err rec_select_stored(struct ctx *c, const struct app_def *d, const char *query,
+                           int64_t max, struct rec_stored **out, size_t *n) MUST_CHECK;
+
 /* Parses a revision parameter: null, "", -1 or missing = -1 (no check). */
 bool rec_parse_revision(const json_t *v, int64_t *out);
 

@@ -90,4 +90,9 @@
 #define COM_SQL_DELETE                                                                             \
     "UPDATE comments SET deleted_at = $4 WHERE app_id = $1 AND record_id = $2 AND id = $3"
 
+/* rec_select_stored: WHERE, ORDER BY, LIMIT, OFFSET filled in by the caller (compiled query). */
+#define REC_SQL_EACH_STORED                                                                        \
+    "SELECT r.id, r.data, r.revision, o.receipt_no FROM records r LEFT JOIN record_owners o ON "  \
+    "o.app_id = r.app_id AND o.record_id = r.id WHERE %s ORDER BY %s LIMIT %lld OFFSET %lld"
+
 #endif

@@ -39,6 +39,9 @@ struct pdf_job {
                                   the same PDF; kind list: one document of nrecords rows */
     const char *verify_base;   /* "<public_url>/verify/" — QR content is base + code */
     int64_t today;             /* $today: days since 1970-01-01 (JST) */
+    /* called after each record is drawn (a progress bar); may be NULL */
+    void (*progress)(void *arg, size_t done, size_t total);
+    void *progress_arg;
 };
 
 /* Renders the job to PDF bytes appended to out. Text that cannot fit at its minimum size:
