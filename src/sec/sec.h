@@ -34,7 +34,8 @@ bool sec_password_verify(const char *hash, const char *pw, size_t n);
 /* True when hash was made with weaker limits than the current ones (rehash on next login). */
 bool sec_password_needs_rehash(const char *hash);
 
-/* API token: 32 random bytes as base64url without padding (43 chars + NUL). */
+/* API token: 32 random bytes as base64url without padding (43 chars + NUL), never starting
+ * with '-'. */
 void sec_token_new(char out[SEC_TOKEN_MAX]);
 /* Lowercase hex BLAKE2b-256 of the token (unkeyed: what the database stores). */
 void sec_token_hash(const char *token, size_t n, char out[SEC_HEX256_MAX]);

@@ -61,8 +61,13 @@ void
 sec_token_new(char out[SEC_TOKEN_MAX])
 {
     uint8_t raw[32];
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2base64(out, SEC_TOKEN_MAX, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    /* never a leading '-': command-line tools (cli-kintone's yargs) read "--api-token -x..."
+     * as an option and refuse the token (1 in 64 tokens did) */
+    do {
+        randombytes_buf(raw, sizeof(raw));
+        sodium_bin2base64(out, SEC_TOKEN_MAX, raw, sizeof(raw),
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    } while (out[0] == '-');
     sodium_memzero(raw, sizeof(raw));
 }
 

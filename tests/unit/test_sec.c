@@ -124,6 +124,12 @@ test_token(void **state)
     assert_string_not_equal(a, b);
     for (size_t i = 0; i < 43; i++)
         assert_non_null(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", a[i]));
+    /* never a leading '-' (an option to command-line tools): 1 in 64 would have one */
+    for (int i = 0; i < 2000; i++) {
+        char t[SEC_TOKEN_MAX];
+        sec_token_new(t);
+        assert_true(t[0] != '-');
+    }
     char ha[SEC_HEX256_MAX], ha2[SEC_HEX256_MAX], hb[SEC_HEX256_MAX];
     sec_token_hash(a, strlen(a), ha);
     sec_token_hash(a, strlen(a), ha2);
