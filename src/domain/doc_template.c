@@ -140,11 +140,11 @@ tpl_list(struct ctx *c, int64_t app_id, json_t **out)
         json_t *def = json_loads(db_col_text(res, 6), 0, NULL);
         const char *kind = json_string_value(json_object_get(def, "kind"));
         json_t *autos = json_object_get(def, "auto");
-        json_t *o = json_pack("{s:s,s:s,s:s,s:I,s:I,s:s,s:O}", "code", db_col_text(res, 1),
+        json_t *o = json_pack("{s:s,s:s,s:s,s:I,s:I,s:s,s:o}", "code", db_col_text(res, 1),
                               "name", db_col_text(res, 2), "kind", kind ? kind : "record",
                               "version", (json_int_t)db_col_int(res, 3), "updatedAt",
                               (json_int_t)db_col_int(res, 4), "updatedBy", db_col_text(res, 5),
-                              "auto", json_is_array(autos) ? autos : json_array());
+                              "auto", json_is_array(autos) ? json_incref(autos) : json_array());
         json_decref(def);
         if (o && app_id == 0)
             json_object_set_new(o, "app", json_integer(db_col_int(res, 0)));

@@ -1,6 +1,7 @@
 /* TEMPORARY STUB of pdf.h for the template storage / issue branch (h-tpl): the integrator
  * deletes this file when the real renderer (src/pdf/pdf_*.c, branch h-pdf) is merged. It checks
- * only what the API tests need and draws the template name and the first element's field. */
+ * only what the API tests need; the template name and each record's first element's field
+ * are written as the PDF's title and subject (no fonts in a stub). */
 #include "pdf/pdf.h"
 
 #include "core/arena.h"
@@ -67,14 +68,20 @@ pdf_render(struct ctx *c, const struct pdf_job *job, struct strbuf *out)
     strbuf_init(&tmp, NULL, 0);
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(sink, &tmp, 595, 842);
     cairo_t *cr = cairo_create(s);
+    /* the texts go into the metadata: cairo's text API would load fontconfig, whose
+     * process-wide caches the leak checker of the tests reports */
     const char *name = json_string_value(json_object_get(job->def, "name"));
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, name ? name : "");
+    struct strbuf subj;
+    strbuf_init(&subj, c->arena, 0);
     for (size_t i = 0; i < job->nrecords; i++) {
-        cairo_move_to(cr, 50, 50);
-        cairo_show_text(cr, name ? name : "");
-        cairo_move_to(cr, 50, 80);
-        cairo_show_text(cr, first_text(job, &job->records[i]));
+        strbuf_adds(&subj, first_text(job, &job->records[i]));
+        strbuf_addc(&subj, '\n');
+        cairo_rectangle(cr, 50, 50, 100, 20);
+        cairo_stroke(cr);
         cairo_show_page(cr);
     }
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, subj.buf);
     if (job->nrecords == 0)
         cairo_show_page(cr);
     cairo_destroy(cr);
