@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TPL_CODE_MAX 32
+#define TPL_CODE_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_-"
+
 static enum err
 tpl_not_found(struct ctx *c)
 {
@@ -46,6 +49,12 @@ tpl_save(struct ctx *c, int64_t app_id, const json_t *def, int64_t *version)
     const char *name = json_string_value(json_object_get(def, "name"));
     if (!code || !name) {
         fail_field(c->fail, code ? "name" : "code", MSG_REQUIRED, NULL);
+        return ERR_INVALID;
+    }
+    /* the code ends up in URLs, file names and the audit log: the documented shape only */
+    size_t n = strlen(code);
+    if (n < 1 || n > TPL_CODE_MAX || strspn(code, TPL_CODE_CHARS) != n) {
+        fail_field(c->fail, "code", MSG_BAD_PARAM, NULL);
         return ERR_INVALID;
     }
     char *text = json_dumps(def, JSON_COMPACT | JSON_SORT_KEYS);

@@ -286,6 +286,10 @@ test_bad_templates(void **state)
     th_sendq("PUT", "/k/v1/app/template.json", "{'app':%ld}", app);
     TH_EXPECT_ERROR(400, "CB_VA01");
     TH_EXPECT_KEY("template");
+    th_sendq("PUT", "/k/v1/app/template.json",
+             "{'app':%ld,'template':{'code':'Bad Code','name':'x','elements':[]}}", app);
+    TH_EXPECT_ERROR(400, "CB_VA01");
+    TH_EXPECT_KEY("code");
 
     /* a background must be a PDF upload; an image a PNG or JPEG */
     const char *txt = upload("a.txt", "text/plain", "hello", 5);
@@ -566,6 +570,30 @@ test_auto_issue(void **state)
     assert_int_equal(mails(wf_app, id), 1);
 }
 
+/* /verify is limited per client address; other addresses are not affected */
+static void
+test_verify_rate_limit(void **state)
+{
+    (void)state;
+    th_peer("192.0.2.77");
+    int ok = 0;
+    for (int i = 0; i < 100 && page("/verify/ZZZZZZZZZZ")->status == 404; i++)
+        ok++;
+    /* 60 a minute; the two-bucket window may let a few more through across a minute boundary */
+    assert_true(ok >= 60 && ok < 100);
+    TH_EXPECT_STATUS(429); /* the HTML page of the refusal */
+    assert_non_null(th_resp_header("Retry-After"));
+    th_peer("192.0.2.78");
+    page("/verify/ZZZZZZZZZZ");
+    TH_EXPECT_STATUS(404);
+    th_clock_advance(120); /* a minute later the first address may look again */
+    th_peer("192.0.2.77");
+    page("/verify/ZZZZZZZZZZ");
+    TH_EXPECT_STATUS(404);
+    th_clock_reset();
+    th_peer("");
+}
+
 static enum err
 failing_hook(struct ctx *c, const struct app_def *d, int64_t id, const char *status)
 {
@@ -614,6 +642,7 @@ main(void)
         cmocka_unit_test(test_print_revoke_verify),
         cmocka_unit_test(test_auto_issue),
         cmocka_unit_test(test_auto_issue_failure_fails_action),
+        cmocka_unit_test(test_verify_rate_limit),
     };
     return cmocka_run_group_tests_name(th_backend(), tests, setup, th_teardown);
 }
