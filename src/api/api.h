@@ -104,6 +104,11 @@ api_fn public_asset, public_apply_get, public_apply_post, public_my_get, public_
 /* the thread with the applicant (portal_api.c), issued documents (doc_api.c) */
 api_fn api_messages_get, api_message_post;
 api_fn api_documents_get, api_document_post, api_document_delivery_put;
+/* document templates, printing and revoking (template_api.c); the public /verify page
+ * (src/public/verify_page.c) */
+api_fn api_templates_get, api_template_get, api_template_put, api_template_delete;
+api_fn api_template_preview, api_record_print, api_document_revoke;
+api_fn public_verify_get;
 /* audit log (audit_api.c) */
 api_fn api_audit_entries_get, api_audit_verify_get;
 /* kintone permission settings and their evaluation (acl_api.c) */

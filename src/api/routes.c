@@ -37,6 +37,14 @@ static const struct route kintone_routes[] = {
     { "GET", "/record/documents.json", api_documents_get, 0, 0, "record.documents.read" },
     { "POST", "/record/document.json", api_document_post, ROUTE_WRITE, MB, "record.document.issue" },
     { "PUT", "/record/document/delivery.json", api_document_delivery_put, ROUTE_WRITE, KB64, "record.document.deliver" },
+    /* document templates and printing (template_api.c) */
+    { "POST", "/record/print.json", api_record_print, ROUTE_WRITE, KB64, "record.document.issue" },
+    { "POST", "/record/document/revoke.json", api_document_revoke, ROUTE_WRITE, KB64, "record.document.revoke" },
+    { "GET", "/app/templates.json", api_templates_get, 0, 0, NULL },
+    { "GET", "/app/template.json", api_template_get, 0, 0, NULL },
+    { "PUT", "/app/template.json", api_template_put, ROUTE_WRITE, 8 * MB, "template.change" },
+    { "DELETE", "/app/template.json", api_template_delete, ROUTE_WRITE, KB64, "template.change" },
+    { "POST", "/app/template/preview.json", api_template_preview, 0, 8 * MB, "template.preview" },
     /* history (history_api.c) */
     { "GET", "/record/history.json", api_history_get, 0, 0, "record.history" },
     { "GET", "/record/asof.json", api_record_asof_get, 0, 0, "record.view" },
@@ -128,6 +136,9 @@ static const struct route plain_routes[] = {
     { "GET", "/my/*", public_my_get, ROUTE_PUBLIC | ROUTE_HTML, 0, "applicant.portal" },
     { "GET", "/my", public_my_get, ROUTE_PUBLIC | ROUTE_HTML, 0, "applicant.portal" },
     { "POST", "/my/*", public_my_post, ROUTE_PUBLIC | ROUTE_HTML | OWN_TX, 32 * MB, "applicant.action" },
+    /* is this document genuine? (src/public/verify_page.c; no login, nothing personal) */
+    { "GET", "/verify/*", public_verify_get, ROUTE_PUBLIC | ROUTE_HTML, 0, NULL },
+    { "GET", "/verify", public_verify_get, ROUTE_PUBLIC | ROUTE_HTML, 0, NULL },
     /* form definitions and the mail outbox, for administrators */
     { "GET", "/admin/api/forms.json", api_admin_forms_get, ROUTE_ADMIN, 0, "admin.read" },
     { "PUT", "/admin/api/forms.json", api_admin_forms_put, ADMIN_W, 8 * MB, "admin.change" },

@@ -11,6 +11,8 @@
 #include "domain/file.h"
 #include "domain/form.h"
 #include "domain/portal.h"
+#include "domain/wf.h"
+#include "pdf/pdf_issue.h"
 #include "sec/sec.h"
 
 #include <errno.h>
@@ -130,6 +132,7 @@ runtime_open(struct runtime *rt)
         return 1;
     form_configure((int)rt->cfg.forms_draft_days);
     portal_configure(rt->cfg.public_url);
+    wf_set_status_hook(pdf_on_status); /* templates with "auto" issue on entering a status */
     if (brc < 0 || file_init() < 0) {
         fprintf(stderr, "madoguchi: cannot initialise the blob store\n");
         return 1;

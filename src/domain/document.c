@@ -1,5 +1,5 @@
 /* Issued documents of a record (see document.h): issuing from an uploaded PDF, delivery to the
- * applicant, and the staff's and the applicant's lists. */
+ * applicant, the staff's and the applicant's lists, revocation and the /verify/ lookup. */
 #include "domain/document.h"
 
 #include "core/arena.h"
@@ -154,9 +154,11 @@ doc_issue(struct ctx *c, const struct app_def *d, int64_t record_id, const struc
                             DBP_INT(in->template_version),
                             DBP_INT(rev),
                             DBP_INT(c->now),
-                            DBP_TEXT(who) };
+                            DBP_TEXT(who),
+                            in->verify_code && *in->verify_code ? DBP_TEXT(in->verify_code)
+                                                                : DBP_NULL };
     bool found = false;
-    int rc = db_query_int(c->db, DOC_SQL_INSERT, p, 11, &new_id, &found);
+    int rc = db_query_int(c->db, DOC_SQL_INSERT, p, 12, &new_id, &found);
     if (rc != DB_OK || !found)
         return app_db_fail(c, rc != DB_OK ? rc : DB_ERROR);
     audit_note(c, "document", json_pack("{s:I,s:s,s:s,s:I}", "id", (json_int_t)new_id, "fileKey",
@@ -293,6 +295,79 @@ doc_get_delivered(struct ctx *c, int64_t app_id, int64_t record_id, int64_t id,
         out->file_key = arena_strdup(c->arena, db_col_text(res, 0));
         out->name = arena_strdup(c->arena, db_col_text(res, 1));
         out->title = arena_strdup(c->arena, db_col_text(res, 2));
+    }
+    db_res_free(res);
+    if (rc < 0)
+        return app_db_fail(c, rc);
+    return rc == 1 ? ERR_OK : doc_not_found(c);
+}
+
+#define DOC_REASON_MAX 500
+
+enum err
+doc_revoke(struct ctx *c, const struct app_def *d, int64_t record_id, int64_t id,
+           const char *reason)
+{
+    int64_t rev;
+    enum err e = record_revision(c, d->id, record_id, &rev);
+    if (e != ERR_OK)
+        return e;
+    if (!reason || text_blank(reason)) {
+        fail_field(c->fail, "reason", MSG_REQUIRED, NULL);
+        return ERR_INVALID;
+    }
+    if (text_length(reason, strlen(reason)) > DOC_REASON_MAX) {
+        fail_field(c->fail, "reason", MSG_TOO_LONG, "500");
+        return ERR_INVALID;
+    }
+    struct db_param p[] = { DBP_INT(id),      DBP_INT(d->id),
+                            DBP_INT(record_id), DBP_INT(c->now),
+                            DBP_TEXT(c->who.login ? c->who.login : ""),
+                            DBP_TEXT(reason) };
+    struct db_res *res = NULL;
+    int rc = db_query(c->db, DOC_SQL_STATE, p, 3, &res);
+    if (rc != DB_OK)
+        return app_db_fail(c, rc);
+    bool revoked = false;
+    rc = db_step(res);
+    if (rc == 1)
+        revoked = !db_col_null(res, 1);
+    db_res_free(res);
+    if (rc < 0)
+        return app_db_fail(c, rc);
+    if (rc == 0)
+        return doc_not_found(c);
+    if (revoked) {
+        fail_field(c->fail, "id", MSG_TEXT,
+                   tr(c, "この書類はすでに取り消されています。",
+                      "The document has already been revoked."));
+        return ERR_INVALID;
+    }
+    rc = db_exec(c->db, DOC_SQL_REVOKE, p, 6, NULL);
+    if (rc != DB_OK)
+        return app_db_fail(c, rc);
+    audit_note(c, "revoke", json_pack("{s:I,s:s}", "id", (json_int_t)id, "reason", reason));
+    return ERR_OK;
+}
+
+enum err
+doc_by_code(struct ctx *c, const char *code, struct doc_public *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!code || !*code)
+        return doc_not_found(c);
+    struct db_param p[] = { DBP_TEXT(code) };
+    struct db_res *res = NULL;
+    int rc = db_query(c->db, DOC_SQL_BY_CODE, p, 1, &res);
+    if (rc != DB_OK)
+        return app_db_fail(c, rc);
+    rc = db_step(res);
+    if (rc == 1) {
+        out->title = arena_strdup(c->arena, db_col_text(res, 0));
+        out->app_name = arena_strdup(c->arena, db_col_text(res, 1));
+        out->sha256 = arena_strdup(c->arena, db_col_text(res, 2));
+        out->created_at = db_col_int(res, 3);
+        out->revoked_at = db_col_null(res, 4) ? 0 : db_col_int(res, 4);
     }
     db_res_free(res);
     if (rc < 0)

@@ -6,8 +6,8 @@
     "SELECT revision FROM records WHERE app_id = $1 AND id = $2 AND deleted_at IS NULL"
 #define DOC_SQL_INSERT                                                                             \
     "INSERT INTO record_documents (app_id, record_id, title, file_key, sha256, size, "            \
-    "template_code, template_version, record_revision, created_at, created_by) "                  \
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id"
+    "template_code, template_version, record_revision, created_at, created_by, verify_code) "     \
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id"
 #define DOC_SQL_STATE                                                                              \
     "SELECT delivered_at, revoked_at FROM record_documents "                                     \
     "WHERE id = $1 AND app_id = $2 AND record_id = $3"
@@ -30,5 +30,12 @@
     "SELECT d.file_key, f.name, d.title FROM record_documents d "                                 \
     "JOIN files f ON f.file_key = d.file_key WHERE d.id = $1 AND d.app_id = $2 AND "              \
     "d.record_id = $3 AND d.delivered_at IS NOT NULL AND d.revoked_at IS NULL"
+#define DOC_SQL_REVOKE                                                                             \
+    "UPDATE record_documents SET revoked_at = $4, revoked_by = $5, revoke_reason = $6 "           \
+    "WHERE id = $1 AND app_id = $2 AND record_id = $3 AND revoked_at IS NULL"
+/* only what /verify/ may show: nothing of the record or its applicant */
+#define DOC_SQL_BY_CODE                                                                            \
+    "SELECT d.title, a.name, d.sha256, d.created_at, d.revoked_at FROM record_documents d "       \
+    "LEFT JOIN apps a ON a.id = d.app_id WHERE d.verify_code = $1"
 
 #endif

@@ -31,6 +31,8 @@ enum err portal_find(struct ctx *c, const struct applicant *a, const char *recei
 void portal_configure(const char *public_url);
 /* The link to an application's page: "<public_url>/my/<receipt>" (arena string). */
 const char *portal_link(struct ctx *c, const char *receipt_no);
+/* The configured public_url without a trailing slash, "" when unset (e.g. /verify/ links). */
+const char *portal_public_url(void);
 /* Tells the online applicant of record (app_id, record_id) that something happened, by mail
  * in the caller's transaction: what_ja / what_en name the event ("区から修正のお願いが届きました。"),
  * then the receipt number and the link; never the answers or other personal details. A record

@@ -29,6 +29,12 @@ portal_configure(const char *url)
 }
 
 const char *
+portal_public_url(void)
+{
+    return public_url ? public_url : "";
+}
+
+const char *
 portal_link(struct ctx *c, const char *receipt_no)
 {
     static const char hex[] = "0123456789ABCDEF";

@@ -235,6 +235,15 @@ note(struct ctx *c, int64_t id, const char *action, const char *from, const char
 static enum err run(struct ctx *c, const struct app_def *d, const struct wf_request *rq,
                     const char *prefix, int64_t *revision, int depth, const char *rule);
 
+/* Set once at start-up (before any worker runs), read afterwards: no lock needed. */
+static wf_status_hook_fn status_hook;
+
+void
+wf_set_status_hook(wf_status_hook_fn fn)
+{
+    status_hook = fn;
+}
+
 enum err
 wf_run(struct ctx *c, const struct app_def *d, const struct wf_request *rq, const char *prefix,
        int64_t *revision)
@@ -369,6 +378,10 @@ run(struct ctx *c, const struct app_def *d, const struct wf_request *rq, const c
                                           "to", to, "reason", reason)));
     }
     if (e != ERR_OK)
+        return e;
+    /* e.g. documents issued on entering the status: they belong to this action, so their
+     * failure fails it */
+    if (status_hook && (e = status_hook(c, d, rq->id, to)) != ERR_OK)
         return e;
     note(c, rq->id, name, from, to, rule);
     *revision = w2.revision;

@@ -10,6 +10,8 @@
 #include "domain/auth.h"
 #include "domain/blob.h"
 #include "domain/file.h"
+#include "domain/wf.h"
+#include "pdf/pdf_issue.h"
 #include "sec/sec.h"
 
 #include <sodium.h>
@@ -84,6 +86,7 @@ th_setup(void **state)
     if (blob_init(dsn ? NULL : blob_dir, key) < 0 || file_init() < 0)
         fail_setup("blob/file init", NULL);
     th_config_reset();
+    wf_set_status_hook(pdf_on_status);
     struct arena *a = arena_new();
     struct fail f;
     struct ctx c;
