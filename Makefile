@@ -27,7 +27,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 API_BIN  := $(patsubst tests/api/%.c,build/tests/%,$(API_SRC))
 
 .PHONY: all run deps check check-unit check-api check-compat check-browser check-pg check-long bench clean \
-        asan fmt check-vectors bench-fcond bench-portal
+        asan fmt check-vectors bench-fcond bench-portal bench-pdf
 all: build/madoguchi
 
 deps:
@@ -114,6 +114,12 @@ bench: build/madoguchi
 # Applicant portal (issue #6): GET /my/ with 50 applications, appends to bench/results.md.
 bench-portal: build/madoguchi
 	bench/portal.sh
+
+# Documents (issue #7): one permit with a background, and 1,000 in a batch (bench/pdf.sh).
+build/pdf_bench: bench/pdf_bench.c $(OBJ)
+	$(CC) $(CFLAGS_COMMON) $(OPT_CFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS)
+bench-pdf: build/madoguchi build/pdf_bench
+	bench/pdf.sh
 
 # Form conditions and validation (issue #5): C and node, medians to paste into bench/results.md.
 build/fcond_bench: bench/fcond_bench.c $(OBJ)
