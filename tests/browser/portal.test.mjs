@@ -7,7 +7,7 @@
 // they withdraw their own. axe-core (WCAG 2.1 AA) on every page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, createHash } from 'node:crypto';
 import { startServer, startSmtp, launch, axe, mailText, waitFor } from './lib.mjs';
 
 let server, smtp, browser, auth, app;
@@ -79,6 +79,14 @@ before(async () => {
       { code: '面積', rules: { required: true, min: 1 } },
       { code: '図面', label: '配置図', rules: { required: true, accept: ['application/pdf'] } }] }] }] } });
   await api('POST', '/admin/api/form/publish.json', { code: 'tochi' });
+  // the permit is issued and delivered by the workflow when the record reaches 決裁完了
+  await api('PUT', '/k/v1/app/template.json', { app, template: {
+    code: 'kyoka', name: '土地利用許可書', auto: [{ status: '決裁完了', deliver: true }],
+    elements: [
+      { type: 'text', x: 20, y: 30, w: 170, text: '土地利用許可書', size: 18, align: 'center', font: 'gothic' },
+      { type: 'text', x: 20, y: 50, field: '氏名' },
+      { type: 'text', x: 20, y: 60, field: '面積', format: { number: { separator: true, decimals: 2, unit: '㎡' } } },
+      { type: 'qr', x: 20, y: 80, size: 20, code: true }] } });
   browser = await launch();
 });
 
@@ -175,19 +183,32 @@ for (const js of [false, true]) {
     const { clocks } = await api('GET', `/k/v1/records/clock.json?app=${app}&ids[0]=${id}`);
     assert.equal(clocks[0].state, 'running');
 
-    // the decision and the permit delivered
+    // the decision: the workflow issues the permit and delivers it; a notice is added by hand
     await api('PUT', '/k/v1/record/status.json', { app, id, action: '確認依頼' });
-    await api('PUT', '/k/v1/record/status.json', { app, id, action: '決裁' });
     const b2 = smtp.mails.length;
-    const { id: doc } = await api('POST', '/k/v1/record/document.json', { app, record: id, title: '許可書', fileKey: await upload('許可書.pdf', PDF), deliver: true });
+    await api('PUT', '/k/v1/record/status.json', { app, id, action: '決裁' });
     await waitFor(() => smtp.mails.slice(b2).find((m) => m.to.includes(emailA) && mailText(m.raw).includes('交付')), 'the delivery mail');
+    const issued = (await api('GET', `/k/v1/record/documents.json?app=${app}&record=${id}`)).documents;
+    assert.equal(issued.length, 1);
+    assert.equal(issued[0].templateCode, 'kyoka');
+    assert.ok(issued[0].delivered && issued[0].verifyCode);
+    const { id: doc } = await api('POST', '/k/v1/record/document.json', { app, record: id, title: '通知書', fileKey: await upload('通知書.pdf', PDF), deliver: true });
     await pa.goto(`${server.url}/my/${receipt}`);
     assert.ok((await pa.textContent('main')).includes('決裁完了'));
     assert.deepEqual(await axe(pa, { js }), []);
-    const [download] = await Promise.all([pa.waitForEvent('download'), pa.getByRole('link', { name: '許可書' }).click()]);
+    const [download] = await Promise.all([pa.waitForEvent('download'), pa.getByRole('link', { name: '土地利用許可書' }).click()]);
     const chunks = [];
     for await (const c of await download.createReadStream()) chunks.push(c);
-    assert.equal(Buffer.concat(chunks).subarray(0, 4).toString(), '%PDF');
+    const permit = Buffer.concat(chunks);
+    assert.equal(permit.subarray(0, 4).toString(), '%PDF');
+    assert.equal(createHash('sha256').update(permit).digest('hex'), issued[0].sha256);
+    await pa.getByRole('link', { name: '通知書' }).waitFor();
+    // anyone holding the paper can verify it: valid, with no personal data on the page
+    await pa.goto(`${server.url}/verify/${issued[0].verifyCode.toLowerCase()}`);
+    const verdict = await pa.textContent('main');
+    assert.ok(verdict.includes('正規に発行された文書'), verdict);
+    assert.ok(verdict.includes('土地利用許可書') && !verdict.includes('甲野') && !verdict.includes(receipt), verdict);
+    assert.deepEqual(await axe(pa, { js }), []);
     const docHref = `/my/${encodeURIComponent(receipt)}/documents/${doc}`;
     const replyKey = thread.messages.at(-1).files[0].fileKey;
     await ctxA.close();
