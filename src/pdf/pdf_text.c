@@ -65,12 +65,22 @@ set_size(struct pdf_doc *d, PangoFontDescription *fd, double pt, double *w, doub
 }
 
 static PangoFontDescription *
-font_for(struct pdf_doc *d, const char *font, bool bold)
+font_for(struct pdf_doc *d, const char *font)
 {
-    PangoFontDescription *fd = pango_font_description_copy_static(pdf_font(d, font));
-    if (bold)
-        pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
-    return fd;
+    return pango_font_description_copy_static(pdf_font(d, font));
+}
+
+/* IPAex has no bold face, and a synthetic one makes cairo embed an unnamed Type 3/CFF
+ * fallback font: bold is struck twice, slightly apart (text stays text for pdftotext). */
+static void
+show(struct pdf_doc *d, double x, double y, bool bold, double pt)
+{
+    cairo_move_to(d->cr, x, y);
+    pango_cairo_show_layout(d->cr, d->layout);
+    if (bold) {
+        cairo_move_to(d->cr, x + pt * PDF_MM_PER_PT * 0.04, y);
+        pango_cairo_show_layout(d->cr, d->layout);
+    }
 }
 
 bool
@@ -93,7 +103,7 @@ pdf_text_line(struct pdf_doc *d, const char *s, const char *font, bool bold, dou
     pango_layout_set_alignment(l, PANGO_ALIGN_LEFT);
     pango_layout_set_line_spacing(l, 0);
     pango_layout_set_text(l, s, -1);
-    PangoFontDescription *fd = font_for(d, font, bold);
+    PangoFontDescription *fd = font_for(d, font);
     double tw, th, x0;
     if (min_pt > pt)
         min_pt = pt;
@@ -114,8 +124,7 @@ pdf_text_line(struct pdf_doc *d, const char *s, const char *font, bool bold, dou
     else
         xx = align == PDF_CENTER ? x - tw / 2 : align == PDF_RIGHT ? x - tw : x;
     double yy = box_h > 0 ? y + (box_h - th) / 2 : y;
-    cairo_move_to(d->cr, xx - x0, yy);
-    pango_cairo_show_layout(d->cr, l);
+    show(d, xx - x0, yy, bold, pt);
     return true;
 }
 
@@ -134,7 +143,7 @@ pdf_text_box(struct pdf_doc *d, const char *s, const char *font, bool bold, doub
                                                        : PANGO_ALIGN_LEFT);
     pango_layout_set_line_spacing(l, (float)line_height);
     pango_layout_set_text(l, s, -1);
-    PangoFontDescription *fd = font_for(d, font, bold);
+    PangoFontDescription *fd = font_for(d, font);
     double tw, th, x0;
     if (min_pt > pt)
         min_pt = pt;
@@ -151,10 +160,8 @@ pdf_text_box(struct pdf_doc *d, const char *s, const char *font, bool bold, doub
         pt -= PDF_SIZE_STEP;
     }
     pango_font_description_free(fd);
-    if (ok) {
-        cairo_move_to(d->cr, x, y);
-        pango_cairo_show_layout(d->cr, l);
-    }
+    if (ok)
+        show(d, x, y, bold, pt);
     pango_layout_set_width(l, -1);
     pango_layout_set_line_spacing(l, 0);
     return ok;
