@@ -15,6 +15,7 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -934,6 +935,59 @@ test_file_name(void **state)
     json_decref(def);
 }
 
+struct worker {
+    const struct pdf_job *job;
+    int ok;
+};
+
+static void *
+worker_run(void *arg)
+{
+    struct worker *w = arg;
+    for (int i = 0; i < 5; i++) {
+        struct fx *x = fx_new();
+        struct strbuf out;
+        strbuf_init(&out, NULL, 0);
+        if (pdf_render(&x->c, w->job, &out) == ERR_OK && out.len > 1000)
+            w->ok++;
+        strbuf_release(&out);
+        fx_free(x);
+    }
+    /* each thread has its own pango font map */
+    pango_cairo_font_map_set_default(NULL);
+    return NULL;
+}
+
+/* Workers render at once with the shared background cache (ASan watches). */
+static void
+test_threads(void **state)
+{
+    struct fx *x = *state;
+    char *t = NULL;
+    assert_true(asprintf(&t,
+                         "{\"code\":\"bg\",\"name\":\"様式\",\"background\":{\"file\":\"%s\"},"
+                         "\"elements\":[{\"type\":\"text\",\"x\":30,\"y\":40,\"field\":\"申請者\"},"
+                         "{\"type\":\"qr\",\"x\":30,\"y\":60}]}",
+                         bg_hash) > 0);
+    json_t *def = js(t);
+    free(t);
+    assert_int_equal(pdf_template_check(&x->c, def, props), ERR_OK); /* loads the cache */
+    struct doc d;
+    doc_init(&d, def, 0, "許可");
+    pthread_t th[4];
+    struct worker w[4];
+    for (int i = 0; i < 4; i++) {
+        w[i] = (struct worker){ .job = &d.job };
+        assert_int_equal(pthread_create(&th[i], NULL, worker_run, &w[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        assert_int_equal(w[i].ok, 5);
+    }
+    json_decref(d.data);
+    json_decref(def);
+}
+
 int
 main(void)
 {
@@ -950,6 +1004,7 @@ main(void)
         cmocka_unit_test(test_check_errors),
         cmocka_unit_test_setup_teardown(test_png_checks_qr, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
