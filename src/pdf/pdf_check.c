@@ -257,6 +257,25 @@ blob_file(struct chk *k, const json_t *el, const char *p)
             "The image file is missing or not a PNG or JPEG.");
 }
 
+/* The fields a condition reads exist. */
+static void
+cond_fields(struct chk *k, const json_t *cond, const char *path)
+{
+    const char *code = json_string_value(json_object_get(cond, "field"));
+    if (code)
+        field_ref(k, code, path);
+    const char *const lists[] = { "all", "any" };
+    for (int l = 0; l < 2; l++) {
+        size_t i;
+        json_t *c;
+        json_array_foreach(json_object_get(cond, lists[l]), i, c)
+            cond_fields(k, c, path);
+    }
+    const json_t *neg = json_object_get(cond, "not");
+    if (neg)
+        cond_fields(k, neg, path);
+}
+
 static void
 element(struct chk *k, size_t i, const json_t *el)
 {
@@ -278,6 +297,8 @@ element(struct chk *k, size_t i, const json_t *el)
         char en[128];
         snprintf(en, sizeof(en), "The condition is invalid (%s).", why);
         bad(k, p, "if", "条件が正しくありません。", en);
+    } else if (cond) {
+        cond_fields(k, cond, arena_strdup(k->c->arena, key(k, p, "if")));
     }
     if (!strcmp(t, "text")) {
         text_source(k, el, p);

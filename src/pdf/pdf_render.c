@@ -369,9 +369,14 @@ pdf_render_png(struct ctx *c, const struct pdf_job *job, int page, double dpi, s
 }
 
 void
+pdf_thread_exit(void)
+{
+    pango_cairo_font_map_set_default(NULL);
+}
+
+void
 pdf_shutdown(void)
 {
     pdf_bg_shutdown();
-    /* this thread's font map (workers free theirs with pango_cairo_font_map_set_default) */
-    pango_cairo_font_map_set_default(NULL);
+    pdf_thread_exit();
 }

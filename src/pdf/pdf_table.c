@@ -58,7 +58,7 @@ cell_border(cairo_t *cr, double x, double y, double w, double h)
     cairo_stroke(cr);
 }
 
-static void
+static enum err
 header_draw(struct pdf_doc *d, const struct grid *g)
 {
     cairo_t *cr = d->cr;
@@ -76,12 +76,14 @@ header_draw(struct pdf_doc *d, const struct grid *g)
         cairo_set_line_width(cr, 0.2);
         cell_border(cr, x, g->y, w, g->hh);
         cairo_restore(cr);
-        /* a title too long for its column shrinks like any cell; the header is not data,
-         * so a title that still does not fit is left to overflow the template check */
-        (void)pdf_text_line(d, pdf_str(col, "title", ""), g->font, false, g->pt, PDF_DEFAULT_MIN,
-                            x + CELL_PAD, g->y, w - 2 * CELL_PAD, g->hh, PDF_CENTER);
+        /* a title too long for its column shrinks like any cell, and is an error after */
+        if (!pdf_text_line(d, pdf_str(col, "title", ""), g->font, false, g->pt, PDF_DEFAULT_MIN,
+                           x + CELL_PAD, g->y, w - 2 * CELL_PAD, g->hh, PDF_CENTER))
+            return pdf_overflow(d, g->key ? g->key
+                                          : arena_printf(d->c->arena, "list.columns[%zu]", j));
         x += w;
     }
+    return ERR_OK;
 }
 
 /* One row: values from data (a table row's values or a record's data). */
@@ -149,10 +151,12 @@ pdf_table_draw(struct pdf_doc *d, size_t ei, const json_t *el, int page)
         .font = pdf_str(el, "font", NULL),
         .key = arena_printf(d->c->arena, "elements[%zu]", ei),
     };
-    header_draw(d, &g);
+    enum err e = header_draw(d, &g);
+    if (e != ERR_OK)
+        return e;
     for (size_t i = from; i < to; i++) {
         const json_t *vals = json_object_get(json_array_get(rows, i), "value");
-        enum err e = row_draw(d, &g, vals, g.y + g.hh + (double)(i - from) * g.rh);
+        e = row_draw(d, &g, vals, g.y + g.hh + (double)(i - from) * g.rh);
         if (e != ERR_OK)
             return e;
     }
@@ -192,9 +196,8 @@ pdf_list_draw(struct pdf_doc *d, const json_t *list, int page)
         .font = pdf_str(list, "font", NULL),
         .key = NULL,
     };
-    header_draw(d, &g);
+    enum err e = header_draw(d, &g);
     const struct pdf_record *keep = d->rec;
-    enum err e = ERR_OK;
     for (size_t i = from; i < to && e == ERR_OK; i++) {
         d->rec = &d->job->records[i];
         e = row_draw(d, &g, d->rec->data, g.y + g.hh + (double)(i - from) * g.rh);

@@ -761,6 +761,15 @@ test_overflow(void **state)
     y = fx_new();
     assert_int_equal(pdf_render(&y->c, &d.job, &out), ERR_OK);
     fx_free(y);
+    /* a table header that cannot fit its column is an error too, not a blank */
+    json_t *tdef = js("{\"code\":\"t\",\"name\":\"t\",\"elements\":[{\"type\":\"table\",\"x\":20,\"y\":20,"
+                      "\"field\":\"建築物\",\"columns\":[{\"field\":\"棟名\",\"title\":\"とても長い見出しの列\",\"w\":8}]}]}");
+    d.job.def = tdef;
+    y = fx_new();
+    assert_int_equal(pdf_render(&y->c, &d.job, &out), ERR_INVALID);
+    assert_non_null(json_object_get(y->f.errors, "elements[0]"));
+    fx_free(y);
+    json_decref(tdef);
     strbuf_release(&out);
     json_decref(d.data);
     json_decref(def);
@@ -802,7 +811,7 @@ test_check_errors(void **state)
                                "elements[8].file", "elements[9].if", "elements[10].mark",
                                "elements[11].fill", "elements[12].x", "elements[13].pages",
                                "elements[14].field", "elements[15].format", "elements[16].w",
-                               "elements[17].field", NULL };
+                               "elements[17].field", "elements[18].if", NULL };
     expect_error(
         "{\"code\":\"e\",\"name\":\"e\",\"elements\":["
         "{\"type\":\"text\",\"x\":1,\"y\":1,\"field\":\"存在しない\"},"
@@ -822,7 +831,8 @@ test_check_errors(void **state)
         "{\"type\":\"check\",\"x\":1,\"y\":1,\"field\":\"棟名\",\"value\":\"a\"},"
         "{\"type\":\"text\",\"x\":1,\"y\":1,\"field\":\"面積\",\"format\":{\"number\":{\"decimals\":\"2\"}}},"
         "{\"type\":\"textbox\",\"x\":1,\"y\":1,\"h\":5,\"text\":\"a\"},"
-        "{\"type\":\"table\",\"x\":1,\"y\":1,\"field\":\"ない表\",\"columns\":[{\"field\":\"棟名\",\"w\":10}]}"
+        "{\"type\":\"table\",\"x\":1,\"y\":1,\"field\":\"ない表\",\"columns\":[{\"field\":\"棟名\",\"w\":10}]},"
+        "{\"type\":\"text\",\"x\":1,\"y\":1,\"text\":\"a\",\"if\":{\"any\":[{\"field\":\"用途\",\"op\":\"eq\",\"value\":\"x\"},{\"not\":{\"field\":\"消えた\",\"op\":\"empty\"}}]}}"
         "]}",
         k2);
     const char *const k3[] = { "background.file", "list", NULL };
@@ -953,8 +963,7 @@ worker_run(void *arg)
         strbuf_release(&out);
         fx_free(x);
     }
-    /* each thread has its own pango font map */
-    pango_cairo_font_map_set_default(NULL);
+    pdf_thread_exit(); /* each thread has its own pango font map */
     return NULL;
 }
 
