@@ -1,7 +1,9 @@
 /* pdf_bg: background PDFs (the ward's official forms) parsed once per process and kept in a
- * small LRU keyed by blob address. A PopplerDocument is not thread-safe: each entry has its
- * own mutex held while its page is drawn; entries are reference counted so that eviction
- * never frees a document another thread is drawing. */
+ * small LRU keyed by blob address; entries are reference counted so that eviction never frees
+ * a document another thread is drawing. A PopplerDocument is not thread-safe, and poppler's
+ * cairo output shares one FreeType library between documents (faces must not be created on it
+ * concurrently), so every poppler call — parsing, drawing, freeing — holds poppler_lock.
+ * Drawing a cached page takes about a millisecond, so the lock costs little. */
 #include "core/strbuf.h"
 #include "domain/blob.h"
 #include "pdf/pdf_int.h"
@@ -17,21 +19,22 @@ struct pdf_bg {
     char hash[BLOB_HASH_LEN + 1];
     PopplerDocument *doc;
     GBytes *bytes;
-    pthread_mutex_t lock; /* held while doc is used */
     int refs;             /* cache's own reference + users; under cache_lock */
     unsigned long used;
 };
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t poppler_lock = PTHREAD_MUTEX_INITIALIZER; /* taken after cache_lock */
 static struct pdf_bg *slots[BG_SLOTS];
 static unsigned long tick;
 
 static void
 bg_free(struct pdf_bg *bg)
 {
+    pthread_mutex_lock(&poppler_lock);
     g_object_unref(bg->doc);
+    pthread_mutex_unlock(&poppler_lock);
     g_bytes_unref(bg->bytes);
-    pthread_mutex_destroy(&bg->lock);
     g_free(bg);
 }
 
@@ -56,7 +59,9 @@ load(struct ctx *c, const char *hash, struct pdf_bg **out)
     /* GBytes takes the heap buffer: it lives as long as the document */
     GBytes *bytes = g_bytes_new_with_free_func(sb.buf, sb.len, g_free, sb.buf);
     GError *err = NULL;
+    pthread_mutex_lock(&poppler_lock);
     PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &err);
+    pthread_mutex_unlock(&poppler_lock);
     if (!doc) {
         g_clear_error(&err);
         g_bytes_unref(bytes);
@@ -66,7 +71,6 @@ load(struct ctx *c, const char *hash, struct pdf_bg **out)
     memcpy(bg->hash, hash, BLOB_HASH_LEN);
     bg->doc = doc;
     bg->bytes = bytes;
-    pthread_mutex_init(&bg->lock, NULL);
     bg->refs = 1;
     *out = bg;
     return ERR_OK;
@@ -117,9 +121,9 @@ pdf_bg_acquire(struct ctx *c, const char *hash, struct pdf_bg **out, int *npages
         pthread_mutex_unlock(&cache_lock);
         *out = bg;
     }
-    pthread_mutex_lock(&(*out)->lock);
+    pthread_mutex_lock(&poppler_lock);
     *npages = poppler_document_get_n_pages((*out)->doc);
-    pthread_mutex_unlock(&(*out)->lock);
+    pthread_mutex_unlock(&poppler_lock);
     return ERR_OK;
 }
 
@@ -136,7 +140,7 @@ pdf_bg_release(struct pdf_bg *bg)
 void
 pdf_bg_draw(struct pdf_bg *bg, cairo_t *cr, int page, double pw, double ph)
 {
-    pthread_mutex_lock(&bg->lock);
+    pthread_mutex_lock(&poppler_lock);
     PopplerPage *p = poppler_document_get_page(bg->doc, page);
     if (p) {
         double w, h;
@@ -147,7 +151,7 @@ pdf_bg_draw(struct pdf_bg *bg, cairo_t *cr, int page, double pw, double ph)
         cairo_restore(cr);
         g_object_unref(p);
     }
-    pthread_mutex_unlock(&bg->lock);
+    pthread_mutex_unlock(&poppler_lock);
 }
 
 void
