@@ -317,8 +317,11 @@ pdf_render(struct ctx *c, const struct pdf_job *job, struct strbuf *out)
     if (e == ERR_OK && (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS || !strbuf_ok(&tmp)))
         e = fail_set(c->fail, strbuf_ok(&tmp) ? ERR_INTERNAL : ERR_TOO_LARGE, NULL);
     cairo_surface_destroy(s);
-    if (e == ERR_OK)
+    if (e == ERR_OK) {
         strbuf_add(out, tmp.buf, tmp.len);
+        if (!strbuf_ok(out))
+            e = fail_set(c->fail, ERR_TOO_LARGE, NULL);
+    }
     strbuf_release(&tmp);
     return e;
 }
@@ -362,6 +365,8 @@ pdf_render_png(struct ctx *c, const struct pdf_job *job, int page, double dpi, s
             e = fail_set(c->fail, strbuf_ok(&tmp) ? ERR_INTERNAL : ERR_TOO_LARGE, NULL);
         else
             strbuf_add(out, tmp.buf, tmp.len);
+        if (e == ERR_OK && !strbuf_ok(out))
+            e = fail_set(c->fail, ERR_TOO_LARGE, NULL);
         strbuf_release(&tmp);
     }
     cairo_surface_destroy(s);

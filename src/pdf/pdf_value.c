@@ -75,17 +75,32 @@ pdf_date_pattern_valid(const char *p)
     return any;
 }
 
+/* The civil date of a DATE ("2026-04-01") or of a DATETIME (UTC, shown in the caller's
+ * zone: tz minutes east of UTC). */
+static bool
+civil_date(const char *s, int tz, int *y, int *m, int *d)
+{
+    int64_t secs;
+    if (strlen(s) > 10 && clock_parse_datetime(s, &secs)) {
+        int64_t t = secs + (int64_t)tz * 60;
+        int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+        clock_civil_from_days(days, y, m, d);
+        return true;
+    }
+    char day[11];
+    if (strlen(s) < 10)
+        return false;
+    memcpy(day, s, 10);
+    day[10] = '\0';
+    return clock_parse_date(day, y, m, d);
+}
+
 static const char *
-date_text(struct arena *a, const char *s, const char *pat)
+date_text(struct arena *a, const char *s, const char *pat, int tz)
 {
     int y, m, d;
     char buf[128];
-    if (!s || strlen(s) < 10)
-        return s ? s : "";
-    char day[11];
-    memcpy(day, s, 10);
-    day[10] = '\0';
-    if (!clock_parse_date(day, &y, &m, &d))
+    if (!civil_date(s, tz, &y, &m, &d))
         return s;
     if (!strcmp(pat, "wareki") || !strcmp(pat, "wareki-kanji")) {
         if (!wareki_format(y, m, d, pat[6] == '-', buf, sizeof(buf)))
@@ -173,7 +188,7 @@ pdf_format(struct pdf_doc *d, const json_t *v, const json_t *format)
         return s;
     const char *date = json_string_value(json_object_get(format, "date"));
     if (date)
-        s = date_text(a, s, date);
+        s = date_text(a, s, date, d->c->tz_offset);
     const json_t *nf = json_object_get(format, "number");
     if (json_is_object(nf))
         s = number_text(a, s, nf);

@@ -282,6 +282,7 @@ setup_all(void **state)
                "\"文書番号\":{\"type\":\"SINGLE_LINE_TEXT\"},"
                "\"申請者\":{\"type\":\"SINGLE_LINE_TEXT\"},"
                "\"決裁日\":{\"type\":\"DATE\"},"
+               "\"受付日時\":{\"type\":\"DATETIME\"},"
                "\"許可条件\":{\"type\":\"MULTI_LINE_TEXT\"},"
                "\"用途\":{\"type\":\"RADIO_BUTTON\"},"
                "\"設備\":{\"type\":\"CHECK_BOX\"},"
@@ -941,6 +942,13 @@ test_file_name(void **state)
     assert_string_equal(pdf_file_name(&x->c, &d.job, &d.rec), "許可書_42.pdf");
     json_object_set_new(def, "fileName", json_string("{$receiptNo}_{決裁日:wareki}.PDF"));
     assert_string_equal(pdf_file_name(&x->c, &d.job, &d.rec), "R8-000123_令和8年4月1日.PDF");
+    /* a DATETIME is dated in the caller's zone: 15:30 UTC on 31 March is 1 April in Tokyo */
+    json_object_set_new(d.data, "受付日時", json_string("2026-03-31T15:30:00Z"));
+    json_object_set_new(def, "fileName", json_string("{受付日時:wareki-kanji}_{受付日時:yyyymmdd}"));
+    x->c.tz_offset = 540;
+    assert_string_equal(pdf_file_name(&x->c, &d.job, &d.rec), "令和八年四月一日_20260401.pdf");
+    x->c.tz_offset = 0;
+    assert_string_equal(pdf_file_name(&x->c, &d.job, &d.rec), "令和八年三月三十一日_20260331.pdf");
     json_decref(d.data);
     json_decref(def);
 }
