@@ -4,6 +4,7 @@
  * before drawing and page numbers can say the total), and every page: background, then the
  * elements whose `pages` and `if` say so. */
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/strbuf.h"
 #include "domain/fcond.h"
 #include "pdf/pdf_int.h"
@@ -307,6 +308,10 @@ pdf_render(struct ctx *c, const struct pdf_job *job, struct strbuf *out)
     if (name)
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, name);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "madoguchi");
+    /* the request's clock, not the wall clock: the same job gives the same bytes */
+    char when[32];
+    clock_format_utc(c->now, when);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, when);
     cairo_t *cr = cairo_create(s);
     bool found;
     doc_begin(&d, cr, 1 / PDF_MM_PER_PT);

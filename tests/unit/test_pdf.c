@@ -953,6 +953,31 @@ test_file_name(void **state)
     json_decref(def);
 }
 
+/* The same job gives the same bytes (the creation date is the request's clock). */
+static void
+test_deterministic(void **state)
+{
+    struct fx *x = *state;
+    struct doc d;
+    json_t *def = permit_template();
+    doc_init(&d, def, 3, "許可");
+    struct strbuf a, b;
+    strbuf_init(&a, NULL, 0);
+    strbuf_init(&b, NULL, 0);
+    assert_int_equal(pdf_render(&x->c, &d.job, &a), ERR_OK);
+    assert_int_equal(pdf_render(&x->c, &d.job, &b), ERR_OK);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.buf, b.buf, a.len);
+    x->c.now += 60;
+    strbuf_reset(&b);
+    assert_int_equal(pdf_render(&x->c, &d.job, &b), ERR_OK);
+    assert_true(a.len != b.len || memcmp(a.buf, b.buf, a.len) != 0);
+    strbuf_release(&a);
+    strbuf_release(&b);
+    json_decref(d.data);
+    json_decref(def);
+}
+
 struct worker {
     const struct pdf_job *job;
     int ok;
@@ -1021,6 +1046,7 @@ main(void)
         cmocka_unit_test(test_check_errors),
         cmocka_unit_test_setup_teardown(test_png_checks_qr, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
