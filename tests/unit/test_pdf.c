@@ -615,7 +615,8 @@ test_reference_image(void **state)
     }
     cairo_surface_t *a = png_surface(got), *b = png_surface(REF_DIR "/permit.png");
     double share = differing_share(a, b);
-    if (share > 0.005) {
+    /* 0.1 %: a table shifted by 2 mm already differs in 0.24 % of the pixels */
+    if (share > 0.001) {
         print_error("%.2f %% of pixels differ from %s/permit.png\n", share * 100, REF_DIR);
         fail();
     }
