@@ -95,7 +95,7 @@ enum err pdf_list_draw(struct pdf_doc *d, const json_t *list, int page);
 size_t pdf_table_pages(struct pdf_doc *d, const json_t *el);
 size_t pdf_list_pages(struct pdf_doc *d, const json_t *list);
 
-/* pdf_draw.c: check, line, rect, image, qr */
+/* pdf_draw.c: check, line, rect; pdf_image.c; pdf_qr.c */
 enum err pdf_check_draw(struct pdf_doc *d, const json_t *el);
 void pdf_line_draw(struct pdf_doc *d, const json_t *el);
 void pdf_rect_draw(struct pdf_doc *d, const json_t *el);
