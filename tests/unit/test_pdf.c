@@ -10,6 +10,7 @@
 #include "domain/blob.h"
 #include "domain/ctx.h"
 #include "pdf/pdf.h"
+#include "pdf/pdf_int.h"
 #include "sec/sec.h"
 
 #include <cairo-pdf.h>
@@ -954,6 +955,45 @@ test_file_name(void **state)
     json_decref(def);
 }
 
+/* The background cache evicts its least recently used entry; a document in use stays alive
+ * until released (ASan would see a use after free). */
+static void
+test_background_cache(void **state)
+{
+    struct fx *x = *state;
+    struct pdf_bg *held = NULL, *bg;
+    int n;
+    assert_int_equal(pdf_bg_acquire(&x->c, bg_hash, &held, &n), ERR_OK);
+    assert_int_equal(n, 1);
+    for (int i = 0; i < 12; i++) {
+        struct strbuf sb;
+        strbuf_init(&sb, NULL, 0);
+        cairo_surface_t *s = cairo_pdf_surface_create_for_stream(sb_write, &sb, 100, 100 + i);
+        cairo_t *cr = cairo_create(s);
+        cairo_rectangle(cr, 10, 10, 50, 50);
+        cairo_fill(cr);
+        cairo_destroy(cr);
+        cairo_surface_destroy(s);
+        char h[BLOB_HASH_LEN + 1];
+        put_blob(sb.buf, sb.len, h);
+        strbuf_release(&sb);
+        assert_int_equal(pdf_bg_acquire(&x->c, h, &bg, &n), ERR_OK);
+        pdf_bg_release(bg);
+    }
+    /* evicted from the cache by now, still ours to draw */
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 50, 70);
+    cairo_t *cr = cairo_create(img);
+    pdf_bg_draw(held, cr, 0, 50, 70);
+    cairo_destroy(cr);
+    cairo_surface_destroy(img);
+    pdf_bg_release(held);
+    /* and loaded again when asked for */
+    assert_int_equal(pdf_bg_acquire(&x->c, bg_hash, &bg, &n), ERR_OK);
+    pdf_bg_release(bg);
+    assert_int_equal(pdf_bg_acquire(&x->c, "nothex", &bg, &n), ERR_FILE_NOT_FOUND);
+    assert_int_equal(pdf_bg_acquire(&x->c, png_hash, &bg, &n), ERR_INVALID);
+}
+
 /* The same job gives the same bytes (the creation date is the request's clock). */
 static void
 test_deterministic(void **state)
@@ -1048,6 +1088,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_png_checks_qr, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_background_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
