@@ -143,3 +143,8 @@ fuzz-query: build/fuzz_query
 fuzz-multipart: build/fuzz_multipart
 fuzz-params: build/fuzz_params
 .PHONY: fuzz-query fuzz-multipart fuzz-params
+
+# Documents (issue #7), self-contained: a permit with a background PDF, PNG previews, memory
+# over 2,000 renders.
+build/pdf_render_bench: bench/pdf_render_bench.c $(OBJ)
+	$(CC) $(CFLAGS_COMMON) $(OPT_CFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS)

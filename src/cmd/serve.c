@@ -12,6 +12,7 @@
 #include "domain/file.h"
 #include "domain/form.h"
 #include "domain/portal_msg.h"
+#include "pdf/pdf.h"
 #include "domain/fcond.h"
 #include "domain/lclock.h"
 #include "domain/session.h"
@@ -51,6 +52,7 @@ worker_fini(void *state)
     app_cache_clear();
     acl_facts_cache_clear();
     fcond_cache_free();
+    pdf_thread_exit();
     db_close(state);
 }
 
@@ -147,6 +149,7 @@ housekeeping(void *arg)
     app_cache_clear();
     acl_facts_cache_clear();
     fcond_cache_free();
+    pdf_thread_exit(); /* automatic documents of time rules were drawn here */
     db_close(db);
     return NULL;
 }
@@ -226,5 +229,6 @@ cmd_serve(int argc, char **argv)
     pthread_join(hk, NULL);
     app_cache_clear();
     runtime_close(&rt);
+    pdf_shutdown();
     return rc;
 }

@@ -26,7 +26,9 @@ enum err pdf_template_check(struct ctx *c, const json_t *def, const json_t *prop
 /* One record to draw. */
 struct pdf_record {
     int64_t id;
-    const json_t *data;        /* stored values {code: value} (record_read shapes) */
+    const json_t *data;        /* stored values {code: value} (record_read shapes); users,
+                                  organisations and groups print by name when the caller
+                                  puts {code, name} objects in place of the stored codes */
     const char *receipt_no;    /* $receiptNo, or NULL */
     const char *verify_code;   /* $docCode and the QR, or NULL (no QR drawn) */
 };
@@ -61,5 +63,9 @@ const char *pdf_file_name(struct ctx *c, const struct pdf_job *job, const struct
 
 /* Frees the process-wide caches (parsed backgrounds, font maps); call at exit. */
 void pdf_shutdown(void);
+
+/* Frees the calling thread's pango font map (pango keeps one per thread); worker threads that
+ * rendered call it before they exit. Rendering again afterwards is fine (a new map is made). */
+void pdf_thread_exit(void);
 
 #endif

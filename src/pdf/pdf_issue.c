@@ -9,6 +9,7 @@
 #include "domain/document.h"
 #include "domain/field.h"
 #include "domain/file.h"
+#include "domain/lclock.h"
 #include "domain/portal.h"
 #include "pdf/pdf_issue_sql.h"
 #include "sec/sec.h"
@@ -16,7 +17,6 @@
 #include <ctype.h>
 #include <string.h>
 
-#define JST_OFFSET (9 * 3600)
 #define CODE_TRIES 8
 
 /* Crockford's base32 without I, L, O and U: nothing to misread when typed from paper. */
@@ -39,8 +39,7 @@ owned(struct ctx *c, json_t *v)
 int64_t
 pdf_today(const struct ctx *c)
 {
-    int64_t t = c->now + JST_OFFSET;
-    return t >= 0 ? t / 86400 : (t - 86399) / 86400;
+    return lclock_day(c->now);
 }
 
 const char *
