@@ -25,13 +25,13 @@ node bench/pdf.mjs $URL bench $PW permit "$APP" "$DIR/yoshiki.pdf" >/dev/null
 kill $SERVER; wait $SERVER 2>/dev/null || true; SERVER=
 echo "one by one ($N records × $ROUNDS):"
 build/pdf_bench --data "$DIR/data" --app "$APP" --template kyoka --rounds "$ROUNDS" | tee "$DIR/one.txt"
-batch() { # N records → seconds and peak KB of `print --zip`
+batch() { # query → seconds and peak KB of `print --zip`
   /usr/bin/time -f '%e %M' -o "$DIR/time.txt" $BIN print --data "$DIR/data" --app "$APP" --template kyoka \
-    --query "order by \$id asc limit $1" --zip --out "$DIR/batch.zip" 2>/dev/null
-  cat "$DIR/time.txt"
+    --query "$1" --zip --out "$DIR/batch.zip" 2>"$DIR/print.err" || { cat "$DIR/print.err"; exit 1; }
+  tail -1 "$DIR/time.txt"
 }
-SMALL=$(batch $((N / 10)))
-BIG=$(batch "$N")
+SMALL=$(batch "\$id <= $((N / 10)) order by \$id asc")
+BIG=$(batch "order by \$id asc")
 echo "print --zip: $((N / 10)) documents: ${SMALL% *} s, peak ${SMALL#* } KB; $N documents: ${BIG% *} s, peak ${BIG#* } KB"
 MED=$(awk '/render median/ {print $3}' "$DIR/one.txt")
 P99=$(awk '/render median/ {print $6}' "$DIR/one.txt")

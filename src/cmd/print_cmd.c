@@ -16,6 +16,7 @@
 #include "domain/portal.h"
 #include "domain/record.h"
 #include "pdf/pdf.h"
+#include "pdf/pdf_issue.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -145,7 +146,8 @@ zip_out(struct ctx *c, struct pdf_job *job, const struct rec_stored *recs, size_
         fail_init(&f, a, c->lang);
         one.arena = a;
         one.fail = &f;
-        struct pdf_record r = { .id = recs[i].id, .data = recs[i].data,
+        struct pdf_record r = { .id = recs[i].id,
+                                .data = pdf_record_names(&one, job->props, recs[i].data),
                                 .receipt_no = recs[i].receipt_no };
         struct pdf_job j = *job;
         j.records = &r;
@@ -253,7 +255,8 @@ render(struct ctx *c, int nrest, char **rest)
     } else {
         struct pdf_record *rs = arena_alloc(c->arena, n * sizeof(*rs));
         for (size_t i = 0; i < n; i++)
-            rs[i] = (struct pdf_record){ .id = recs[i].id, .data = recs[i].data,
+            rs[i] = (struct pdf_record){ .id = recs[i].id,
+                                         .data = pdf_record_names(c, d.props, recs[i].data),
                                          .receipt_no = recs[i].receipt_no };
         job.records = rs;
         struct strbuf pdf;

@@ -6,6 +6,7 @@
 #include "db/db.h"
 #include "domain/audit.h"
 #include "domain/doc_template.h"
+#include "domain/dir.h"
 #include "domain/document.h"
 #include "domain/field.h"
 #include "domain/file.h"
@@ -94,6 +95,62 @@ new_code(struct ctx *c, const char **out)
     return fail_set(c->fail, ERR_INTERNAL, NULL);
 }
 
+/* The display name of a user, organisation or group selected in a record (the code when the
+ * directory no longer has it: a document still prints). */
+static const char *
+entity_name(struct ctx *c, const char *type, const char *code)
+{
+    struct fail quiet, *saved = c->fail;
+    fail_init(&quiet, c->arena, c->lang);
+    c->fail = &quiet;
+    const char *name = NULL;
+    if (!strcmp(type, "USER_SELECT")) {
+        struct dir_user u;
+        if (dir_user_get(c, code, &u) == ERR_OK)
+            name = u.name;
+    } else if (!strcmp(type, "ORGANIZATION_SELECT")) {
+        struct dir_org o;
+        if (dir_org_get(c, code, &o) == ERR_OK)
+            name = o.name;
+    } else {
+        struct dir_group g;
+        if (dir_group_get(c, code, &g) == ERR_OK)
+            name = g.name;
+    }
+    c->fail = saved;
+    return name && *name ? name : code;
+}
+
+json_t *
+pdf_record_names(struct ctx *c, const json_t *props, const json_t *data)
+{
+    json_t *out = owned(c, json_deep_copy(data));
+    const char *k;
+    json_t *def;
+    json_object_foreach((json_t *)props, k, def)
+    {
+        const char *type = json_string_value(json_object_get(def, "type"));
+        json_t *v = json_object_get(out, k);
+        if (!type || !json_is_array(v) ||
+            (strcmp(type, "USER_SELECT") && strcmp(type, "ORGANIZATION_SELECT") &&
+             strcmp(type, "GROUP_SELECT")))
+            continue;
+        json_t *named = json_array();
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x)
+        {
+            const char *code = json_is_string(x) ? json_string_value(x)
+                                                  : json_string_value(json_object_get(x, "code"));
+            if (code)
+                json_array_append_new(named, json_pack("{s:s,s:s}", "code", code, "name",
+                                                       entity_name(c, type, code)));
+        }
+        json_object_set_new(out, k, named);
+    }
+    return out;
+}
+
 enum err
 pdf_issue_record(struct ctx *c, const struct app_def *d, int64_t record_id,
                  struct pdf_record *out)
@@ -120,7 +177,7 @@ pdf_issue_record(struct ctx *c, const struct app_def *d, int64_t record_id,
     if (!data)
         return fail_set(c->fail, ERR_INTERNAL, NULL);
     out->id = record_id;
-    out->data = data;
+    out->data = pdf_record_names(c, d->props, data);
     return ERR_OK;
 }
 

@@ -46,4 +46,8 @@ const char *pdf_verify_base(struct ctx *c);
  * cannot be a code (wrong length or characters). Arena string. */
 const char *pdf_verify_code_norm(struct ctx *c, const char *typed);
 
+/* A copy of stored data (arena-owned) in which user, organisation and group selections are
+ * [{code, name}] with the directory's names, so documents print names, not login codes. */
+json_t *pdf_record_names(struct ctx *c, const json_t *props, const json_t *data);
+
 #endif
