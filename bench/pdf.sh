@@ -35,7 +35,7 @@ BIG=$(batch "order by \$id asc")
 echo "print --zip: $((N / 10)) documents: ${SMALL% *} s, peak ${SMALL#* } KB; $N documents: ${BIG% *} s, peak ${BIG#* } KB"
 MED=$(awk '/render median/ {print $3}' "$DIR/one.txt")
 P99=$(awk '/render median/ {print $6}' "$DIR/one.txt")
-MEM=$(awk '/resident memory/ {print $4, $8, $11}' "$DIR/one.txt")
+MEM=$(awk '/resident memory/ {print $4 " / " $8 " / " $12}' "$DIR/one.txt")
 {
   echo
   echo "## $(date -u +%Y-%m-%d) — documents from templates ($(git rev-parse --short HEAD 2>/dev/null || echo worktree))"
