@@ -6,6 +6,7 @@
 #include "core/strbuf.h"
 #include "db/db.h"
 #include "domain/app.h"
+#include "domain/calc.h"
 #include "domain/form.h"
 #include "domain/portal_sql.h"
 #include "domain/wf.h"
@@ -143,16 +144,20 @@ portal_list(struct ctx *c, const struct applicant *a, json_t **out)
     return ERR_OK;
 }
 
-/* A stored value as text for the applicant (files by name). */
-static const char *
-value_text(struct ctx *c, const json_t *v)
+const char *
+portal_value_text(struct ctx *c, const json_t *v)
 {
+    char buf[CALC_NUMBUF];
+    if (!v || json_is_null(v))
+        return "";
     if (json_is_string(v))
         return json_string_value(v);
     if (json_is_integer(v))
         return arena_printf(c->arena, "%lld", (long long)json_integer_value(v));
-    if (json_is_real(v))
-        return arena_printf(c->arena, "%.10g", json_real_value(v));
+    if (json_is_real(v)) {
+        calc_format_number(json_real_value(v), buf, sizeof(buf));
+        return arena_strdup(c->arena, buf);
+    }
     struct strbuf sb;
     strbuf_init(&sb, c->arena, 0);
     size_t i;
@@ -223,7 +228,7 @@ portal_application(struct ctx *c, const struct applicant *a, const char *receipt
         {
             const char *fc = json_string_value(json_object_get(fe, "code"));
             const json_t *v = fc ? json_object_get(data, fc) : NULL;
-            const char *t = v ? value_text(c, v) : NULL;
+            const char *t = v ? portal_value_text(c, v) : NULL;
             if (!t || !*t)
                 continue;
             json_t *ans = json_pack("{s:s,s:s,s:s}", "code", fc, "label",

@@ -22,6 +22,10 @@ enum err portal_list(struct ctx *c, const struct applicant *a, json_t **out) MUS
 enum err portal_application(struct ctx *c, const struct applicant *a, const char *receipt_no,
                             json_t **out) MUST_CHECK;
 
+/* A stored value as one line of text for applicants: choices joined with 、, files by name,
+ * numbers in kintone's decimal form, "" for none (arena string). */
+const char *portal_value_text(struct ctx *c, const json_t *v);
+
 /* The app and record of one of the applicant's receipt numbers, or ERR_NOT_FOUND. */
 enum err portal_find(struct ctx *c, const struct applicant *a, const char *receipt_no,
                      int64_t *app_id, int64_t *record_id) MUST_CHECK;

@@ -126,36 +126,6 @@ answer_of(const json_t *v)
     return json_is_string(v) || json_is_array(v) ? json_incref((json_t *)v) : NULL;
 }
 
-/* A stored value as one line of text (choices joined with 、, files by name). */
-static const char *
-value_text(struct ctx *c, const json_t *v)
-{
-    if (!v || json_is_null(v))
-        return "";
-    if (json_is_string(v))
-        return json_string_value(v);
-    if (json_is_number(v)) {
-        json_t *a = keep(c, answer_of(v));
-        return json_string_value(a);
-    }
-    struct strbuf sb;
-    strbuf_init(&sb, c->arena, 0);
-    size_t i;
-    const json_t *x;
-    json_array_foreach(v, i, x)
-    {
-        const char *t = json_is_object(x) ? json_string_value(json_object_get(x, "name"))
-                                          : json_string_value(x);
-        if (!t)
-            continue;
-        if (sb.len)
-            strbuf_adds(&sb, "、");
-        strbuf_adds(&sb, t);
-    }
-    strbuf_addc(&sb, '\0');
-    return sb.buf;
-}
-
 static bool
 text_ok(const char *s, size_t max)
 {
@@ -671,8 +641,8 @@ corrections(struct ctx *c, const struct owner *o, const json_t *data, const json
             json_object_set_new(*write, k, json_pack("{s:O}", "value", now));
             json_array_append_new(*changes, json_pack("{s:s,s:s,s:s,s:s}", "field", k, "label",
                                                       label_of(c, o, k), "from",
-                                                      value_text(c, was), "to",
-                                                      value_text(c, now)));
+                                                      portal_value_text(c, was), "to",
+                                                      portal_value_text(c, now)));
         }
         json_decref(empty);
     }
