@@ -100,7 +100,7 @@ api_fn api_apply_file_post, api_apply_submit;
 api_fn api_admin_forms_get, api_admin_forms_put, api_admin_form_publish;
 api_fn api_admin_mail_get, api_admin_mail_retry;
 /* pages for applicants and the embedded static files (src/public/) */
-api_fn public_asset, public_apply_get, public_apply_post, public_my_get, public_my_post;
+api_fn public_asset, public_staff_app, public_apply_get, public_apply_post, public_my_get, public_my_post;
 /* the thread with the applicant (portal_api.c), issued documents (doc_api.c) */
 api_fn api_messages_get, api_message_post;
 api_fn api_documents_get, api_document_post, api_document_delivery_put;

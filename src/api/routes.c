@@ -130,6 +130,9 @@ static const struct route plain_routes[] = {
     { "POST", "/apply/api/submit.json", api_apply_submit, ROUTE_PUBLIC | ROUTE_WRITE, 4 * MB, "applicant.submit" },
     /* pages for applicants (no JavaScript needed) and the files they use */
     { "GET", "/assets/*", public_asset, ROUTE_PUBLIC, 0, NULL },
+    /* the staff application: one page; it signs in through /auth/ and uses the API */
+    { "GET", "/staff/*", public_staff_app, ROUTE_PUBLIC | ROUTE_HTML, 0, NULL },
+    { "GET", "/staff", public_staff_app, ROUTE_PUBLIC | ROUTE_HTML, 0, NULL },
     { "GET", "/apply/*", public_apply_get, ROUTE_PUBLIC | ROUTE_HTML, 0, NULL },
     { "GET", "/apply", public_apply_get, ROUTE_PUBLIC | ROUTE_HTML, 0, NULL },
     { "POST", "/apply/*", public_apply_post, ROUTE_PUBLIC | ROUTE_HTML | OWN_TX, 32 * MB, "applicant.page" },

@@ -17,6 +17,26 @@ struct asset {
 extern const struct asset assets[];
 extern const int assets_count;
 
+/* /staff/ and everything under it: the staff app's one page (its screens are hash routes). */
+enum err
+public_staff_app(struct req *r, json_t *p)
+{
+    (void)p;
+    for (int i = 0; i < assets_count; i++) {
+        const struct asset *a = &assets[i];
+        if (strcmp(a->path, "/assets/staff/index.html") != 0)
+            continue;
+        char *body = malloc(a->len ? a->len : 1);
+        if (!body)
+            return fail_set(&r->fail, ERR_INTERNAL, NULL);
+        memcpy(body, a->data, a->len);
+        req_set_header(r, "Cache-Control", "no-store");
+        req_set_body(r, 200, a->type, body, a->len);
+        return ERR_OK;
+    }
+    return fail_set(&r->fail, ERR_NO_ROUTE, NULL);
+}
+
 enum err
 public_asset(struct req *r, json_t *p)
 {
