@@ -87,6 +87,8 @@ api_fn api_status_get, api_status_put;
 api_fn api_record_status_put, api_records_status_put, api_record_assignees_put;
 api_fn api_record_actions_get, api_opinions_get, api_opinion_post;
 api_fn api_inbox_get, api_inbox_read_post;
+/* staff app inbox: records assigned to me (my_work_api.c) */
+api_fn api_assigned_get;
 /* record history (history_api.c) */
 api_fn api_history_get, api_record_asof_get, api_record_revert_post;
 /* legal clock and calendar (clock_api.c) */

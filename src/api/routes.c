@@ -111,6 +111,8 @@ static const struct route plain_routes[] = {
     /* my inbox of notifications (wf_api.c) */
     { "GET", "/api/inbox.json", api_inbox_get, 0, 0, NULL },
     { "POST", "/api/inbox/read.json", api_inbox_read_post, ROUTE_WRITE, KB64, NULL },
+    /* staff app inbox: records assigned to me across apps (my_work_api.c) */
+    { "GET", "/api/assigned.json", api_assigned_get, 0, 0, NULL },
     /* audit log: readers need the auditor role, checked by the handler (audit_api.c) */
     { "GET", "/audit/api/entries.json", api_audit_entries_get, 0, 0, "audit.read" },
     { "GET", "/audit/api/verify.json", api_audit_verify_get, 0, 0, "audit.verify" },
