@@ -148,7 +148,7 @@ export default function Login({ session, onDone, reason }) {
     else setState(s);
   };
   const stage = state ? state.stage : 'login';
-  return html`<main id="login" class="login">
+  return html`<main id="login-main" class="login">
     ${reason && stage === 'login' ? html`<p class="login-reason" role="status">${reason}</p>` : null}
     ${stage === 'login' ? html`<${Password} onState=${next} />`
       : stage === 'password' ? html`<${NewPassword} onState=${next} />`
