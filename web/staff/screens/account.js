@@ -54,14 +54,14 @@ function Mfa({ session }) {
       setCodes(r.recoveryCodes);
     } catch (e) { setErr(message(e)); }
   };
-  return html`<section aria-labelledby="mfa-title"><h2 id="mfa-title">2段階認証</h2>
+  return html`<section aria-labelledby="mfa-title"><h2 id="mfa-title">二要素認証</h2>
     <p>状態：${session.mfaEnabled ? html`<span class="chip ok-chip">設定済み</span>` : html`<span class="chip">未設定</span>`}</p>
     ${codes ? html`<${RecoveryCodes} codes=${codes} onSaved=${() => setCodes(null)} />` : session.mfaEnabled ? html`
     <form onSubmit=${submit} novalidate>
-      <p>回復コードを作り直すと、今までの回復コードは使えなくなります。</p>
+      <p>リカバリーコードを作り直すと、今までのリカバリーコードは使えなくなります。</p>
       <div role="alert" class=${err ? 'acct-msg error-box' : 'acct-msg'}>${err ? html`<p>${err}</p>` : null}</div>
       <${Input} id="rc-code" type="text" label="認証アプリの6桁の確認コード" value=${code} onInput=${setCode} autocomplete="one-time-code" inputmode="numeric" />
-      <button type="submit">回復コードを作り直す</button>
+      <button type="submit">リカバリーコードを作り直す</button>
     </form>` : null}
   </section>`;
 }

@@ -91,7 +91,7 @@ export function RecoveryCodes({ codes, onSaved }) {
   const ref = useRef(null);
   useEffect(() => { ref.current && ref.current.focus(); }, []);
   return html`<section aria-labelledby="rc-title">
-    <h1 id="rc-title" tabindex="-1" ref=${ref}>回復コード</h1>
+    <h1 id="rc-title" tabindex="-1" ref=${ref}>リカバリーコード</h1>
     <p>認証アプリを使えないときに、確認コードの代わりに使えます。各コードは1回だけ使えます。
       この画面を閉じると二度と表示されません。印刷するか、安全な場所に保存してください。</p>
     <ol class="recovery-codes">${codes.map((c) => html`<li><code>${c}</code></li>`)}</ol>
@@ -114,7 +114,7 @@ function Enrol({ onState }) {
   });
   if (codes) return html`<${RecoveryCodes} codes=${codes} onSaved=${() => onState(done)} />`;
   return html`<form onSubmit=${f.submit} novalidate>
-    <h1>2段階認証の設定</h1>
+    <h1>二要素認証の設定</h1>
     <p>スマートフォンの認証アプリ（Google Authenticator など）で次の QR コードを読み取ってください。</p>
     <${Alert} text=${f.err || start.err} />
     ${setup ? html`
@@ -134,7 +134,7 @@ function Mfa({ onState }) {
     <h1>確認コードの入力</h1>
     <${Alert} text=${f.err} />
     <${Field} id="mfa-code" label="確認コード" value=${code} onInput=${setCode} autocomplete="one-time-code"
-      hint="認証アプリの6桁のコード、または回復コードを入力してください。" focus=${true} invalid=${!!f.err} />
+      hint="認証アプリの6桁のコード、またはリカバリーコードを入力してください。" focus=${true} invalid=${!!f.err} />
     <button type="submit" class="primary" disabled=${f.busy}>確認する</button>
   </form>`;
 }
