@@ -5,7 +5,7 @@
 // (hidden), so what was typed on a screen is still there after signing in again.
 import { html, render, useState, useEffect, useRef } from './lib/html.js';
 import { api, setSession, onSessionExpired } from './lib/api.js';
-import { useRoute } from './lib/router.js';
+import { useRoute, parse } from './lib/router.js';
 
 const WARN_SECONDS = 120;
 
@@ -18,6 +18,10 @@ const screens = {
   account: () => import('./screens/account.js'),
   login: () => import('./screens/login.js'),
 };
+
+// the screen of the address starts loading now, alongside the session check
+const first = parse(location.hash).name;
+if (screens[first]) screens[first]().catch(() => {});
 
 function Lazy({ name, ...props }) {
   const [mod, setMod] = useState(null);

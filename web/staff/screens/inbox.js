@@ -10,7 +10,7 @@ function fmt(iso) {
 }
 
 const kinds = {
-  assigned: '担当', sent_back: '差戻し', applicant_message: '申請者から', applicant_overdue: '回答期限切れ', auto: '自動処理',
+  assigned: '担当になりました', returned: '差戻し', reminder: '催促', applicant_message: '申請者から', applicant_overdue: '回答期限切れ',
 };
 
 function Notifications() {
