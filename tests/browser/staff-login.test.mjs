@@ -141,7 +141,10 @@ test('first sign-in by keyboard: temporary password, enrolment, recovery codes; 
   await page.locator('#password').focus();
   await page.keyboard.type(PW);
   await page.keyboard.press('Enter');
-  await page.getByRole('heading', { name: '確認コードの入力' }).waitFor();
+  await page.getByRole('heading', { name: '確認コードの入力' }).waitFor({ timeout: 10000 }).catch(async (e) => {
+    console.log(`# the page when the code step did not come: ${await page.locator('body').innerText()} / ${await page.locator('#password').inputValue().catch(() => '-')}`);
+    throw e;
+  });
   await check(page, 'mfa');
   await page.keyboard.type(totp(secret, 1)); // the enrolment used this step's code
   await page.keyboard.press('Enter');
