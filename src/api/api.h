@@ -87,6 +87,8 @@ api_fn api_status_get, api_status_put;
 api_fn api_record_status_put, api_records_status_put, api_record_assignees_put;
 api_fn api_record_actions_get, api_opinions_get, api_opinion_post;
 api_fn api_inbox_get, api_inbox_read_post;
+/* staff app inbox: records assigned to me (my_work_api.c) */
+api_fn api_assigned_get;
 /* record history (history_api.c) */
 api_fn api_history_get, api_record_asof_get, api_record_revert_post;
 /* legal clock and calendar (clock_api.c) */
@@ -100,7 +102,7 @@ api_fn api_apply_file_post, api_apply_submit;
 api_fn api_admin_forms_get, api_admin_forms_put, api_admin_form_publish;
 api_fn api_admin_mail_get, api_admin_mail_retry;
 /* pages for applicants and the embedded static files (src/public/) */
-api_fn public_asset, public_apply_get, public_apply_post, public_my_get, public_my_post;
+api_fn public_asset, public_staff_app, public_apply_get, public_apply_post, public_my_get, public_my_post;
 /* the thread with the applicant (portal_api.c), issued documents (doc_api.c) */
 api_fn api_messages_get, api_message_post;
 api_fn api_documents_get, api_document_post, api_document_delivery_put;

@@ -111,6 +111,8 @@ static const struct route plain_routes[] = {
     /* my inbox of notifications (wf_api.c) */
     { "GET", "/api/inbox.json", api_inbox_get, 0, 0, NULL },
     { "POST", "/api/inbox/read.json", api_inbox_read_post, ROUTE_WRITE, KB64, NULL },
+    /* staff app inbox: records assigned to me across apps (my_work_api.c) */
+    { "GET", "/api/assigned.json", api_assigned_get, 0, 0, NULL },
     /* audit log: readers need the auditor role, checked by the handler (audit_api.c) */
     { "GET", "/audit/api/entries.json", api_audit_entries_get, 0, 0, "audit.read" },
     { "GET", "/audit/api/verify.json", api_audit_verify_get, 0, 0, "audit.verify" },
@@ -130,6 +132,9 @@ static const struct route plain_routes[] = {
     { "POST", "/apply/api/submit.json", api_apply_submit, ROUTE_PUBLIC | ROUTE_WRITE, 4 * MB, "applicant.submit" },
     /* pages for applicants (no JavaScript needed) and the files they use */
     { "GET", "/assets/*", public_asset, ROUTE_PUBLIC, 0, NULL },
+    /* the staff application: one page; it signs in through /auth/ and uses the API */
+    { "GET", "/staff/*", public_staff_app, ROUTE_PUBLIC | ROUTE_HTML, 0, NULL },
+    { "GET", "/staff", public_staff_app, ROUTE_PUBLIC | ROUTE_HTML, 0, NULL },
     { "GET", "/apply/*", public_apply_get, ROUTE_PUBLIC | ROUTE_HTML, 0, NULL },
     { "GET", "/apply", public_apply_get, ROUTE_PUBLIC | ROUTE_HTML, 0, NULL },
     { "POST", "/apply/*", public_apply_post, ROUTE_PUBLIC | ROUTE_HTML | OWN_TX, 32 * MB, "applicant.page" },
