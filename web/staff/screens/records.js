@@ -235,8 +235,8 @@ export default function Records({ route }) {
             <th scope="col" class="sel"><label><input type="checkbox" checked=${allOnPage}
               onChange=${() => { const s = new Set(selected); pageIds.forEach((id) => (allOnPage ? s.delete(id) : s.add(id))); setSelected(s); }} />
               <span class="vh">このページをすべて選択</span></label></th>
-            <th scope="col">詳細</th>
-            <th scope="col">注意</th>
+            <th scope="col" class="id">詳細</th>
+            <th scope="col" class="flags">注意</th>
             ${columns.map((c) => {
               const p = meta.props[c];
               const label = p.label || c;
