@@ -14,6 +14,8 @@
 #include <iconv.h>
 
 #include "api/harness.h"
+#include "db/db.h"
+#include "domain/audit.h"
 
 #define PW "export-test-password-1"
 
@@ -209,6 +211,23 @@ test_xlsx(void **state)
     assert_non_null(strstr(th_resp_header("Content-Disposition"), ".xlsx"));
 }
 
+/* every export is in the audit log under record.export, with its caller */
+static void
+test_audited(void **state)
+{
+    (void)state;
+    ok(as("clerk", "/k/v1/records/export.xlsx?app=@"));
+    assert_int_equal(audit_flush(th_db()), ERR_OK);
+    int64_t n = -1;
+    bool found;
+    assert_int_equal(db_query_int(th_db(),
+                                  "SELECT COUNT(*) FROM audit_log WHERE action = 'record.export' "
+                                  "AND actor = 'clerk'",
+                                  NULL, 0, &n, &found),
+                     DB_OK);
+    assert_true(n >= 4);
+}
+
 static void
 test_rights(void **state)
 {
@@ -230,7 +249,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_utf8),      cmocka_unit_test(test_csv_fields_and_query),
         cmocka_unit_test(test_csv_shift_jis), cmocka_unit_test(test_xlsx),
-        cmocka_unit_test(test_rights),
+        cmocka_unit_test(test_audited),       cmocka_unit_test(test_rights),
     };
     return cmocka_run_group_tests_name(th_backend(), tests, setup, th_teardown);
 }
