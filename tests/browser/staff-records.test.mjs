@@ -44,6 +44,7 @@ before(async () => {
     急ぎ: { type: 'LIST', index: '1', fields: ['件名', '区分', '面積'], filterCond: '区分 in ("急ぎ")', sort: '面積 desc',
       madoguchiHighlight: { untouchedStatus: '未対応', untouchedDays: 0 } },
   } });
+  await api('PUT', '/k/v1/preview/app/clock.json', { app, enable: true, days: 14, startStatuses: ['未対応'] });
   await api('POST', '/k/v1/preview/app/deploy.json', { apps: [{ app }] });
   await waitFor(async () => (await api('GET', `/k/v1/preview/app/deploy.json?apps[0]=${app}`)).apps[0].status === 'SUCCESS', 'deploy');
   for (let start = 1; start <= 250; start += 100) {
@@ -199,5 +200,36 @@ test('apps, views, search, filters, sort, pages, bulk status, exports', async ()
   assert.ok(bytes.includes(Buffer.from('xl/worksheets/sheet1.xml')));
   assert.deepEqual(await axe(page), []);
   assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+// Overdue rows: the clock's answer for today decides (a real overdue record needs weeks to pass,
+// so the page's clock request is answered here: the first record of the page is late).
+test('overdue and untouched chips carry text; 期限超過のみ filters with $overdue', async () => {
+  const ctx = await signedIn();
+  const page = await ctx.newPage();
+  const queries = [];
+  await page.route('**/k/v1/records/clock.json*', async (route) => {
+    const ids = new URL(route.request().url()).searchParams;
+    const list = [...ids.entries()].filter(([k]) => k.startsWith('ids')).map(([, v]) => v);
+    await route.fulfill({ contentType: 'application/json', body: JSON.stringify({ clocks: list.map((id, i) => ({
+      id, state: 'running', start: '2026-04-01', due: '2026-04-15', daysUsed: i === 0 ? '15' : '4',
+      daysLeft: i === 0 ? '-1' : '10', overdue: i === 0, pausedDays: '0' })) }) });
+  });
+  page.on('request', (r) => { if (r.url().includes('/records.json')) queries.push(new URL(r.url()).searchParams.get('query')); });
+  await page.goto(`${server.url}/staff/#/apps/${app}`);
+  await page.locator('table.list tbody tr').nth(99).waitFor();
+  const first = page.locator('table.list tbody tr').first();
+  assert.equal(await first.getAttribute('class'), 'overdue');
+  assert.equal(await first.locator('.chip.overdue').textContent(), '期限超過（期限 2026-04-15）');
+  // 4 open days in 未対応 ≥ the default 3: amber, with its text
+  const second = page.locator('table.list tbody tr').nth(1);
+  assert.equal(await second.getAttribute('class'), 'untouched');
+  assert.equal(await second.locator('.chip.untouched').textContent(), '未対応 4日');
+  await page.getByRole('button', { name: '期限超過のみ' }).click();
+  await waitFor(async () => (await page.getByRole('button', { name: '期限超過のみ' }).getAttribute('aria-pressed')) === 'true', 'pressed');
+  await waitFor(() => queries.some((q) => q.startsWith('$overdue = "true"')), 'the $overdue query');
+  await waitFor(async () => (await count(page).textContent()) === '0件中 0–0件', 'none overdue really');
+  assert.deepEqual(await axe(page), []);
   await ctx.close();
 });

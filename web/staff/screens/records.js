@@ -97,10 +97,11 @@ export default function Records({ route }) {
       api('GET', '/k/v1/app/views.json', { app: appId }),
       api('GET', '/k/v1/app/form/layout.json', { app: appId }).catch(() => ({ layout: [] })),
       api('GET', '/k/v1/app/status.json', { app: appId }).catch(() => ({ states: {} })),
-    ]).then(([app, f, v, l, s]) => {
+      api('GET', '/k/v1/app/clock.json', { app: appId }).catch(() => ({ enable: false })),
+    ]).then(([app, f, v, l, s, clock]) => {
       const views = Object.values(v.views || {}).filter((x) => x.type === 'LIST')
         .sort((a, b) => Number(a.index) - Number(b.index));
-      setMeta({ app, props: f.properties || {}, views, layout: l.layout || [], states: s.enable ? s.states || {} : {} });
+      setMeta({ app, props: f.properties || {}, views, layout: l.layout || [], states: s.enable ? s.states || {} : {}, clock: !!clock.enable });
     }, (e) => setError(e.message));
   }, [appId]);
 
@@ -136,21 +137,26 @@ export default function Records({ route }) {
   const order = sort ? `${sort.code} ${sort.dir}` : (view && view.sort) || '';
   const fullQuery = `${cond}${order ? ` order by ${order}` : ''}`;
 
+  const seq = useRef(0);
   const load = async () => {
     const query = `${fullQuery} limit ${size} offset ${offset}`;
+    const my = ++seq.current; // only the newest request may show its answer
     try {
       const r = await api('GET', '/k/v1/records.json', { app: appId, query, totalCount: true });
+      if (my !== seq.current) return;
       const ids = r.records.map((x) => x.$id.value);
       let clocks = null;
-      if (ids.length) {
+      if (ids.length && meta.clock) {
         try { clocks = (await api('GET', '/k/v1/records/clock.json', { app: appId, ids })).clocks; } catch { clocks = null; }
       }
+      if (my !== seq.current) return;
       renderMark.current = performance.now();
       setData({ records: r.records, total: Number(r.totalCount), clocks, offset, size });
       setError(null);
     } catch (e) {
+      if (my !== seq.current) return;
       setError(e.message);
-      setData((d) => d || { records: [], total: 0, clocks: null });
+      setData((d) => d || { records: [], total: 0, clocks: null, offset: 0, size });
     }
   };
   useEffect(() => { if (meta) load(); }, [meta, fullQuery, size, offset]);
@@ -216,10 +222,10 @@ export default function Records({ route }) {
           <button type="submit">検索</button>
           <span id="search-hint" class="muted">全角・半角、大文字・小文字を区別しません</span>
         </form>
-        <button type="button" aria-pressed=${filters.some((f) => f.code === '$overdue') ? 'true' : 'false'}
+        ${meta.clock && html`<button type="button" aria-pressed=${filters.some((f) => f.code === '$overdue') ? 'true' : 'false'}
           onClick=${() => setFilters(filters.some((f) => f.code === '$overdue')
             ? filters.filter((f) => f.code !== '$overdue')
-            : [...filters, { code: '$overdue', type: '$overdue', op: '=', value: 'true' }])}>期限超過のみ</button>
+            : [...filters, { code: '$overdue', type: '$overdue', op: '=', value: 'true' }])}>期限超過のみ</button>`}
       </div>
       <${FilterBuilder} props=${meta.props} states=${meta.states} filters=${filters} onChange=${setFilters} />
       ${error && html`<p class="error" role="alert">${error}</p>`}
