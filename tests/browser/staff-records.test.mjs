@@ -230,6 +230,13 @@ test('overdue and untouched chips carry text; 期限超過のみ filters with $o
   await waitFor(async () => (await page.getByRole('button', { name: '期限超過のみ' }).getAttribute('aria-pressed')) === 'true', 'pressed');
   await waitFor(() => queries.some((q) => q.startsWith('$overdue = "true"')), 'the $overdue query');
   await waitFor(async () => (await count(page).textContent()) === '0件中 0–0件', 'none overdue really');
+  // a value with a quote, a backslash and query words stays one quoted literal
+  await page.getByLabel('項目').selectOption('件名');
+  await page.getByLabel('値', { exact: true }).fill('x" or 件名 like "申請');
+  await page.getByLabel('値', { exact: true }).press('Enter');
+  await waitFor(() => queries.some((q) => q.includes('件名 like "x\\" or 件名 like \\"申請"')), 'the escaped query');
+  await waitFor(async () => (await count(page).textContent()) === '0件中 0–0件', 'no record has that text');
+  assert.equal(await page.locator('p.error').count(), 0);
   assert.deepEqual(await axe(page), []);
   await ctx.close();
 });
