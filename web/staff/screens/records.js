@@ -5,7 +5,6 @@
 import { html, useState, useEffect, useMemo, useRef } from '../lib/html.js';
 import { api, ApiError } from '../lib/api.js';
 import { useStyle } from '../lib/style.js';
-import { go } from '../lib/router.js';
 
 const TEXT = ['SINGLE_LINE_TEXT', 'MULTI_LINE_TEXT', 'LINK', 'RICH_TEXT'];
 const NUMBER = ['NUMBER', 'CALC', 'RECORD_NUMBER'];
@@ -426,4 +425,3 @@ function Bulk({ appId, selected, fullQuery, appName, onDone }) {
     </section>`;
 }
 
-export { go };
