@@ -3,7 +3,7 @@
 # on SQLite and, when PostgreSQL is installed, on PostgreSQL too).
 CC      ?= gcc
 PKGS    := libh2o-evloop openssl jansson libsodium sqlite3 libpq gmime-3.0 inih libzstd liboath libqrencode libcurl libpcre2-8 \
-           cairo pangocairo pangoft2 poppler-glib libzip
+           cairo pangocairo pangoft2 poppler-glib libzip xlsxwriter
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wvla -Wpointer-arith -Wwrite-strings -fno-common -Wno-format-truncation
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

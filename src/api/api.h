@@ -93,6 +93,8 @@ api_fn api_assigned_get;
 api_fn api_history_get, api_record_asof_get, api_record_revert_post;
 /* legal clock and calendar (clock_api.c) */
 api_fn api_records_clock_get, api_app_clock_get, api_app_clock_put;
+/* record lists: exports for spreadsheets (export_api.c, issue #8) */
+api_fn api_export_csv_get, api_export_xlsx_get;
 api_fn api_calendar_get, api_admin_calendar_put;
 /* applicants (applicant_api.c), public forms (apply_api.c), forms admin (form_admin_api.c),
  * mail outbox (mail_api.c) */

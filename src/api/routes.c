@@ -51,6 +51,9 @@ static const struct route kintone_routes[] = {
     { "POST", "/record/revert.json", api_record_revert_post, ROUTE_WRITE, MB, "record.revert" },
     /* legal clock (clock_api.c) */
     { "GET", "/records/clock.json", api_records_clock_get, 0, 0, NULL },
+    /* record lists: exports for spreadsheets (export_api.c, issue #8) */
+    { "GET", "/records/export.csv", api_export_csv_get, 0, 0, "record.export" },
+    { "GET", "/records/export.xlsx", api_export_xlsx_get, 0, 0, "record.export" },
     /* files and comments */
     { "POST", "/file.json", api_file_post, ROUTE_WRITE | ROUTE_RAW, 0, "file.upload" },
     { "GET", "/file.json", api_file_get, 0, 0, "file.download" },
