@@ -24,7 +24,12 @@ async function loadApp(app) {
   return { name: a.name, props: f.properties, layout: l.layout, rules: s.recordRules || null };
 }
 
-export default function RecordScreen({ route }) {
+/* A fresh screen per record: nothing of one record's edit state leaks into the next. */
+export default function RecordRoute({ route }) {
+  return html`<${RecordScreen} key=${`${route.params.app}/${route.params.id}`} route=${route} />`;
+}
+
+function RecordScreen({ route }) {
   useStyle('/assets/css/staff/record.css');
   const app = route.params.app, id = route.params.id;
   const isNew = id === 'new';
@@ -166,9 +171,9 @@ export default function RecordScreen({ route }) {
     ${conflict ? html`<${Merge} c=${conflict} props=${props} onChange=${(rows) => setConflict({ ...conflict, rows })} onApply=${resolve} />` : ''}
     <form class="rec-main" onSubmit=${save} novalidate>
       <div class="rec-toolbar">
-        ${mode === 'view' ? html`<button type="button" class="rec-primary" onClick=${startEdit}>編集する</button>`
-          : html`<button type="submit" class="rec-primary" disabled=${busy || !!conflict}>${isNew ? '登録する' : '保存する'}</button>
-            <button type="button" onClick=${cancel}>キャンセル</button>`}
+        ${mode === 'view' ? html`<button type="button" key="edit" class="rec-primary" onClick=${(e) => { e.preventDefault(); startEdit(); }}>編集する</button>`
+          : html`<button type="submit" key="save" class="rec-primary" disabled=${busy || !!conflict}>${isNew ? '登録する' : '保存する'}</button>
+            <button type="button" key="cancel" onClick=${cancel}>キャンセル</button>`}
       </div>
       <${ErrorBox} error=${saveErr} />
       <${Tabs} id="rec-ftab" label="入力項目のまとまり" tabs=${tabs} current=${tab} onSelect=${setTab} />

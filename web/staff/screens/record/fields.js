@@ -186,10 +186,10 @@ export function FieldInput({ p, id, value, onChange, required, users, choices, d
         ${optionList(p).map((o) => html`<option value=${o} selected=${(value || []).includes(o)}>${o}</option>`)}</select>`;
     case 'RADIO_BUTTON':
       return html`<div class="rec-choices" role="radiogroup" aria-labelledby=${`${id}-label`}>${optionList(p).map((o, i) => html`<label>
-        <input type="radio" id=${i === 0 ? id : null} name=${id} checked=${o === value} onChange=${() => onChange(o)} /> ${o}</label>`)}</div>`;
+        <input type="radio" id=${i === 0 ? id : undefined} name=${id} checked=${o === value} onChange=${() => onChange(o)} /> ${o}</label>`)}</div>`;
     case 'CHECK_BOX':
       return html`<div class="rec-choices" role="group" aria-labelledby=${`${id}-label`}>${optionList(p).map((o, i) => html`<label>
-        <input type="checkbox" id=${i === 0 ? id : null} checked=${(value || []).includes(o)}
+        <input type="checkbox" id=${i === 0 ? id : undefined} checked=${(value || []).includes(o)}
           onChange=${(e) => onChange(e.target.checked ? [...(value || []), o] : (value || []).filter((x) => x !== o))} /> ${o}</label>`)}</div>`;
     case 'USER_SELECT': case 'ORGANIZATION_SELECT': case 'GROUP_SELECT':
       return html`<input ...${common} list=${p.type === 'USER_SELECT' ? 'rec-users' : null} value=${(value || []).map((x) => x.code).join(', ')}
