@@ -177,6 +177,13 @@ async function flow(page, id) {
   await page.getByLabel('町名').selectOption('代田');
   assert.deepEqual(await page.getByLabel('町名').locator('option').allTextContents(), ['（選択してください）', '代沢', '代田']);
   assert.deepEqual(await axe(page), []);
+  // the network fails once: the message says so and the input stays
+  let cut = true;
+  await page.route('**/k/v1/record.json', (route) => (cut && route.request().method() === 'PUT' ? (cut = false, route.abort()) : route.continue()));
+  await page.getByRole('button', { name: '保存する' }).click();
+  await page.getByRole('alert').filter({ hasText: 'サーバーに接続できません' }).waitFor();
+  assert.equal(await page.getByLabel('町名').inputValue(), '代田');
+  await page.unroute('**/k/v1/record.json');
   await page.getByRole('button', { name: '保存する' }).click();
   await page.getByText('保存しました。').waitFor();
   let r = await rec(id);

@@ -50,8 +50,12 @@ function RecordScreen({ route }) {
   const [saveErr, setSaveErr] = useState(null);
   const [conflict, setConflict] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [users, setUsers] = useState(null);
 
   useEffect(() => { setDef(null); loadApp(app).then(setDef, setErr); }, [app]);
+  useEffect(() => {
+    if (mode === 'edit' && !users) api('GET', '/v1/users.json', { size: 100 }).then((r) => setUsers(r.users || []), () => setUsers([]));
+  }, [mode]);
   useEffect(() => {
     if (isNew) { setRecord({}); setDraft({}); setBase({}); setMode('edit'); return; }
     api('GET', '/k/v1/record.json', { app, id }).then((r) => {
@@ -89,7 +93,7 @@ function RecordScreen({ route }) {
   const visibleChanged = () => {
     const ch = changedRecord(props, base, draft);
     for (const c of rules.hidden) delete ch[c];
-    for (const c of rules.readOnly) if (!isNew) delete ch[c];
+    for (const c of rules.readOnly) delete ch[c];
     return ch;
   };
   const save = async (e) => {
@@ -140,7 +144,7 @@ function RecordScreen({ route }) {
     const p = props[code];
     if (!p || rules.hidden.has(code) || ['LABEL', 'SPACER', 'HR'].includes(p.type)) return null;
     const fid = `rec-f-${code}`;
-    const ro = mode !== 'edit' || isSystem(p.type) || p.type === 'CALC' || (!isNew && rules.readOnly.has(code));
+    const ro = mode !== 'edit' || isSystem(p.type) || p.type === 'CALC' || rules.readOnly.has(code);
     const req = rules.required.has(code) || p.required;
     const errs = ferr[code];
     const choices = mode === 'edit' ? choicesFor(def.rules, code, answers) : null;
@@ -176,6 +180,7 @@ function RecordScreen({ route }) {
             <button type="button" key="cancel" onClick=${cancel}>キャンセル</button>`}
       </div>
       <${ErrorBox} error=${saveErr} />
+      ${mode === 'edit' && users ? html`<datalist id="rec-users">${users.map((u) => html`<option value=${u.code}>${u.name}</option>`)}</datalist>` : ''}
       <${Tabs} id="rec-ftab" label="入力項目のまとまり" tabs=${tabs} current=${tab} onSelect=${setTab} />
       ${tabs.map((t, i) => (t.key === tab ? html`<${TabPanel} id="rec-ftab" index=${i}>
         <div class="rec-fields">${t.codes.map(fieldBlock)}</div></${TabPanel}>` : ''))}
