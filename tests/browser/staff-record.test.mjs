@@ -203,6 +203,7 @@ async function flow(page, id) {
   const merge = page.getByRole('region', { name: 'ほかの人がこの記録を先に更新しました' });
   await merge.waitFor();
   assert.equal(await merge.locator('tbody tr').count(), 2);
+  assert.deepEqual(await axe(page), []);
   await merge.getByRole('group', { name: '氏名：残す値' }).getByLabel('最新の値を採用').check();
   await merge.getByRole('group', { name: '表示面積：残す値' }).getByLabel('自分の値を残す').check();
   await merge.getByRole('button', { name: '選んだ内容で続ける' }).click();
