@@ -14,7 +14,7 @@
  *    p90 = nearest rank (the ceil(0.9·n)-th smallest).
  *  - overdue: running clocks with due < today; daysOver = open days in (due, today].
  *  - office: the records whose office field (an ORGANIZATION_SELECT) holds the organisation
- *    code. The office field is the officeField parameter, else settings "kpiOfficeField" of
+ *    code first. The office field is the officeField parameter, else settings "kpiOfficeField" of
  *    the app, else the first ORGANIZATION_SELECT field of the app's form. */
 #ifndef MADO_KPI_H
 #define MADO_KPI_H

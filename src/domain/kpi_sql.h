@@ -6,6 +6,8 @@
 #ifndef MADO_KPI_SQL_H
 #define MADO_KPI_SQL_H
 
+/* an app's office index (kpi.c): app id, hash of the definition, columns and condition */
+#define KPI_SQL_OFFICE_INDEX "CREATE INDEX IF NOT EXISTS records_kpi_o%lld_%016llx ON records %s"
 #define KPI_SQL_APPS "SELECT id FROM apps WHERE deleted_at IS NULL ORDER BY id"
 
 /* received in [month start, today] and [fiscal year start, today] by the day of receipt */
