@@ -96,6 +96,8 @@ api_fn api_records_clock_get, api_app_clock_get, api_app_clock_put;
 /* record lists: exports for spreadsheets (export_api.c, issue #8) */
 api_fn api_export_csv_get, api_export_xlsx_get;
 api_fn api_calendar_get, api_admin_calendar_put;
+/* staff dashboard figures (kpi_api.c) */
+api_fn api_kpi_get;
 /* applicants (applicant_api.c), public forms (apply_api.c), forms admin (form_admin_api.c),
  * mail outbox (mail_api.c) */
 api_fn api_apply_verify, api_apply_confirm, api_apply_logout;

@@ -119,6 +119,8 @@ static const struct route plain_routes[] = {
     /* audit log: readers need the auditor role, checked by the handler (audit_api.c) */
     { "GET", "/audit/api/entries.json", api_audit_entries_get, 0, 0, "audit.read" },
     { "GET", "/audit/api/verify.json", api_audit_verify_get, 0, 0, "audit.verify" },
+    /* staff dashboard figures (kpi_api.c) */
+    { "GET", "/api/kpi.json", api_kpi_get, 0, 0, NULL },
     /* calendar of open days (clock_api.c) */
     { "GET", "/api/calendar.json", api_calendar_get, 0, 0, NULL },
     { "PUT", "/admin/api/calendar.json", api_admin_calendar_put, ADMIN_W, MB, "admin.change" },
