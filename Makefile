@@ -26,7 +26,7 @@ SOBJ     := $(patsubst src/%.c,build/san/%.o,$(LIB_SRC)) build/san/gen/migration
 UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 API_BIN  := $(patsubst tests/api/%.c,build/tests/%,$(API_SRC))
 
-.PHONY: all run deps check check-unit check-api check-compat check-browser check-pg check-long bench clean \
+.PHONY: all run deps check check-unit check-api check-compat check-browser check-pg check-long bench clean screenshots \
         asan fmt check-vectors bench-fcond bench-portal bench-pdf
 all: build/madoguchi
 
@@ -127,6 +127,11 @@ build/fcond_bench: bench/fcond_bench.c $(OBJ)
 bench-fcond: build/fcond_bench
 	build/fcond_bench bench/fcond_form.json
 	node bench/fcond_bench.mjs
+
+# The pictures in docs/img/ that README.md and docs/staff.md show (real server, real browser,
+# fictional data); needs the browser test packages (cd tests/browser && npm ci).
+screenshots: build/madoguchi
+	cd tests/browser && MADOGUCHI_BIN=$(CURDIR)/build/madoguchi node screenshots.mjs
 
 clean:
 	rm -rf build

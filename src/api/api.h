@@ -113,7 +113,7 @@ api_fn api_documents_get, api_document_post, api_document_delivery_put;
 /* document templates, printing and revoking (template_api.c); the public /verify page
  * (src/public/verify_page.c) */
 api_fn api_templates_get, api_template_get, api_template_put, api_template_delete;
-api_fn api_template_preview, api_record_print, api_document_revoke;
+api_fn api_template_preview, api_record_print, api_document_revoke, api_records_print_zip;
 api_fn public_verify_get;
 /* audit log (audit_api.c) */
 api_fn api_audit_entries_get, api_audit_verify_get;

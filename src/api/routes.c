@@ -39,6 +39,7 @@ static const struct route kintone_routes[] = {
     { "PUT", "/record/document/delivery.json", api_document_delivery_put, ROUTE_WRITE, KB64, "record.document.deliver" },
     /* document templates and printing (template_api.c) */
     { "POST", "/record/print.json", api_record_print, ROUTE_WRITE, KB64, "record.document.issue" },
+    { "POST", "/records/print.zip", api_records_print_zip, ROUTE_WRITE, KB64, "record.document.bulk" },
     { "POST", "/record/document/revoke.json", api_document_revoke, ROUTE_WRITE, KB64, "record.document.revoke" },
     { "GET", "/app/templates.json", api_templates_get, 0, 0, NULL },
     { "GET", "/app/template.json", api_template_get, 0, 0, NULL },
