@@ -27,7 +27,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 API_BIN  := $(patsubst tests/api/%.c,build/tests/%,$(API_SRC))
 
 .PHONY: all run deps check check-unit check-api check-compat check-browser check-pg check-long bench clean screenshots \
-        asan fmt check-vectors bench-fcond bench-portal bench-pdf
+        asan fmt check-vectors bench-fcond bench-portal bench-pdf bench-staff
 all: build/madoguchi
 
 deps:
@@ -120,6 +120,10 @@ build/pdf_bench: bench/pdf_bench.c $(OBJ)
 	$(CC) $(CFLAGS_COMMON) $(OPT_CFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS)
 bench-pdf: build/madoguchi build/pdf_bench
 	bench/pdf.sh
+
+# Staff web application (issue #8): cold load and 100-row list render in chromium (bench/staff.sh).
+bench-staff: build/madoguchi
+	bench/staff.sh
 
 # Form conditions and validation (issue #5): C and node, medians to paste into bench/results.md.
 build/fcond_bench: bench/fcond_bench.c $(OBJ)
