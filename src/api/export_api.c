@@ -13,32 +13,16 @@
 #include <string.h>
 #include <time.h>
 
-/* "<app name>_<YYYY-MM-DD>.<ext>" (Japan date of the request) as an attachment: RFC 6266 with
- * an ASCII fallback and the UTF-8 name. */
+/* "<app name>_<YYYY-MM-DD>.<ext>" (Japan date of the request) as an attachment. */
 static const char *
 disposition(struct req *r, const struct app_def *d, const char *ext)
 {
     time_t t = (time_t)(r->ctx.now + (int64_t)r->ctx.tz_offset * 60);
     struct tm tm;
     gmtime_r(&t, &tm);
-    const char *name = arena_printf(r->arena, "%s_%04d-%02d-%02d.%s", d->name && *d->name ? d->name : "records",
-                                    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, ext);
-    struct strbuf sb;
-    strbuf_init(&sb, r->arena, 0);
-    strbuf_adds(&sb, "attachment; filename=\"");
-    for (const char *s = name; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        strbuf_addc(&sb, ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\' ? '_' : (char)ch);
-    }
-    strbuf_adds(&sb, "\"; filename*=UTF-8''");
-    for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
-        if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-            strchr("-._~", *s))
-            strbuf_addc(&sb, (char)*s);
-        else
-            strbuf_addf(&sb, "%%%02X", *s);
-    }
-    return sb.buf;
+    return api_attachment(r, arena_printf(r->arena, "%s_%04d-%02d-%02d.%s",
+                                          d->name && *d->name ? d->name : "records",
+                                          tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, ext));
 }
 
 static enum err

@@ -423,12 +423,9 @@ api_records_print_zip(struct req *r, json_t *p)
         strbuf_release(&zip);
         return e;
     }
-    struct strbuf disp;
-    strbuf_init(&disp, r->arena, 0);
-    strbuf_adds(&disp, "attachment; filename=\"documents.zip\"; filename*=UTF-8''");
-    strbuf_add_url_escaped(&disp, arena_printf(r->arena, "%s_%zu.zip", code, n));
     req_set_body(r, 200, "application/zip", zip.buf, zip.len);
-    req_set_header(r, "Content-Disposition", disp.buf);
+    req_set_header(r, "Content-Disposition",
+                   api_attachment(r, arena_printf(r->arena, "%s_%zu.zip", code, n)));
     req_set_header(r, "X-Content-Type-Options", "nosniff");
     req_set_header(r, "Cache-Control", "no-store");
     req_set_header(r, "X-Madoguchi-Documents", api_i64(r, (int64_t)n));
