@@ -218,18 +218,10 @@ export_collect(struct ctx *c, const struct app_def *d, const char *query, const 
     struct query_plan plan;
     const struct acl_fields *af;
     memset(out, 0, sizeof(*out));
-    enum err e = acl_fields_for(c, d, &af);
-    if (e != ERR_OK)
-        return e;
-    e = query_compile(c, d->id, af->props, query ? query : "", db_kind(c->db), 0, &plan);
-    if (e == ERR_OK)
-        e = acl_filter_records(c, d, ACL_VIEW, &plan);
-    if (e != ERR_OK)
-        return e;
     struct strbuf sel;
     strbuf_init(&sel, c->arena, 0);
-    strbuf_adds(&sel, REC_COLS);
-    e = acl_field_columns(c, d, &plan, &sel);
+    int where_params;
+    enum err e = rec_view_plan(c, d, query, &af, &plan, &sel, &where_params);
     if (e != ERR_OK)
         return e;
     int64_t limit = plan.has_limit ? plan.limit : EXPORT_MAX_RECORDS + 1;

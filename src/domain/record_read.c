@@ -366,25 +366,34 @@ rec_not_found(struct ctx *c, int64_t id)
 }
 
 enum err
+rec_view_plan(struct ctx *c, const struct app_def *d, const char *query,
+              const struct acl_fields **af, struct query_plan *plan, struct strbuf *cols,
+              int *where_params)
+{
+    enum err e = acl_fields_for(c, d, af);
+    if (e != ERR_OK)
+        return e;
+    /* fields the caller cannot see are unknown to its queries */
+    e = query_compile(c, d->id, (*af)->props, query ? query : "", db_kind(c->db), 0, plan);
+    if (e == ERR_OK)
+        e = acl_filter_records(c, d, ACL_VIEW, plan);
+    if (e != ERR_OK)
+        return e;
+    strbuf_adds(cols, REC_COLS);
+    *where_params = plan->nparams;
+    return acl_field_columns(c, d, plan, cols);
+}
+
+enum err
 rec_query(struct ctx *c, const struct app_def *d, const char *query, const json_t *fields,
           bool want_total, struct strbuf *out, int64_t *total)
 {
     struct query_plan plan;
     const struct acl_fields *af;
-    enum err e = acl_fields_for(c, d, &af);
-    if (e != ERR_OK)
-        return e;
-    /* fields the caller cannot see are unknown to its queries */
-    e = query_compile(c, d->id, af->props, query ? query : "", db_kind(c->db), 0, &plan);
-    if (e == ERR_OK)
-        e = acl_filter_records(c, d, ACL_VIEW, &plan);
-    if (e != ERR_OK)
-        return e;
     struct strbuf cols;
     strbuf_init(&cols, c->arena, 0);
-    strbuf_adds(&cols, REC_COLS);
-    int where_params = plan.nparams; /* the count below binds only the condition's */
-    e = acl_field_columns(c, d, &plan, &cols);
+    int where_params;
+    enum err e = rec_view_plan(c, d, query, &af, &plan, &cols, &where_params);
     if (e != ERR_OK)
         return e;
     const char *sql = arena_printf(c->arena,
