@@ -56,8 +56,8 @@ function ExpiryDialog({ expires, onExtend, onLogout }) {
   useEffect(() => {
     const back = document.activeElement;
     ref.current && ref.current.focus();
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => { clearInterval(t); if (back && back.focus) back.focus(); };
+    const tick = setInterval(() => setNow(Date.now()), 1000);
+    return () => { clearInterval(tick); if (back && back.focus) back.focus(); };
   }, []);
   const left = Math.max(0, Math.round(expires - now / 1000));
   const extend = async () => {
@@ -142,26 +142,26 @@ function App() {
   const expires = session && session.stage === 'ok' ? session.expires : 0;
   useEffect(() => {
     if (!expires) return undefined;
-    let t;
+    let timer;
     const check = async () => {
       let s;
       try {
         s = await api('GET', '/auth/session.json');
       } catch (e) {
         if (e.status === 401) ended(EXPIRED);
-        else t = setTimeout(check, 15000);
+        else timer = setTimeout(check, 15000);
         return;
       }
       if (s.expires !== expires) { apply(s); return; } // re-arms through the effect
       const left = s.expires - Date.now() / 1000;
-      if (left <= 0) { t = setTimeout(check, 1000); return; }
+      if (left <= 0) { timer = setTimeout(check, 1000); return; }
       if (left <= WARN_SECONDS + 1) setWarn(true);
-      t = setTimeout(check, Math.max(1000, (left <= WARN_SECONDS + 1 ? left : left - WARN_SECONDS) * 1000));
+      timer = setTimeout(check, Math.max(1000, (left <= WARN_SECONDS + 1 ? left : left - WARN_SECONDS) * 1000));
     };
     const left = expires - Date.now() / 1000;
     if (left > WARN_SECONDS + 1) setWarn(false); // extended, here or by another call
-    t = setTimeout(check, Math.max(0, (left - WARN_SECONDS) * 1000));
-    return () => clearTimeout(t);
+    timer = setTimeout(check, Math.max(0, (left - WARN_SECONDS) * 1000));
+    return () => clearTimeout(timer);
   }, [expires]);
 
   const extend = async () => {

@@ -184,12 +184,12 @@ function RecordScreen({ route }) {
       <${ErrorBox} error=${saveErr} />
       ${mode === 'edit' && users ? html`<datalist id="rec-users">${users.map((u) => html`<option value=${u.code}>${u.name}</option>`)}</datalist>` : ''}
       <${Tabs} id="rec-ftab" label=${t('入力項目のまとまり', 'Field groups')} tabs=${tabs} current=${tab} onSelect=${setTab} />
-      ${tabs.map((t, i) => (t.key === tab ? html`<${TabPanel} id="rec-ftab" index=${i}>
-        <div class="rec-fields">${t.codes.map(fieldBlock)}</div></${TabPanel}>` : ''))}
+      ${tabs.map((tb, i) => (tb.key === tab ? html`<${TabPanel} id="rec-ftab" index=${i}>
+        <div class="rec-fields">${tb.codes.map(fieldBlock)}</div></${TabPanel}>` : ''))}
     </form>
     ${!isNew ? html`<section class="rec-work" aria-label=${t('作業', 'Work')}>
       <${Tabs} id="rec-wtab" label=${t('作業', 'Work')} tabs=${work_tabs} current=${work} onSelect=${setWork} />
-      ${work_tabs.map((t, i) => (t.key === work ? html`<${TabPanel} id="rec-wtab" index=${i}>
+      ${work_tabs.map((tb, i) => (tb.key === work ? html`<${TabPanel} id="rec-wtab" index=${i}>
         ${work === 'process' ? html`<h3 class="sr-only">${t('処理', 'Process')}</h3>
           <${Actions} app=${app} id=${id} revision=${record.$revision.value} actions=${acts} onDone=${refresh} />
           <${Opinions} app=${app} id=${id} reload=${tick} /><${Comments} app=${app} id=${id} />` : ''}

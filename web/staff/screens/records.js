@@ -72,8 +72,8 @@ function layoutCodes(layout) {
 }
 
 function daysSince(iso, now) {
-  const t = Date.parse(iso);
-  return Number.isFinite(t) ? Math.floor((now - t) / 86400000) : 0;
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? Math.floor((now - ms) / 86400000) : 0;
 }
 
 export default function Records({ route }) {

@@ -25,7 +25,7 @@ export function Documents({ app, id }) {
   return html`<section aria-labelledby=${`${p}-h`}><h3 id=${`${p}-h`}>${t('発行文書', 'Issued documents')}</h3>
     ${tpls.length ? html`<form class="rec-row" onSubmit=${(e) => { e.preventDefault(); act(() => api('POST', '/k/v1/record/print.json', { app, record: id, template: tpl }), t('文書を作成しました。', 'The document was created.')); }}>
       <label for=${`${p}-tpl`}>${t('帳票テンプレート', 'Template')}</label>
-      <select id=${`${p}-tpl`} value=${tpl} onChange=${(e) => setTpl(e.target.value)}>${tpls.map((t) => html`<option value=${t.code}>${t.name}</option>`)}</select>
+      <select id=${`${p}-tpl`} value=${tpl} onChange=${(e) => setTpl(e.target.value)}>${tpls.map((x) => html`<option value=${x.code}>${x.name}</option>`)}</select>
       <button type="submit" class="rec-primary">${t('文書を作成', 'Create document')}</button></form>` : html`<p class="rec-muted">${t('この業務には帳票テンプレートがありません。', 'This procedure has no document templates.')}</p>`}
     <${ErrorBox} error=${err} />${msg ? html`<p role="status">${msg}</p>` : ''}
     ${docs.length ? html`<table class="rec-table"><caption class="sr-only">${t('発行文書の一覧', 'Issued documents')}</caption>

@@ -13,7 +13,7 @@ const SYSTEM = new Set(['RECORD_NUMBER', '__ID__', '__REVISION__', 'CREATOR', 'C
 const ENTITY = new Set(['USER_SELECT', 'ORGANIZATION_SELECT', 'GROUP_SELECT']);
 const READONLY = new Set([...SYSTEM, 'CALC', 'REFERENCE_TABLE', 'LABEL', 'SPACER', 'HR', 'GROUP']);
 
-export const isSystem = (t) => SYSTEM.has(t);
+export const isSystem = (type) => SYSTEM.has(type);
 export const fieldOf = (props, type) => Object.values(props).find((p) => p.type === type);
 
 /* Tabs: [{key, label, codes:[...]}] from layout.json; fields not in the layout go to 基本情報. */
@@ -38,7 +38,7 @@ export function tabsOf(layout, props) {
   for (const p of Object.values(props)) {
     if (!seen.has(p.code) && !SYSTEM.has(p.type) && p.type !== 'GROUP' && !isInner(props, p.code)) basic.codes.push(p.code);
   }
-  return tabs.filter((t) => t.codes.some((c) => props[c] && !READONLY_LAYOUT(props[c])) || t === basic);
+  return tabs.filter((tb) => tb.codes.some((c) => props[c] && !READONLY_LAYOUT(props[c])) || tb === basic);
 }
 const READONLY_LAYOUT = (p) => ['LABEL', 'SPACER', 'HR'].includes(p.type);
 const isInner = (props, code) => Object.values(props).some((p) => p.type === 'SUBTABLE' && p.fields && p.fields[code]);
@@ -47,9 +47,9 @@ const isInner = (props, code) => Object.values(props).some((p) => p.type === 'SU
 export function answersOf(values, props) {
   const a = {};
   for (const [code, v] of Object.entries(values || {})) {
-    const t = props[code]?.type;
+    const type = props[code]?.type;
     if (typeof v === 'string') a[code] = v;
-    else if (Array.isArray(v) && ENTITY.has(t)) a[code] = v.map((x) => x.code);
+    else if (Array.isArray(v) && ENTITY.has(type)) a[code] = v.map((x) => x.code);
     else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) a[code] = v;
   }
   return a;

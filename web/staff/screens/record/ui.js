@@ -21,10 +21,10 @@ export function Tabs({ id, label, tabs, current, onSelect }) {
     refs.current[tabs[j].key]?.focus();
   };
   return html`<div class="rec-tabs" role="tablist" aria-label=${label}>
-    ${tabs.map((t, i) => html`<button type="button" role="tab" id=${`${id}-tab-${i}`}
-      aria-controls=${`${id}-panel-${i}`} aria-selected=${t.key === current ? 'true' : 'false'}
-      tabindex=${t.key === current ? 0 : -1} ref=${(el) => { refs.current[t.key] = el; }}
-      onClick=${() => onSelect(t.key)} onKeyDown=${(e) => key(e, i)}>${t.label}${t.badge ? html` <span class="rec-badge">${t.badge}</span>` : ''}</button>`)}
+    ${tabs.map((tb, i) => html`<button type="button" role="tab" id=${`${id}-tab-${i}`}
+      aria-controls=${`${id}-panel-${i}`} aria-selected=${tb.key === current ? 'true' : 'false'}
+      tabindex=${tb.key === current ? 0 : -1} ref=${(el) => { refs.current[tb.key] = el; }}
+      onClick=${() => onSelect(tb.key)} onKeyDown=${(e) => key(e, i)}>${tb.label}${tb.badge ? html` <span class="rec-badge">${tb.badge}</span>` : ''}</button>`)}
   </div>`;
 }
 
