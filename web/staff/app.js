@@ -30,12 +30,15 @@ function Lazy({ name, ...props }) {
   useEffect(() => {
     let live = true;
     setMod(null);
-    (screens[name] || screens.inbox)().then((m) => live && setMod(m), (e) => live && setErr(e));
+    (screens[name] || screens.inbox)().then((m) => live && setMod({ name, m }), (e) => live && setErr(e));
     return () => { live = false; };
   }, [name]);
+  // until the new screen has loaded, the previous one must not render with the new route
+  // (it would ask the server with the other screen's parameters)
+  if (mod && mod.name !== name) return html`<p class="loading">${t('読み込み中…', 'Loading…')}</p>`;
   if (err) return html`<p class="error" role="alert">${t('画面を読み込めませんでした。再読み込みしてください。', 'The screen could not be loaded. Please reload the page.')}</p>`;
   if (!mod) return html`<p class="loading">${t('読み込み中…', 'Loading…')}</p>`;
-  const Screen = mod.default;
+  const Screen = mod.m.default;
   return html`<${Screen} ...${props} />`;
 }
 
