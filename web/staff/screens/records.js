@@ -32,7 +32,7 @@ function opsFor(type) {
     return ops.concat([['is empty', t('空', 'is empty')], ['is not empty', t('空でない', 'is not empty')]]);
   }
   if (NUMBER.includes(type)) {
-    return [['=', '＝'], ['!=', '≠'], ['>=', t('以上', '≥')], ['<=', t('以下', '≤')], ['>', t('より大きい', '>')], ['<', t('より小さい', '<')]];
+    return [['=', t('＝', '=')], ['!=', '≠'], ['>=', t('以上', '≥')], ['<=', t('以下', '≤')], ['>', t('より大きい', '>')], ['<', t('より小さい', '<')]];
   }
   if (DATE.includes(type)) return [['>=', t('この日以降', 'on or after')], ['<=', t('この日以前', 'on or before')], ['=', t('この日', 'on')]];
   if (CHOICE.includes(type)) return [['in', t('いずれか', 'is any of')], ['not in', t('いずれでもない', 'is none of')]];
