@@ -50,6 +50,11 @@ export function setPrefs(next) {
   for (const fn of listeners) fn(p);
 }
 
+// another tab of the app changed them: follow
+addEventListener('storage', (e) => {
+  if (e.key === KEY_LANG || e.key === KEY_ERA) setPrefs({ lang: read(KEY_LANG, LANGS), era: read(KEY_ERA, ERAS) });
+});
+
 /* The preferences as state: a component using it re-renders (with its subtree) on a change. */
 export function usePrefs() {
   const [p, setP] = useState(prefs);
