@@ -3,6 +3,8 @@
 // ApiError with the server's own message (Japanese, or English when the browser asks for it),
 // its kintone code, the field errors and the HTTP status; a network failure is status 0 with
 // a plain message, so screens can keep the user's input and say what happened.
+import { t } from './i18n.js';
+
 let requestToken = null;
 let onExpired = null;
 
@@ -53,14 +55,15 @@ export async function api(method, path, params, { raw = false } = {}) {
   try {
     res = await fetch(url, { method, headers, body, credentials: 'same-origin' });
   } catch {
-    throw new ApiError(0, 'NETWORK', 'サーバーに接続できません。通信状態を確認して、もう一度お試しください。入力した内容は消えていません。');
+    throw new ApiError(0, 'NETWORK', t('サーバーに接続できません。通信状態を確認して、もう一度お試しください。入力した内容は消えていません。',
+      'The server cannot be reached. Check the connection and try again. What you typed has not been lost.'));
   }
   if (raw && res.ok) return res;
   const json = await res.json().catch(() => null);
   if (!res.ok) {
     if (res.status === 401 && onExpired && !path.startsWith('/auth/')) onExpired();
     throw new ApiError(res.status, json?.code || `HTTP${res.status}`,
-      json?.message || `サーバーでエラーが発生しました（${res.status}）。`, json?.errors);
+      json?.message || t(`サーバーでエラーが発生しました（${res.status}）。`, `An error occurred on the server (${res.status}).`), json?.errors);
   }
   return json;
 }

@@ -3,6 +3,7 @@
 import { html, useState, useEffect } from '../lib/html.js';
 import { api } from '../lib/api.js';
 import { useStyle } from '../lib/style.js';
+import { t } from '../lib/i18n.js';
 
 export default function Apps() {
   useStyle('/assets/css/staff/records.css');
@@ -13,10 +14,10 @@ export default function Apps() {
       .then((r) => setApps(r.apps || []), (e) => setError(e.message));
   }, []);
   return html`
-    <h1>アプリ</h1>
+    <h1>${t('アプリ', 'Apps')}</h1>
     ${error && html`<p class="error" role="alert">${error}</p>`}
-    ${!apps && !error && html`<p class="loading">読み込み中…</p>`}
-    ${apps && apps.length === 0 && html`<p>表示できるアプリはありません。</p>`}
+    ${!apps && !error && html`<p class="loading">${t('読み込み中…', 'Loading…')}</p>`}
+    ${apps && apps.length === 0 && html`<p>${t('表示できるアプリはありません。', 'There are no apps you can view.')}</p>`}
     ${apps && apps.length > 0 && html`
       <ul class="app-list">
         ${apps.map((a) => html`<li key=${a.appId}>

@@ -4,10 +4,11 @@
 import { html, useState, useEffect, useRef } from '../lib/html.js';
 import { api, setSession } from '../lib/api.js';
 import { useStyle } from '../lib/style.js';
+import { t, lang, setPrefs } from '../lib/i18n.js';
 
 /* The server's message; its field errors (policy rules) listed under it. */
 function errorText(e) {
-  if (e.status === 401) return 'ログイン名またはパスワードが正しくありません。 / The login or password is not correct.';
+  if (e.status === 401) return t('ログイン名またはパスワードが正しくありません。', 'The login or password is not correct.');
   const parts = [e.message];
   if (e.errors) for (const v of Object.values(e.errors)) parts.push(...(v.messages || []));
   return [...new Set(parts)].join(' ');
@@ -53,11 +54,11 @@ function Password({ onState }) {
     onState(s);
   });
   return html`<form onSubmit=${f.submit} novalidate>
-    <h1>職員ログイン</h1>
+    <h1>${t('職員ログイン', 'Staff sign-in')}</h1>
     <${Alert} text=${f.err} />
-    <${Field} id="login" label="ログイン名" value=${login} onInput=${setLogin} autocomplete="username" focus=${true} />
-    <${Field} id="password" label="パスワード" type="password" value=${password} onInput=${setPassword} autocomplete="current-password" />
-    <button type="submit" class="primary" disabled=${f.busy}>ログイン</button>
+    <${Field} id="login" label=${t('ログイン名', 'Login')} value=${login} onInput=${setLogin} autocomplete="username" focus=${true} />
+    <${Field} id="password" label=${t('パスワード', 'Password')} type="password" value=${password} onInput=${setPassword} autocomplete="current-password" />
+    <button type="submit" class="primary" disabled=${f.busy}>${t('ログイン', 'Sign in')}</button>
   </form>`;
 }
 
@@ -65,17 +66,18 @@ function NewPassword({ onState }) {
   const [pw, setPw] = useState('');
   const [again, setAgain] = useState('');
   const f = useSubmit(async () => {
-    if (pw !== again) throw { message: '確認のパスワードが一致しません。 / The passwords do not match.' };
+    if (pw !== again) throw { message: t('確認のパスワードが一致しません。', 'The passwords do not match.') };
     onState(await api('POST', '/auth/password.json', { password: pw }));
   });
   return html`<form onSubmit=${f.submit} novalidate>
-    <h1>パスワードの変更</h1>
-    <p>仮のパスワードでログインしました。新しいパスワードを決めてください。</p>
+    <h1>${t('パスワードの変更', 'Change your password')}</h1>
+    <p>${t('仮のパスワードでログインしました。新しいパスワードを決めてください。', 'You signed in with a temporary password. Please choose a new password.')}</p>
     <${Alert} text=${f.err} />
-    <${Field} id="new-password" label="新しいパスワード" type="password" value=${pw} onInput=${setPw}
-      autocomplete="new-password" focus=${true} hint="ログイン名と同じもの、最近使ったものは使えません。" invalid=${!!f.err} />
-    <${Field} id="new-password2" label="新しいパスワード（確認）" type="password" value=${again} onInput=${setAgain} autocomplete="new-password" />
-    <button type="submit" class="primary" disabled=${f.busy}>変更する</button>
+    <${Field} id="new-password" label=${t('新しいパスワード', 'New password')} type="password" value=${pw} onInput=${setPw}
+      autocomplete="new-password" focus=${true} invalid=${!!f.err}
+      hint=${t('ログイン名と同じもの、最近使ったものは使えません。', 'It may not be your login or a password you used recently.')} />
+    <${Field} id="new-password2" label=${t('新しいパスワード（確認）', 'New password (again)')} type="password" value=${again} onInput=${setAgain} autocomplete="new-password" />
+    <button type="submit" class="primary" disabled=${f.busy}>${t('変更する', 'Change')}</button>
   </form>`;
 }
 
@@ -91,11 +93,13 @@ export function RecoveryCodes({ codes, onSaved }) {
   const ref = useRef(null);
   useEffect(() => { ref.current && ref.current.focus(); }, []);
   return html`<section aria-labelledby="rc-title">
-    <h1 id="rc-title" tabindex="-1" ref=${ref}>リカバリーコード</h1>
-    <p>認証アプリを使えないときに、確認コードの代わりに使えます。各コードは1回だけ使えます。
-      この画面を閉じると二度と表示されません。印刷するか、安全な場所に保存してください。</p>
+    <h1 id="rc-title" tabindex="-1" ref=${ref}>${t('リカバリーコード', 'Recovery codes')}</h1>
+    <p>${t(`認証アプリを使えないときに、確認コードの代わりに使えます。各コードは1回だけ使えます。
+      この画面を閉じると二度と表示されません。印刷するか、安全な場所に保存してください。`,
+      `Use them in place of a confirmation code when you cannot use your authenticator app. Each code works once.
+      They are never shown again after you close this screen: print them or keep them somewhere safe.`)}</p>
     <ol class="recovery-codes">${codes.map((c) => html`<li><code>${c}</code></li>`)}</ol>
-    <button type="button" class="primary" onClick=${onSaved}>保存しました</button>
+    <button type="button" class="primary" onClick=${onSaved}>${t('保存しました', 'I have saved them')}</button>
   </section>`;
 }
 
@@ -114,16 +118,17 @@ function Enrol({ onState }) {
   });
   if (codes) return html`<${RecoveryCodes} codes=${codes} onSaved=${() => onState(done)} />`;
   return html`<form onSubmit=${f.submit} novalidate>
-    <h1>二要素認証の設定</h1>
-    <p>スマートフォンの認証アプリ（Google Authenticator など）で次の QR コードを読み取ってください。</p>
+    <h1>${t('二要素認証の設定', 'Set up two-factor authentication')}</h1>
+    <p>${t('スマートフォンの認証アプリ（Google Authenticator など）で次の QR コードを読み取ってください。',
+      'Scan this QR code with the authenticator app on your smartphone (Google Authenticator or similar).')}</p>
     <${Alert} text=${f.err || start.err} />
     ${setup ? html`
-      <img class="qr" alt="認証アプリに登録する QR コード" src=${`data:image/svg+xml;base64,${b64(setup.qrSvg)}`} />
-      <p>読み取れないときは、次のキーを手で入力してください。</p>
+      <img class="qr" alt=${t('認証アプリに登録する QR コード', 'QR code to add to your authenticator app')} src=${`data:image/svg+xml;base64,${b64(setup.qrSvg)}`} />
+      <p>${t('読み取れないときは、次のキーを手で入力してください。', 'If it cannot be scanned, type in this key.')}</p>
       <p class="secret"><code>${setup.secret}</code></p>
-      <${Field} id="enrol-code" label="認証アプリに表示された6桁の確認コード" value=${code} onInput=${setCode}
+      <${Field} id="enrol-code" label=${t('認証アプリに表示された6桁の確認コード', 'The 6-digit code shown in the authenticator app')} value=${code} onInput=${setCode}
         autocomplete="one-time-code" inputmode="numeric" focus=${true} invalid=${!!f.err} />
-      <button type="submit" class="primary" disabled=${f.busy}>設定を完了する</button>` : html`<p class="loading">準備中…</p>`}
+      <button type="submit" class="primary" disabled=${f.busy}>${t('設定を完了する', 'Finish setup')}</button>` : html`<p class="loading">${t('準備中…', 'Preparing…')}</p>`}
   </form>`;
 }
 
@@ -131,11 +136,11 @@ function Mfa({ onState }) {
   const [code, setCode] = useState('');
   const f = useSubmit(async () => onState(await api('POST', '/auth/mfa.json', { code: code.trim() })));
   return html`<form onSubmit=${f.submit} novalidate>
-    <h1>確認コードの入力</h1>
+    <h1>${t('確認コードの入力', 'Enter your confirmation code')}</h1>
     <${Alert} text=${f.err} />
-    <${Field} id="mfa-code" label="確認コード" value=${code} onInput=${setCode} autocomplete="one-time-code"
-      hint="認証アプリの6桁のコード、またはリカバリーコードを入力してください。" focus=${true} invalid=${!!f.err} />
-    <button type="submit" class="primary" disabled=${f.busy}>確認する</button>
+    <${Field} id="mfa-code" label=${t('確認コード', 'Confirmation code')} value=${code} onInput=${setCode} autocomplete="one-time-code"
+      hint=${t('認証アプリの6桁のコード、またはリカバリーコードを入力してください。', 'Enter the 6-digit code from your authenticator app, or a recovery code.')} focus=${true} invalid=${!!f.err} />
+    <button type="submit" class="primary" disabled=${f.busy}>${t('確認する', 'Confirm')}</button>
   </form>`;
 }
 
@@ -148,7 +153,10 @@ export default function Login({ session, onDone, reason }) {
     else setState(s);
   };
   const stage = state ? state.stage : 'login';
+  // the language can be chosen before signing in; each choice is written in its own language
+  const other = lang() === 'en' ? { code: 'ja', label: '日本語' } : { code: 'en', label: 'English' };
   return html`<main id="login-main" class="login">
+    <p class="login-lang"><button type="button" class="link" lang=${other.code} onClick=${() => setPrefs({ lang: other.code })}>${other.label}</button></p>
     ${reason && stage === 'login' ? html`<p class="login-reason" role="status">${reason}</p>` : null}
     ${stage === 'login' ? html`<${Password} onState=${next} />`
       : stage === 'password' ? html`<${NewPassword} onState=${next} />`

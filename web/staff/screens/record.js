@@ -6,6 +6,7 @@ import { html, useState, useEffect, useMemo } from '../lib/html.js';
 import { api } from '../lib/api.js';
 import { go } from '../lib/router.js';
 import { useStyle } from '../lib/style.js';
+import { t, lang, fmtDate, fmtNum } from '../lib/i18n.js';
 import { Tabs, TabPanel, ErrorBox } from './record/ui.js';
 import { tabsOf, valuesOf, answersOf, evalRules, changedRecord, errorsByField, showValue, FieldInput, fieldOf,
   choicesFor, clearDependents, isSystem, same } from './record/fields.js';
@@ -72,14 +73,14 @@ function RecordScreen({ route }) {
   const statusF = fieldOf(props, 'STATUS');
   const status = statusF ? record?.[statusF.code]?.value : null;
   const rules = useMemo(() => evalRules(def?.rules, answers, status), [def, answers, status]);
-  const tabs = useMemo(() => (def ? tabsOf(def.layout, props) : []), [def]);
+  const tabs = useMemo(() => (def ? tabsOf(def.layout, props) : []), [def, lang()]);
 
   if (err) return html`<${ErrorBox} error=${err} />`;
-  if (!def || !record) return html`<p class="loading">読み込み中…</p>`;
+  if (!def || !record) return html`<p class="loading">${t('読み込み中…', 'Loading…')}</p>`;
 
   const refresh = (msg) => { setNote(msg || ''); setTick(tick + 1); };
   const receiptF = Object.values(props).find((p) => p.type === 'SINGLE_LINE_TEXT' && /受付番号|収受番号|受理番号/.test(`${p.code}${p.label}`));
-  const receipt = (receiptF && record[receiptF.code]?.value) || (isNew ? '新規' : `No.${record.$id?.value}`);
+  const receipt = (receiptF && record[receiptF.code]?.value) || (isNew ? t('新規', 'New') : `No.${record.$id?.value}`);
   const assigneeF = fieldOf(props, 'STATUS_ASSIGNEE');
   const assignees = assigneeF ? record[assigneeF.code]?.value || [] : [];
 
@@ -102,8 +103,8 @@ function RecordScreen({ route }) {
     try {
       const missing = [...rules.required].filter((c) => !rules.hidden.has(c) && (draft[c] === undefined || draft[c] === '' || (Array.isArray(draft[c]) && !draft[c].length)));
       if (missing.length) {
-        setFerr(Object.fromEntries(missing.map((c) => [c, ['入力してください。']])));
-        throw Object.assign(new Error('必須の項目が入力されていません。'), { local: true });
+        setFerr(Object.fromEntries(missing.map((c) => [c, [t('入力してください。', 'Please fill this in.')]])));
+        throw Object.assign(new Error(t('必須の項目が入力されていません。', 'Some required fields are empty.')), { local: true });
       }
       if (isNew) {
         const r = await api('POST', '/k/v1/record.json', { app, record: visibleChanged() });
@@ -112,7 +113,7 @@ function RecordScreen({ route }) {
       }
       await api('PUT', '/k/v1/record.json', { app, id, record: visibleChanged(), revision: rev });
       setMode('view'); setConflict(null);
-      refresh('保存しました。');
+      refresh(t('保存しました。', 'Saved.'));
     } catch (x) {
       if (x.status === 409 && x.code === 'GAIA_CO02') await openConflict();
       else { setSaveErr(x); if (x.errors) setFerr(errorsByField(x.errors)); }
@@ -137,7 +138,7 @@ function RecordScreen({ route }) {
     setRecord(conflict.cur);
     setBase(conflict.theirs); setDraft(next); setRev(conflict.cur.$revision.value);
     setConflict(null);
-    setNote('最新の内容に合わせました。内容を確認して、もう一度保存してください。');
+    setNote(t('最新の内容に合わせました。内容を確認して、もう一度保存してください。', 'Merged with the latest version. Check the values and save again.'));
   };
 
   const fieldBlock = (code) => {
@@ -150,7 +151,7 @@ function RecordScreen({ route }) {
     const choices = mode === 'edit' ? choicesFor(def.rules, code, answers) : null;
     return html`<div class=${`rec-field${errs ? ' rec-invalid' : ''}`} key=${code}>
       ${ro ? html`<span class="rec-label" id=${`${fid}-label`}>${p.label}</span>`
-        : html`<label class="rec-label" id=${`${fid}-label`} for=${fid}>${p.label}${req ? html`<span class="rec-req">（必須）</span>` : ''}</label>`}
+        : html`<label class="rec-label" id=${`${fid}-label`} for=${fid}>${p.label}${req ? html`<span class="rec-req">${t('（必須）', ' (required)')}</span>` : ''}</label>`}
       <div class="rec-value">${ro ? showValue(p, values[code]) : html`<${FieldInput} p=${p} id=${fid} value=${draft[code]} required=${req}
         choices=${choices} describedBy=${errs ? `${fid}-err` : null} onChange=${(v) => setField(code, v)} />`}
       ${errs ? html`<p class="rec-error" id=${`${fid}-err`}>${errs.join(' ')}</p>` : ''}</div></div>`;
@@ -158,37 +159,38 @@ function RecordScreen({ route }) {
 
   const appName = def.name;
   const work_tabs = isNew ? [] : [
-    { key: 'process', label: '処理・意見・コメント' }, { key: 'thread', label: '申請者とのやりとり' },
-    { key: 'docs', label: '発行文書' }, { key: 'history', label: '変更履歴' }];
+    { key: 'process', label: t('処理・意見・コメント', 'Process, opinions, comments') }, { key: 'thread', label: t('申請者とのやりとり', 'Applicant messages') },
+    { key: 'docs', label: t('発行文書', 'Documents') }, { key: 'history', label: t('変更履歴', 'History') }];
   return html`<div class="rec">
     <header class="rec-head">
       <p class="rec-crumb"><a href=${`#/apps/${app}`}>${appName}</a></p>
-      <h1>${isNew ? `${appName}：窓口申請の入力` : html`<span class="rec-receipt">${receipt}</span> <span class="rec-appname">${appName}</span>`}</h1>
+      <h1>${isNew ? t(`${appName}：窓口申請の入力`, `${appName}: paper application`) : html`<span class="rec-receipt">${receipt}</span> <span class="rec-appname">${appName}</span>`}</h1>
       ${!isNew ? html`<dl class="rec-facts">
-        <div><dt>ステータス</dt><dd>${status ? html`<span class="chip">${status}</span>` : '—'}</dd></div>
-        <div><dt>担当者</dt><dd>${assignees.length ? assignees.map((a) => a.name || a.code).join('、') : '—'}</dd></div>
-        <div><dt>処理期限</dt><dd>${clock && clock.state ? html`${clock.due}${clock.overdue ? html` <span class="chip chip-danger">期限超過</span>`
-          : clock.state === 'paused' ? html` <span class="chip">停止中</span>` : clock.state === 'stopped' ? '' : `（残り${clock.daysLeft}日）`}` : '—'}</dd></div>
+        <div><dt>${t('ステータス', 'Status')}</dt><dd>${status ? html`<span class="chip">${status}</span>` : '—'}</dd></div>
+        <div><dt>${t('担当者', 'Assignees')}</dt><dd>${assignees.length ? assignees.map((a) => a.name || a.code).join(t('、', ', ')) : '—'}</dd></div>
+        <div><dt>${t('処理期限', 'Due')}</dt><dd>${clock && clock.state ? html`${fmtDate(clock.due)}${clock.overdue ? html` <span class="chip chip-danger">${t('期限超過', 'Overdue')}</span>`
+          : clock.state === 'paused' ? html` <span class="chip">${t('停止中', 'Paused')}</span>` : clock.state === 'stopped' ? ''
+          : t(`（残り${fmtNum(clock.daysLeft)}日）`, ` (${fmtNum(clock.daysLeft)} days left)`)}` : '—'}</dd></div>
       </dl>` : ''}
     </header>
     ${note ? html`<p class="rec-note" role="status">${note}</p>` : ''}
     ${conflict ? html`<${Merge} c=${conflict} props=${props} onChange=${(rows) => setConflict({ ...conflict, rows })} onApply=${resolve} />` : ''}
     <form class="rec-main" onSubmit=${save} novalidate>
       <div class="rec-toolbar">
-        ${mode === 'view' ? html`<button type="button" key="edit" class="rec-primary" onClick=${(e) => { e.preventDefault(); startEdit(); }}>編集する</button>`
-          : html`<button type="submit" key="save" class="rec-primary" disabled=${busy || !!conflict}>${isNew ? '登録する' : '保存する'}</button>
-            <button type="button" key="cancel" onClick=${cancel}>キャンセル</button>`}
+        ${mode === 'view' ? html`<button type="button" key="edit" class="rec-primary" onClick=${(e) => { e.preventDefault(); startEdit(); }}>${t('編集する', 'Edit')}</button>`
+          : html`<button type="submit" key="save" class="rec-primary" disabled=${busy || !!conflict}>${isNew ? t('登録する', 'Register') : t('保存する', 'Save')}</button>
+            <button type="button" key="cancel" onClick=${cancel}>${t('キャンセル', 'Cancel')}</button>`}
       </div>
       <${ErrorBox} error=${saveErr} />
       ${mode === 'edit' && users ? html`<datalist id="rec-users">${users.map((u) => html`<option value=${u.code}>${u.name}</option>`)}</datalist>` : ''}
-      <${Tabs} id="rec-ftab" label="入力項目のまとまり" tabs=${tabs} current=${tab} onSelect=${setTab} />
-      ${tabs.map((t, i) => (t.key === tab ? html`<${TabPanel} id="rec-ftab" index=${i}>
-        <div class="rec-fields">${t.codes.map(fieldBlock)}</div></${TabPanel}>` : ''))}
+      <${Tabs} id="rec-ftab" label=${t('入力項目のまとまり', 'Field groups')} tabs=${tabs} current=${tab} onSelect=${setTab} />
+      ${tabs.map((tb, i) => (tb.key === tab ? html`<${TabPanel} id="rec-ftab" index=${i}>
+        <div class="rec-fields">${tb.codes.map(fieldBlock)}</div></${TabPanel}>` : ''))}
     </form>
-    ${!isNew ? html`<section class="rec-work" aria-label="作業">
-      <${Tabs} id="rec-wtab" label="作業" tabs=${work_tabs} current=${work} onSelect=${setWork} />
-      ${work_tabs.map((t, i) => (t.key === work ? html`<${TabPanel} id="rec-wtab" index=${i}>
-        ${work === 'process' ? html`<h3 class="sr-only">処理</h3>
+    ${!isNew ? html`<section class="rec-work" aria-label=${t('作業', 'Work')}>
+      <${Tabs} id="rec-wtab" label=${t('作業', 'Work')} tabs=${work_tabs} current=${work} onSelect=${setWork} />
+      ${work_tabs.map((tb, i) => (tb.key === work ? html`<${TabPanel} id="rec-wtab" index=${i}>
+        ${work === 'process' ? html`<h3 class="sr-only">${t('処理', 'Process')}</h3>
           <${Actions} app=${app} id=${id} revision=${record.$revision.value} actions=${acts} onDone=${refresh} />
           <${Opinions} app=${app} id=${id} reload=${tick} /><${Comments} app=${app} id=${id} />` : ''}
         ${work === 'thread' ? html`<${Thread} app=${app} id=${id} props=${props} actions=${acts} onDone=${refresh} />` : ''}
@@ -201,17 +203,18 @@ function RecordScreen({ route }) {
 function Merge({ c, props, onChange, onApply }) {
   const set = (i, take) => onChange(c.rows.map((r, j) => (j === i ? { ...r, take } : r)));
   return html`<section class="rec-merge" role="region" aria-labelledby="rec-merge-h">
-    <h2 id="rec-merge-h">ほかの人がこの記録を先に更新しました</h2>
-    <p>あなたが編集を始めてから、次の変更がありました。項目ごとに、どちらの値を残すか選んでから「選んだ内容で続ける」を押してください。まだ保存されていません。</p>
-    <ul>${c.since.map((h) => html`<li>版${h.revision}：${h.actor?.name || h.actor?.code}
-      ${(h.changes || []).map((x) => `「${x.label}」`).join('')}${h.status ? `（${h.status.from} → ${h.status.to}）` : ''}</li>`)}</ul>
-    <table class="rec-table"><caption class="sr-only">値の比較</caption>
-      <thead><tr><th scope="col">項目</th><th scope="col">あなたの値（未保存）</th><th scope="col">最新の値</th><th scope="col">残す値</th></tr></thead>
+    <h2 id="rec-merge-h">${t('ほかの人がこの記録を先に更新しました', 'Someone else updated this record first')}</h2>
+    <p>${t('あなたが編集を始めてから、次の変更がありました。項目ごとに、どちらの値を残すか選んでから「選んだ内容で続ける」を押してください。まだ保存されていません。',
+      'These changes were made after you started editing. For each field choose the value to keep, then press “Continue with my choices”. Nothing has been saved yet.')}</p>
+    <ul>${c.since.map((h) => html`<li>${t(`版${h.revision}：`, `Version ${h.revision}: `)}${h.actor?.name || h.actor?.code}
+      ${(h.changes || []).map((x) => t(`「${x.label}」`, ` “${x.label}”`)).join('')}${h.status ? t(`（${h.status.from} → ${h.status.to}）`, ` (${h.status.from} → ${h.status.to})`) : ''}</li>`)}</ul>
+    <table class="rec-table"><caption class="sr-only">${t('値の比較', 'Values compared')}</caption>
+      <thead><tr><th scope="col">${t('項目', 'Field')}</th><th scope="col">${t('あなたの値（未保存）', 'Your value (not saved)')}</th><th scope="col">${t('最新の値', 'Latest value')}</th><th scope="col">${t('残す値', 'Keep')}</th></tr></thead>
       <tbody>${c.rows.map((r, i) => html`<tr class=${r.touched ? 'rec-clash' : ''}>
-        <th scope="row">${props[r.code]?.label || r.code}${r.touched ? html`<br /><span class="chip chip-warn">両方で変更</span>` : ''}</th>
+        <th scope="row">${props[r.code]?.label || r.code}${r.touched ? html`<br /><span class="chip chip-warn">${t('両方で変更', 'Changed by both')}</span>` : ''}</th>
         <td>${show(r.mine)}</td><td>${show(r.theirs)}</td>
-        <td><fieldset class="rec-pick"><legend class="sr-only">${props[r.code]?.label}：残す値</legend>
-          <label><input type="radio" name=${`merge-${i}`} checked=${r.take === 'mine'} onChange=${() => set(i, 'mine')} /> 自分の値を残す</label>
-          <label><input type="radio" name=${`merge-${i}`} checked=${r.take === 'theirs'} onChange=${() => set(i, 'theirs')} /> 最新の値を採用</label></fieldset></td></tr>`)}</tbody></table>
-    <button type="button" class="rec-primary" onClick=${onApply}>選んだ内容で続ける</button></section>`;
+        <td><fieldset class="rec-pick"><legend class="sr-only">${t(`${props[r.code]?.label}：残す値`, `${props[r.code]?.label}: value to keep`)}</legend>
+          <label><input type="radio" name=${`merge-${i}`} checked=${r.take === 'mine'} onChange=${() => set(i, 'mine')} /> ${t('自分の値を残す', 'Keep my value')}</label>
+          <label><input type="radio" name=${`merge-${i}`} checked=${r.take === 'theirs'} onChange=${() => set(i, 'theirs')} /> ${t('最新の値を採用', 'Take the latest value')}</label></fieldset></td></tr>`)}</tbody></table>
+    <button type="button" class="rec-primary" onClick=${onApply}>${t('選んだ内容で続ける', 'Continue with my choices')}</button></section>`;
 }

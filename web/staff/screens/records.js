@@ -5,6 +5,7 @@
 import { html, useState, useEffect, useMemo, useRef } from '../lib/html.js';
 import { api, ApiError } from '../lib/api.js';
 import { useStyle } from '../lib/style.js';
+import { t, fmtDate, fmtDateTime, fmtNum } from '../lib/i18n.js';
 
 const TEXT = ['SINGLE_LINE_TEXT', 'MULTI_LINE_TEXT', 'LINK', 'RICH_TEXT'];
 const NUMBER = ['NUMBER', 'CALC', 'RECORD_NUMBER'];
@@ -26,14 +27,16 @@ export function quote(v) {
 
 function opsFor(type) {
   if (TEXT.includes(type)) {
-    const ops = [['like', '含む'], ['not like', '含まない']];
-    if (type === 'SINGLE_LINE_TEXT' || type === 'LINK') ops.push(['=', '等しい'], ['!=', '等しくない']);
-    return ops.concat([['is empty', '空'], ['is not empty', '空でない']]);
+    const ops = [['like', t('含む', 'contains')], ['not like', t('含まない', 'does not contain')]];
+    if (type === 'SINGLE_LINE_TEXT' || type === 'LINK') ops.push(['=', t('等しい', 'is')], ['!=', t('等しくない', 'is not')]);
+    return ops.concat([['is empty', t('空', 'is empty')], ['is not empty', t('空でない', 'is not empty')]]);
   }
-  if (NUMBER.includes(type)) return [['=', '＝'], ['!=', '≠'], ['>=', '以上'], ['<=', '以下'], ['>', 'より大きい'], ['<', 'より小さい']];
-  if (DATE.includes(type)) return [['>=', 'この日以降'], ['<=', 'この日以前'], ['=', 'この日']];
-  if (CHOICE.includes(type)) return [['in', 'いずれか'], ['not in', 'いずれでもない']];
-  if (USER.includes(type)) return [['in', '含む'], ['not in', '含まない']];
+  if (NUMBER.includes(type)) {
+    return [['=', t('＝', '=')], ['!=', '≠'], ['>=', t('以上', '≥')], ['<=', t('以下', '≤')], ['>', t('より大きい', '>')], ['<', t('より小さい', '<')]];
+  }
+  if (DATE.includes(type)) return [['>=', t('この日以降', 'on or after')], ['<=', t('この日以前', 'on or before')], ['=', t('この日', 'on')]];
+  if (CHOICE.includes(type)) return [['in', t('いずれか', 'is any of')], ['not in', t('いずれでもない', 'is none of')]];
+  if (USER.includes(type)) return [['in', t('含む', 'includes')], ['not in', t('含まない', 'does not include')]];
   if (type === '$overdue') return [['=', '']];
   return [];
 }
@@ -50,9 +53,11 @@ export function condition(f) {
   return `${code} ${f.op} ${quote(f.value)}`;
 }
 
-function cellText(v) {
+function cellText(v, type) {
   if (v === null || v === undefined) return '';
-  if (Array.isArray(v)) return v.map(cellText).join(', ');
+  if (type === 'DATE') return fmtDate(v);
+  if (type === 'DATETIME' || type === 'CREATED_TIME' || type === 'UPDATED_TIME') return fmtDateTime(v);
+  if (Array.isArray(v)) return v.map((x) => cellText(x)).join(', ');
   if (typeof v === 'object') return v.name || v.code || '';
   return String(v);
 }
@@ -67,8 +72,8 @@ function layoutCodes(layout) {
 }
 
 function daysSince(iso, now) {
-  const t = Date.parse(iso);
-  return Number.isFinite(t) ? Math.floor((now - t) / 86400000) : 0;
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? Math.floor((now - ms) / 86400000) : 0;
 }
 
 export default function Records({ route }) {
@@ -162,7 +167,7 @@ export default function Records({ route }) {
   useEffect(() => { setOffset(0); setSelected(new Set()); }, [fullQuery, size]);
 
   if (error && !meta) return html`<p class="error" role="alert">${error}</p>`;
-  if (!meta) return html`<p class="loading">読み込み中…</p>`;
+  if (!meta) return html`<p class="loading">${t('読み込み中…', 'Loading…')}</p>`;
 
   const idOf = (rec) => rec.$id.value;
   const toggle = (id) => {
@@ -179,12 +184,12 @@ export default function Records({ route }) {
   const flags = (rec, i) => {
     const cl = clockOf(i);
     const out = [];
-    if (cl && cl.overdue) out.push(['overdue', `期限超過（期限 ${cl.due}）`]);
+    if (cl && cl.overdue) out.push(['overdue', t(`期限超過（期限 ${fmtDate(cl.due)}）`, `Overdue (due ${fmtDate(cl.due)})`)]);
     const st = statusCode && rec[statusCode] ? rec[statusCode].value : null;
     if (st && st === rule.untouchedStatus) {
       const days = cl && cl.daysUsed != null ? Number(cl.daysUsed)
         : createdCode && rec[createdCode] ? daysSince(rec[createdCode].value, now) : 0;
-      if (days >= rule.untouchedDays) out.push(['untouched', `${rule.untouchedStatus} ${days}日`]);
+      if (days >= rule.untouchedDays) out.push(['untouched', t(`${rule.untouchedStatus} ${days}日`, `${rule.untouchedStatus} ${days} ${days === 1 ? 'day' : 'days'}`)]);
     }
     return out;
   };
@@ -204,44 +209,44 @@ export default function Records({ route }) {
     <div class="records">
       <div class="records-head">
         <h1>${meta.app.name}</h1>
-        <a class="button primary" href=${`#/apps/${appId}/records/new`}>新規作成（窓口申請）</a>
+        <a class="button primary" href=${`#/apps/${appId}/records/new`}>${t('新規作成（窓口申請）', 'New (paper application)')}</a>
       </div>
       <div class="records-tools">
         ${meta.views.length > 0 && html`
-          <label class="field">一覧
+          <label class="field">${t('一覧', 'View')}
             <select value=${view ? view.name : ''} onChange=${(e) => { setViewName(e.target.value); setSort(null); }}>
               ${meta.views.map((v) => html`<option value=${v.name}>${v.name}</option>`)}
             </select>
           </label>`}
         <form class="search" role="search" onSubmit=${(e) => { e.preventDefault(); setSearch(searchDraft.trim()); }}>
-          <label class="field">キーワード検索
+          <label class="field">${t('キーワード検索', 'Keyword search')}
             <input type="search" value=${searchDraft} onInput=${(e) => setSearchDraft(e.target.value)}
               aria-describedby="search-hint" />
           </label>
-          <button type="submit">検索</button>
-          <span id="search-hint" class="muted">全角・半角、大文字・小文字を区別しません</span>
+          <button type="submit">${t('検索', 'Search')}</button>
+          <span id="search-hint" class="muted">${t('全角・半角、大文字・小文字を区別しません', 'Full-width and half-width, upper and lower case are the same')}</span>
         </form>
         ${meta.clock && html`<button type="button" aria-pressed=${filters.some((f) => f.code === '$overdue') ? 'true' : 'false'}
           onClick=${() => setFilters(filters.some((f) => f.code === '$overdue')
             ? filters.filter((f) => f.code !== '$overdue')
-            : [...filters, { code: '$overdue', type: '$overdue', op: '=', value: 'true' }])}>期限超過のみ</button>`}
+            : [...filters, { code: '$overdue', type: '$overdue', op: '=', value: 'true' }])}>${t('期限超過のみ', 'Overdue only')}</button>`}
       </div>
       <${FilterBuilder} props=${meta.props} states=${meta.states} filters=${filters} onChange=${setFilters} />
       ${error && html`<p class="error" role="alert">${error}</p>`}
       ${notice && html`<p class=${notice.ok ? 'notice ok' : 'error'} role=${notice.ok ? 'status' : 'alert'}>${notice.text}</p>`}
       <${Bulk} appId=${appId} selected=${[...selected]} fullQuery=${fullQuery} appName=${meta.app.name}
         onDone=${(n) => { setNotice(n); if (n.ok) { setSelected(new Set()); load(); } }} />
-      <p class="count" role="status">${data ? `${total}件中 ${total ? data.offset + 1 : 0}–${Math.min(data.offset + data.records.length, total)}件` : '読み込み中…'}</p>
+      <p class="count" role="status">${data ? countText(total, total ? data.offset + 1 : 0, Math.min(data.offset + data.records.length, total)) : t('読み込み中…', 'Loading…')}</p>
       ${data && html`
         <div class="table-wrap">
         <table class="list">
-          <caption class="vh">${meta.app.name}のレコード一覧${view ? `（${view.name}）` : ''}</caption>
+          <caption class="vh">${t(`${meta.app.name}のレコード一覧${view ? `（${view.name}）` : ''}`, `Records of ${meta.app.name}${view ? ` (${view.name})` : ''}`)}</caption>
           <thead><tr>
             <th scope="col" class="sel"><label><input type="checkbox" checked=${allOnPage}
               onChange=${() => { const s = new Set(selected); pageIds.forEach((id) => (allOnPage ? s.delete(id) : s.add(id))); setSelected(s); }} />
-              <span class="vh">このページをすべて選択</span></label></th>
-            <th scope="col" class="id">詳細</th>
-            <th scope="col" class="flags">注意</th>
+              <span class="vh">${t('このページをすべて選択', 'Select all on this page')}</span></label></th>
+            <th scope="col" class="id">${t('詳細', 'Record')}</th>
+            <th scope="col" class="flags">${t('注意', 'Flags')}</th>
             ${columns.map((c) => {
               const p = meta.props[c];
               const label = p.label || c;
@@ -257,28 +262,33 @@ export default function Records({ route }) {
               const cls = fl.some((f) => f[0] === 'overdue') ? 'overdue' : fl.length ? 'untouched' : '';
               return html`<tr key=${id} class=${cls}>
                 <td class="sel"><label><input type="checkbox" checked=${selected.has(id)} onChange=${() => toggle(id)} />
-                  <span class="vh">レコード${id}を選択</span></label></td>
+                  <span class="vh">${t(`レコード${id}を選択`, `Select record ${id}`)}</span></label></td>
                 <td><a href=${`#/apps/${appId}/records/${id}`}>${id}</a></td>
                 <td>${fl.map(([k, t]) => html`<span class=${`chip ${k}`}>${t}</span>`)}</td>
-                ${columns.map((c) => html`<td>${cellText(rec[c] && rec[c].value)}</td>`)}
+                ${columns.map((c) => html`<td>${cellText(rec[c] && rec[c].value, meta.props[c].type)}</td>`)}
               </tr>`;
             })}
           </tbody>
         </table>
         </div>
         <${RenderMark} mark=${renderMark} />
-        ${data.records.length === 0 && html`<p>条件に合うレコードはありません。</p>`}
-        <nav class="pager" aria-label="ページ">
-          <button type="button" disabled=${offset === 0} onClick=${() => setOffset(Math.max(0, offset - size))}>前へ</button>
-          <span>${page} / ${pages} ページ</span>
-          <button type="button" disabled=${offset + size >= total} onClick=${() => setOffset(offset + size)}>次へ</button>
-          <label class="field">表示件数
+        ${data.records.length === 0 && html`<p>${t('条件に合うレコードはありません。', 'No records match.')}</p>`}
+        <nav class="pager" aria-label=${t('ページ', 'Pages')}>
+          <button type="button" disabled=${offset === 0} onClick=${() => setOffset(Math.max(0, offset - size))}>${t('前へ', 'Previous')}</button>
+          <span>${t(`${fmtNum(page)} / ${fmtNum(pages)} ページ`, `Page ${fmtNum(page)} of ${fmtNum(pages)}`)}</span>
+          <button type="button" disabled=${offset + size >= total} onClick=${() => setOffset(offset + size)}>${t('次へ', 'Next')}</button>
+          <label class="field">${t('表示件数', 'Per page')}
             <select value=${size} onChange=${(e) => setSize(Number(e.target.value))}>
-              ${PAGE_SIZES.map((n) => html`<option value=${n}>${n}件</option>`)}
+              ${PAGE_SIZES.map((n) => html`<option value=${n}>${t(`${n}件`, `${n}`)}</option>`)}
             </select>
           </label>
         </nav>`}
     </div>`;
+}
+
+/* "250件中 1–100件" / "1–100 of 250" */
+function countText(total, from, to) {
+  return t(`${fmtNum(total)}件中 ${fmtNum(from)}–${fmtNum(to)}件`, `${fmtNum(from)}–${fmtNum(to)} of ${fmtNum(total)}`);
 }
 
 /* Rendered right after the table: the time from the data's arrival to the table's DOM built
@@ -312,46 +322,46 @@ function FilterBuilder({ props, states, filters, onChange }) {
     pick('');
   };
   const describe = (f) => {
-    if (f.code === '$overdue') return '期限超過';
+    if (f.code === '$overdue') return t('期限超過', 'Overdue');
     const opLabel = (opsFor(f.type).find((o) => o[0] === f.op) || [f.op, f.op])[1];
-    const v = f.op === 'in' || f.op === 'not in' ? f.values.map((x) => (x === 'LOGINUSER()' ? '自分' : x)).join('・') : f.value || '';
+    const v = f.op === 'in' || f.op === 'not in' ? f.values.map((x) => (x === 'LOGINUSER()' ? t('自分', 'me') : x)).join(t('・', ', ')) : f.value || '';
     return `${f.label} ${opLabel} ${v}`.trim();
   };
   const needsValue = op && op !== 'is empty' && op !== 'is not empty';
   return html`
     <fieldset class="filters">
-      <legend>絞り込み</legend>
+      <legend>${t('絞り込み', 'Filters')}</legend>
       ${filters.length > 0 && html`<ul class="filter-chips">
         ${filters.map((f, i) => html`<li><span class="chip filter">${describe(f)}</span>
           <button type="button" class="link" onClick=${() => onChange(filters.filter((_, j) => j !== i))}
-            aria-label=${`条件「${describe(f)}」を外す`}>外す</button></li>`)}
+            aria-label=${t(`条件「${describe(f)}」を外す`, `Remove the filter “${describe(f)}”`)}>${t('外す', 'Remove')}</button></li>`)}
       </ul>`}
       <div class="filter-row">
-        <label class="field">項目
+        <label class="field">${t('項目', 'Field')}
           <select value=${code} onChange=${(e) => pick(e.target.value)}>
-            <option value="">選択してください</option>
+            <option value="">${t('選択してください', 'Choose a field')}</option>
             ${codes.map((c) => html`<option value=${c}>${props[c].label || c}</option>`)}
           </select>
         </label>
-        ${p && html`<label class="field">条件
+        ${p && html`<label class="field">${t('条件', 'Condition')}
           <select value=${op} onChange=${(e) => setOp(e.target.value)}>
             ${ops.map(([o, l]) => html`<option value=${o}>${l}</option>`)}
           </select></label>`}
         ${p && needsValue && (CHOICE.includes(p.type) ? html`
-          <fieldset class="options"><legend>値</legend>
+          <fieldset class="options"><legend>${t('値', 'Value')}</legend>
             ${options.map((o) => html`<label><input type="checkbox" checked=${values.includes(o)}
               onChange=${() => setValues(values.includes(o) ? values.filter((x) => x !== o) : [...values, o])} />${o}</label>`)}
           </fieldset>`
         : USER.includes(p.type) ? html`
-          <fieldset class="options"><legend>値</legend>
+          <fieldset class="options"><legend>${t('値', 'Value')}</legend>
             <label><input type="checkbox" checked=${values.includes('LOGINUSER()')}
-              onChange=${() => setValues(values.includes('LOGINUSER()') ? values.filter((x) => x !== 'LOGINUSER()') : [...values, 'LOGINUSER()'])} />自分</label>
+              onChange=${() => setValues(values.includes('LOGINUSER()') ? values.filter((x) => x !== 'LOGINUSER()') : [...values, 'LOGINUSER()'])} />${t('自分', 'Me')}</label>
           </fieldset>`
-        : html`<label class="field">値
+        : html`<label class="field">${t('値', 'Value')}
             <input type=${DATE.includes(p.type) ? 'date' : NUMBER.includes(p.type) ? 'number' : 'text'}
               value=${value} onInput=${(e) => setValue(e.target.value)}
               onKeyDown=${(e) => { if (e.key === 'Enter') { e.preventDefault(); add(); } }} /></label>`)}
-        ${p && html`<button type="button" onClick=${add}>条件を追加</button>`}
+        ${p && html`<button type="button" onClick=${add}>${t('条件を追加', 'Add filter')}</button>`}
       </div>
     </fieldset>`;
 }
@@ -376,7 +386,7 @@ function Bulk({ appId, selected, fullQuery, appName, onDone }) {
       await api('PUT', '/k/v1/records/status.json', {
         app: appId, records: selected.map((id) => ({ id, action, ...(reason ? { reason } : {}) })),
       });
-      onDone({ ok: true, text: `${selected.length}件に「${action}」を実行しました。` });
+      onDone({ ok: true, text: t(`${selected.length}件に「${action}」を実行しました。`, `“${action}” was run on ${selected.length} records.`) });
       setReason('');
     } catch (e) {
       onDone({ ok: false, text: e instanceof ApiError ? e.message : String(e) });
@@ -398,28 +408,30 @@ function Bulk({ appId, selected, fullQuery, appName, onDone }) {
       a.remove();
       setTimeout(() => URL.revokeObjectURL(a.href), 10000);
       const rep = res.headers.get('X-Madoguchi-Replaced');
-      onDone({ ok: true, text: `${name} を書き出しました。${rep && rep !== '0' ? `Shift_JISにない文字${rep}字を「?」に置き換えました。` : ''}` });
+      const note = rep && rep !== '0' ? t(`Shift_JISにない文字${rep}字を「?」に置き換えました。`, ` ${rep} characters not in Shift_JIS were replaced by “?”.`) : '';
+      onDone({ ok: true, text: t(`${name} を書き出しました。${note}`, `${name} was exported.${note}`) });
     } catch (e) {
       onDone({ ok: false, text: e.message });
     }
   };
   const sel = actions && actions.find((a) => a.name === action);
   return html`
-    <section class="bulk" aria-label="選択したレコードの操作">
-      <span>${selected.length ? `${selected.length}件選択中` : '選択なし（書き出しは表示中の条件すべて）'}</span>
+    <section class="bulk" aria-label=${t('選択したレコードの操作', 'Actions on the selected records')}>
+      <span>${selected.length ? t(`${selected.length}件選択中`, `${selected.length} selected`)
+        : t('選択なし（書き出しは表示中の条件すべて）', 'None selected (exports take every record of the current filter)')}</span>
       ${selected.length > 0 && actions && actions.length > 0 && html`
-        <label class="field">一括操作
+        <label class="field">${t('一括操作', 'Bulk action')}
           <select value=${action} onChange=${(e) => setAction(e.target.value)}>
-            ${actions.map((a) => html`<option value=${a.name}>${a.name}（→ ${a.to}）</option>`)}
+            ${actions.map((a) => html`<option value=${a.name}>${a.name}${t(`（→ ${a.to}）`, ` (→ ${a.to})`)}</option>`)}
           </select>
         </label>
-        ${sel && sel.reason && sel.reason !== 'NONE' && html`<label class="field">理由
+        ${sel && sel.reason && sel.reason !== 'NONE' && html`<label class="field">${t('理由', 'Reason')}
           <input type="text" value=${reason} onInput=${(e) => setReason(e.target.value)} /></label>`}
-        <button type="button" disabled=${busy} onClick=${run}>実行</button>`}
-      ${selected.length > 0 && actions && actions.length === 0 && html`<span class="muted">実行できる操作はありません</span>`}
+        <button type="button" disabled=${busy} onClick=${run}>${t('実行', 'Run')}</button>`}
+      ${selected.length > 0 && actions && actions.length === 0 && html`<span class="muted">${t('実行できる操作はありません', 'No action can be run')}</span>`}
       <span class="exports">
-        <button type="button" onClick=${() => download('csv')}>CSV（UTF-8）</button>
-        <button type="button" onClick=${() => download('csv', 'shift_jis')}>CSV（Shift_JIS）</button>
+        <button type="button" onClick=${() => download('csv')}>${t('CSV（UTF-8）', 'CSV (UTF-8)')}</button>
+        <button type="button" onClick=${() => download('csv', 'shift_jis')}>${t('CSV（Shift_JIS）', 'CSV (Shift_JIS)')}</button>
         <button type="button" onClick=${() => download('xlsx')}>Excel</button>
       </span>
     </section>`;

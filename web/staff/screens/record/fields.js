@@ -6,18 +6,19 @@ import { html, useState } from '../../lib/html.js';
 import { api } from '../../lib/api.js';
 import { evalCondition, treeOptions } from '../../../js/fcond.js';
 import { today } from './ui.js';
+import { t, fmtDate, fmtDateTime } from '../../lib/i18n.js';
 
 const SYSTEM = new Set(['RECORD_NUMBER', '__ID__', '__REVISION__', 'CREATOR', 'CREATED_TIME', 'MODIFIER',
   'UPDATED_TIME', 'STATUS', 'STATUS_ASSIGNEE', 'CATEGORY']);
 const ENTITY = new Set(['USER_SELECT', 'ORGANIZATION_SELECT', 'GROUP_SELECT']);
 const READONLY = new Set([...SYSTEM, 'CALC', 'REFERENCE_TABLE', 'LABEL', 'SPACER', 'HR', 'GROUP']);
 
-export const isSystem = (t) => SYSTEM.has(t);
+export const isSystem = (type) => SYSTEM.has(type);
 export const fieldOf = (props, type) => Object.values(props).find((p) => p.type === type);
 
 /* Tabs: [{key, label, codes:[...]}] from layout.json; fields not in the layout go to 基本情報. */
 export function tabsOf(layout, props) {
-  const basic = { key: '__basic', label: '基本情報', codes: [] };
+  const basic = { key: '__basic', label: t('基本情報', 'Basic information'), codes: [] };
   const tabs = [basic];
   const seen = new Set();
   const rowCodes = (row) => (row.type === 'SUBTABLE' ? [row.code] : (row.fields || []).map((f) => f.code).filter(Boolean));
@@ -37,7 +38,7 @@ export function tabsOf(layout, props) {
   for (const p of Object.values(props)) {
     if (!seen.has(p.code) && !SYSTEM.has(p.type) && p.type !== 'GROUP' && !isInner(props, p.code)) basic.codes.push(p.code);
   }
-  return tabs.filter((t) => t.codes.some((c) => props[c] && !READONLY_LAYOUT(props[c])) || t === basic);
+  return tabs.filter((tb) => tb.codes.some((c) => props[c] && !READONLY_LAYOUT(props[c])) || tb === basic);
 }
 const READONLY_LAYOUT = (p) => ['LABEL', 'SPACER', 'HR'].includes(p.type);
 const isInner = (props, code) => Object.values(props).some((p) => p.type === 'SUBTABLE' && p.fields && p.fields[code]);
@@ -46,9 +47,9 @@ const isInner = (props, code) => Object.values(props).some((p) => p.type === 'SU
 export function answersOf(values, props) {
   const a = {};
   for (const [code, v] of Object.entries(values || {})) {
-    const t = props[code]?.type;
+    const type = props[code]?.type;
     if (typeof v === 'string') a[code] = v;
-    else if (Array.isArray(v) && ENTITY.has(t)) a[code] = v.map((x) => x.code);
+    else if (Array.isArray(v) && ENTITY.has(type)) a[code] = v.map((x) => x.code);
     else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) a[code] = v;
   }
   return a;
@@ -118,12 +119,12 @@ export function errorsByField(errors) {
 const optionList = (p) => Object.values(p.options || {}).sort((a, b) => Number(a.index) - Number(b.index)).map((o) => o.label);
 
 export function showValue(p, v, users) {
-  if (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length)) return html`<span class="rec-empty">（未入力）</span>`;
+  if (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length)) return html`<span class="rec-empty">${t('（未入力）', '(empty)')}</span>`;
   switch (p.type) {
     case 'CHECK_BOX': case 'MULTI_SELECT': case 'CATEGORY':
       return html`<ul class="rec-chips">${v.map((x) => html`<li>${x}</li>`)}</ul>`;
     case 'USER_SELECT': case 'ORGANIZATION_SELECT': case 'GROUP_SELECT': case 'STATUS_ASSIGNEE':
-      return v.map((x) => x.name || users?.[x.code] || x.code).join('、');
+      return v.map((x) => x.name || users?.[x.code] || x.code).join(t('、', ', '));
     case 'CREATOR': case 'MODIFIER':
       return v.name || v.code;
     case 'MULTI_LINE_TEXT':
@@ -133,7 +134,9 @@ export function showValue(p, v, users) {
     case 'NUMBER': case 'CALC':
       return `${p.unitPosition === 'BEFORE' ? p.unit || '' : ''}${v}${p.unitPosition !== 'BEFORE' ? p.unit || '' : ''}`;
     case 'CREATED_TIME': case 'UPDATED_TIME': case 'DATETIME':
-      return new Date(v).toLocaleString('ja-JP', { timeZone: 'Asia/Tokyo' });
+      return fmtDateTime(v);
+    case 'DATE':
+      return fmtDate(v);
     case 'FILE':
       return html`<ul class="rec-files">${v.map((f) => FileItem(f))}</ul>`;
     case 'SUBTABLE':
@@ -149,8 +152,8 @@ function FileItem(f) {
   const isImg = /^image\/(png|jpeg|gif|webp)$/.test(ct);
   const isPdf = ct === 'application/pdf' || /\.pdf$/i.test(f.name || '');
   return html`<li><a href=${href} download=${f.name}>${f.name}</a>
-    ${isPdf ? html` <a href=${href} target="_blank" rel="noopener">PDFを新しいタブで開く</a>` : ''}
-    ${isImg ? html`<div><img class="rec-thumb" src=${href} alt=${`添付画像 ${f.name}`} /></div>` : ''}</li>`;
+    ${isPdf ? html` <a href=${href} target="_blank" rel="noopener">${t('PDFを新しいタブで開く', 'Open the PDF in a new tab')}</a>` : ''}
+    ${isImg ? html`<div><img class="rec-thumb" src=${href} alt=${t(`添付画像 ${f.name}`, `Attached image ${f.name}`)} /></div>` : ''}</li>`;
 }
 
 function SubtableView(p, rows, users) {
@@ -165,7 +168,7 @@ export function FieldInput({ p, id, value, onChange, required, users, choices, d
   const common = { id, 'aria-describedby': describedBy || null, 'aria-required': required ? 'true' : null };
   if (choices) {
     return html`<select ...${common} value=${value || ''} onChange=${(e) => onChange(e.target.value)}>
-      <option value="">（選択してください）</option>
+      <option value="">${t('（選択してください）', '(choose)')}</option>
       ${choices.map((o) => html`<option value=${o} selected=${o === value}>${o}</option>`)}</select>`;
   }
   switch (p.type) {
@@ -179,7 +182,7 @@ export function FieldInput({ p, id, value, onChange, required, users, choices, d
       return html`<input ...${common} type="datetime-local" value=${value ? toLocal(value) : ''} onInput=${(e) => onChange(e.target.value ? new Date(e.target.value).toISOString().replace(/\.\d+Z$/, 'Z') : '')} />`;
     case 'DROP_DOWN':
       return html`<select ...${common} onChange=${(e) => onChange(e.target.value)}>
-        <option value="">（選択してください）</option>
+        <option value="">${t('（選択してください）', '(choose)')}</option>
         ${optionList(p).map((o) => html`<option value=${o} selected=${o === value}>${o}</option>`)}</select>`;
     case 'MULTI_SELECT':
       return html`<select ...${common} multiple onChange=${(e) => onChange([...e.target.selectedOptions].map((o) => o.value))}>
@@ -229,9 +232,9 @@ function FileInput({ id, value, onChange }) {
   };
   return html`<div class="rec-fileinput">
     <ul class="rec-files">${value.map((f) => html`<li>${f.name}
-      <button type="button" class="rec-small" onClick=${() => onChange(value.filter((x) => x !== f))}>${f.name}を外す</button></li>`)}</ul>
+      <button type="button" class="rec-small" onClick=${() => onChange(value.filter((x) => x !== f))}>${t(`${f.name}を外す`, `Remove ${f.name}`)}</button></li>`)}</ul>
     <input type="file" id=${id} multiple onChange=${add} disabled=${busy} />
-    ${busy ? html`<span role="status">アップロード中…</span>` : ''}
+    ${busy ? html`<span role="status">${t('アップロード中…', 'Uploading…')}</span>` : ''}
     ${err ? html`<span class="rec-error" role="alert">${err}</span>` : ''}</div>`;
 }
 
@@ -240,12 +243,12 @@ function SubtableInput({ p, id, rows, onChange, users }) {
   const set = (i, code, v) => onChange(rows.map((r, j) => (j === i ? { ...r, value: { ...r.value, [code]: { ...(r.value?.[code] || { type: p.fields[code].type }), value: v } } } : r)));
   const blank = () => ({ value: Object.fromEntries(cols.map((c) => [c.code, { type: c.type, value: ['CHECK_BOX', 'MULTI_SELECT', 'FILE', 'USER_SELECT', 'ORGANIZATION_SELECT', 'GROUP_SELECT'].includes(c.type) ? [] : '' }])) });
   return html`<div id=${id} tabindex="-1"><table class="rec-table"><caption class="sr-only">${p.label}</caption>
-    <thead><tr>${cols.map((c) => html`<th scope="col">${c.label}</th>`)}<th scope="col"><span class="sr-only">行の操作</span></th></tr></thead>
+    <thead><tr>${cols.map((c) => html`<th scope="col">${c.label}</th>`)}<th scope="col"><span class="sr-only">${t('行の操作', 'Row actions')}</span></th></tr></thead>
     <tbody>${rows.map((r, i) => html`<tr>${cols.map((c) => html`<td>
-      <label class="sr-only" for=${`${id}-${i}-${c.code}`}>${c.label}（${i + 1}行目）</label>
+      <label class="sr-only" for=${`${id}-${i}-${c.code}`}>${t(`${c.label}（${i + 1}行目）`, `${c.label} (row ${i + 1})`)}</label>
       <${FieldInput} p=${c} id=${`${id}-${i}-${c.code}`} value=${r.value?.[c.code]?.value} users=${users} onChange=${(v) => set(i, c.code, v)} /></td>`)}
-      <td><button type="button" class="rec-small" onClick=${() => onChange(rows.filter((_, j) => j !== i))}>${i + 1}行目を削除</button></td></tr>`)}</tbody></table>
-    <button type="button" class="rec-small" onClick=${() => onChange([...rows, blank()])}>行を追加</button></div>`;
+      <td><button type="button" class="rec-small" onClick=${() => onChange(rows.filter((_, j) => j !== i))}>${t(`${i + 1}行目を削除`, `Delete row ${i + 1}`)}</button></td></tr>`)}</tbody></table>
+    <button type="button" class="rec-small" onClick=${() => onChange([...rows, blank()])}>${t('行を追加', 'Add a row')}</button></div>`;
 }
 
 /* Choices of a hierarchical field for the current answers, or null. */

@@ -4,19 +4,27 @@
 import { html, useState, useEffect } from '../../lib/html.js';
 import { api } from '../../lib/api.js';
 import { Dialog, ErrorBox, fmtTime } from './ui.js';
+import { t } from '../../lib/i18n.js';
 
-const ACTIONS = { create: '作成', update: '更新', delete: '削除', restore: '復元', revert: '版の復元', action: '処理', status: 'ステータス', assignees: '担当者' };
+const ACTIONS = () => ({
+  create: t('作成', 'Created'), update: t('更新', 'Updated'), delete: t('削除', 'Deleted'), restore: t('復元', 'Restored'),
+  revert: t('版の復元', 'Version restored'), action: t('処理', 'Action'), status: t('ステータス', 'Status'), assignees: t('担当者', 'Assignees'),
+});
 
 export const show = (v) => {
-  if (v === null || v === undefined || v === '') return '（空）';
-  if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' ? x.name || x.code || '' : x)).join('、') || '（空）';
+  if (v === null || v === undefined || v === '') return t('（空）', '(empty)');
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' ? x.name || x.code || '' : x)).join(t('、', ', ')) || t('（空）', '(empty)');
   if (typeof v === 'object') return v.name || v.code || JSON.stringify(v);
   return String(v);
 };
 
 export function changeText(c) {
-  if (c.rows) return `行 追加${c.rows.added?.length || 0}・削除${c.rows.removed?.length || 0}・変更${c.rows.changed?.length || 0}`;
-  if (c.files) return `追加: ${c.files.added.join('、') || 'なし'} / 削除: ${c.files.removed.join('、') || 'なし'}`;
+  const a = c.rows?.added?.length || 0, r = c.rows?.removed?.length || 0, ch = c.rows?.changed?.length || 0;
+  if (c.rows) return t(`行 追加${a}・削除${r}・変更${ch}`, `Rows: ${a} added, ${r} deleted, ${ch} changed`);
+  if (c.files) {
+    return t(`追加: ${c.files.added.join('、') || 'なし'} / 削除: ${c.files.removed.join('、') || 'なし'}`,
+      `Added: ${c.files.added.join(', ') || 'none'} / removed: ${c.files.removed.join(', ') || 'none'}`);
+  }
   return null;
 }
 
@@ -30,24 +38,24 @@ export function History({ app, id, revision, reload, onDone }) {
     try {
       await api('POST', '/k/v1/record/revert.json', { app, id, revision: confirm, expectedRevision: revision });
       setConfirm(null);
-      onDone(`版${confirm}に戻しました。`);
+      onDone(t(`版${confirm}に戻しました。`, `Restored version ${confirm}.`));
     } catch (x) { setConfirm(null); setErr(x); }
   };
-  return html`<section aria-labelledby="rec-hist-h"><h3 id="rec-hist-h">変更履歴</h3><${ErrorBox} error=${err} />
+  return html`<section aria-labelledby="rec-hist-h"><h3 id="rec-hist-h">${t('変更履歴', 'History')}</h3><${ErrorBox} error=${err} />
     <ol class="rec-list">${list.map((h) => html`<li>
-      <span class="rec-meta">版${h.revision}・${ACTIONS[h.action] || h.action}${h.detail?.action ? `「${h.detail.action}」` : ''}・${h.actor?.name || h.actor?.code}・${fmtTime(h.at)}</span>
-      ${h.reason ? html`<p>理由：${h.reason}</p>` : ''}
-      ${h.status ? html`<p>ステータス：${h.status.from || '（なし）'} → ${h.status.to}</p>` : ''}
-      ${h.changes?.length ? html`<table class="rec-table rec-diff"><caption class="sr-only">版${h.revision}の変更</caption>
-        <thead><tr><th scope="col">項目</th><th scope="col">変更前</th><th scope="col">変更後</th></tr></thead>
+      <span class="rec-meta">${t(`版${h.revision}`, `Version ${h.revision}`)}${t('・', ' · ')}${ACTIONS()[h.action] || h.action}${h.detail?.action ? t(`「${h.detail.action}」`, ` “${h.detail.action}”`) : ''}${t('・', ' · ')}${h.actor?.name || h.actor?.code}${t('・', ' · ')}${fmtTime(h.at)}</span>
+      ${h.reason ? html`<p>${t('理由：', 'Reason: ')}${h.reason}</p>` : ''}
+      ${h.status ? html`<p>${t('ステータス：', 'Status: ')}${h.status.from || t('（なし）', '(none)')} → ${h.status.to}</p>` : ''}
+      ${h.changes?.length ? html`<table class="rec-table rec-diff"><caption class="sr-only">${t(`版${h.revision}の変更`, `Changes in version ${h.revision}`)}</caption>
+        <thead><tr><th scope="col">${t('項目', 'Field')}</th><th scope="col">${t('変更前', 'Before')}</th><th scope="col">${t('変更後', 'After')}</th></tr></thead>
         <tbody>${h.changes.map((c) => html`<tr><th scope="row">${c.label}</th>
           ${changeText(c) ? html`<td colspan="2">${changeText(c)}</td>` : html`<td><del>${show(c.before)}</del></td><td><ins>${show(c.after)}</ins></td>`}</tr>`)}</tbody></table>` : ''}
       ${String(h.revision) !== String(revision) && ['create', 'update', 'revert'].includes(h.action)
-        ? html`<button type="button" class="rec-small" onClick=${() => setConfirm(h.revision)}>この版に戻す（版${h.revision}）</button>` : ''}
+        ? html`<button type="button" class="rec-small" onClick=${() => setConfirm(h.revision)}>${t(`この版に戻す（版${h.revision}）`, `Restore this version (${h.revision})`)}</button>` : ''}
     </li>`)}</ol>
-    ${confirm ? html`<${Dialog} title=${`版${confirm}に戻しますか`} onClose=${() => setConfirm(null)}>
-      <p>版${confirm}の入力内容を新しい版として書き込みます。ステータスと担当者は変わりません。</p>
-      <div class="rec-buttons"><button type="button" class="rec-primary" onClick=${revert}>戻す</button>
-        <button type="button" onClick=${() => setConfirm(null)}>キャンセル</button></div></${Dialog}>` : ''}
+    ${confirm ? html`<${Dialog} title=${t(`版${confirm}に戻しますか`, `Restore version ${confirm}?`)} onClose=${() => setConfirm(null)}>
+      <p>${t(`版${confirm}の入力内容を新しい版として書き込みます。ステータスと担当者は変わりません。`, `The values of version ${confirm} are written as a new version. The status and assignees stay as they are.`)}</p>
+      <div class="rec-buttons"><button type="button" class="rec-primary" onClick=${revert}>${t('戻す', 'Restore')}</button>
+        <button type="button" onClick=${() => setConfirm(null)}>${t('キャンセル', 'Cancel')}</button></div></${Dialog}>` : ''}
   </section>`;
 }

@@ -4,8 +4,9 @@
 import { html, useState, useEffect } from '../../lib/html.js';
 import { api } from '../../lib/api.js';
 import { ErrorBox, fmtTime, today, uid } from './ui.js';
+import { t, fmtDate } from '../../lib/i18n.js';
 
-const KINDS = { message: 'メッセージ', correction: '修正依頼', missing: '不足書類の依頼' };
+const KINDS = () => ({ message: t('メッセージ', 'Message'), correction: t('修正依頼', 'Correction request'), missing: t('不足書類の依頼', 'Missing documents request') });
 
 export function Thread({ app, id, props, actions, onDone }) {
   const [data, setData] = useState(null);
@@ -30,42 +31,43 @@ export function Thread({ app, id, props, actions, onDone }) {
     try {
       await api('POST', '/k/v1/record/message.json', body2);
       setBody(''); setFields([]); setDocs(''); setDue(''); setAction('');
-      setSent('送信しました。');
+      setSent(t('送信しました。', 'Sent.'));
       load();
-      if (action) onDone('送信し、処理を実行しました。');
+      if (action) onDone(t('送信し、処理を実行しました。', 'Sent, and the action was run.'));
     } catch (x) { setErr(x); }
   };
   const p = uid('thread');
   const editable = Object.values(props).filter((f) => !['FILE', 'SUBTABLE', 'CALC', 'RECORD_NUMBER', '__ID__', '__REVISION__', 'CREATOR', 'CREATED_TIME', 'MODIFIER', 'UPDATED_TIME', 'STATUS', 'STATUS_ASSIGNEE', 'CATEGORY', 'GROUP', 'LABEL', 'SPACER', 'HR', 'REFERENCE_TABLE'].includes(f.type));
-  if (data && data.online === false) return html`<p class="rec-muted">窓口（紙）で受け付けた申請のため、申請者とのやりとりはありません。</p>`;
-  return html`<section aria-labelledby=${`${p}-h`}><h3 id=${`${p}-h`}>申請者とのやりとり</h3>
+  if (data && data.online === false) return html`<p class="rec-muted">${t('窓口（紙）で受け付けた申請のため、申請者とのやりとりはありません。', 'This application was received on paper at the counter: there are no messages with the applicant.')}</p>`;
+  return html`<section aria-labelledby=${`${p}-h`}><h3 id=${`${p}-h`}>${t('申請者とのやりとり', 'Messages with the applicant')}</h3>
     <${ErrorBox} error=${!data ? err : null} />
     <ol class="rec-list">${(data?.messages || []).map((m) => html`<li class=${m.sender === 'ward' ? 'rec-ward' : 'rec-applicant'}>
-      <span class="rec-meta">${m.sender === 'ward' ? '区' : '申請者'}・${KINDS[m.kind] || m.kind}・${fmtTime(m.createdAt)}${m.dueDate ? `・期限 ${m.dueDate}` : ''}${m.answeredAt ? '・回答済み' : ''}</span>
+      <span class="rec-meta">${[m.sender === 'ward' ? t('区', 'Ward') : t('申請者', 'Applicant'), KINDS()[m.kind] || m.kind, fmtTime(m.createdAt),
+        m.dueDate ? t(`期限 ${fmtDate(m.dueDate)}`, `due ${fmtDate(m.dueDate)}`) : null, m.answeredAt ? t('回答済み', 'answered') : null].filter(Boolean).join(t('・', ' · '))}</span>
       <p class="rec-multiline">${m.body}</p>
-      ${m.fields?.length ? html`<p>修正できる項目：${m.fields.map((f) => f.label).join('、')}</p>` : ''}
-      ${m.documents?.length ? html`<p>依頼した書類：${m.documents.join('、')}</p>` : ''}
-      ${m.changes?.length ? html`<ul>${m.changes.map((c) => html`<li>${c.label}：${String(c.from ?? '')} → ${String(c.to ?? '')}</li>`)}</ul>` : ''}
+      ${m.fields?.length ? html`<p>${t('修正できる項目：', 'Fields to correct: ')}${m.fields.map((f) => f.label).join(t('、', ', '))}</p>` : ''}
+      ${m.documents?.length ? html`<p>${t('依頼した書類：', 'Documents requested: ')}${m.documents.join(t('、', ', '))}</p>` : ''}
+      ${m.changes?.length ? html`<ul>${m.changes.map((c) => html`<li>${c.label}${t('：', ': ')}${String(c.from ?? '')} → ${String(c.to ?? '')}</li>`)}</ul>` : ''}
       ${m.files?.length ? html`<ul>${m.files.map((f) => html`<li><a href=${`/k/v1/file.json?fileKey=${encodeURIComponent(f.fileKey)}`}>${f.name}</a></li>`)}</ul>` : ''}
     </li>`)}</ol>
     <form class="rec-form" onSubmit=${send}>
-      <fieldset><legend>送る内容</legend>
-        ${Object.entries(KINDS).map(([k, l]) => html`<label class="rec-inline"><input type="radio" name=${`${p}-kind`} checked=${kind === k} onChange=${() => setKind(k)} /> ${l}</label>`)}
+      <fieldset><legend>${t('送る内容', 'What to send')}</legend>
+        ${Object.entries(KINDS()).map(([k, l]) => html`<label class="rec-inline"><input type="radio" name=${`${p}-kind`} checked=${kind === k} onChange=${() => setKind(k)} /> ${l}</label>`)}
       </fieldset>
-      <label for=${`${p}-body`}>本文（必須）</label>
+      <label for=${`${p}-body`}>${t('本文（必須）', 'Text (required)')}</label>
       <textarea id=${`${p}-body`} rows="4" required value=${body} onInput=${(e) => setBody(e.target.value)}></textarea>
-      ${kind !== 'message' ? html`<label for=${`${p}-due`}>回答期限（必須）</label>
+      ${kind !== 'message' ? html`<label for=${`${p}-due`}>${t('回答期限（必須）', 'Reply by (required)')}</label>
         <input id=${`${p}-due`} type="date" required min=${today()} value=${due} onInput=${(e) => setDue(e.target.value)} />` : ''}
-      ${kind === 'correction' ? html`<fieldset><legend>申請者が修正できる項目</legend>
+      ${kind === 'correction' ? html`<fieldset><legend>${t('申請者が修正できる項目', 'Fields the applicant may correct')}</legend>
         ${editable.map((f) => html`<label class="rec-inline"><input type="checkbox" checked=${fields.includes(f.code)}
           onChange=${(e) => setFields(e.target.checked ? [...fields, f.code] : fields.filter((x) => x !== f.code))} /> ${f.label}</label>`)}</fieldset>` : ''}
-      ${kind === 'missing' ? html`<label for=${`${p}-docs`}>依頼する書類（1行に1つ）</label>
+      ${kind === 'missing' ? html`<label for=${`${p}-docs`}>${t('依頼する書類（1行に1つ）', 'Documents to request (one per line)')}</label>
         <textarea id=${`${p}-docs`} rows="3" required value=${docs} onInput=${(e) => setDocs(e.target.value)}></textarea>` : ''}
-      ${actions?.length ? html`<label for=${`${p}-act`}>あわせて実行する処理</label>
+      ${actions?.length ? html`<label for=${`${p}-act`}>${t('あわせて実行する処理', 'Also run this action')}</label>
         <select id=${`${p}-act`} value=${action} onChange=${(e) => setAction(e.target.value)}>
-          <option value="">（実行しない）</option>${actions.map((a) => html`<option value=${a.name}>${a.name}</option>`)}</select>` : ''}
+          <option value="">${t('（実行しない）', '(none)')}</option>${actions.map((a) => html`<option value=${a.name}>${a.name}</option>`)}</select>` : ''}
       <${ErrorBox} error=${data ? err : null} />
       ${sent ? html`<p role="status">${sent}</p>` : ''}
-      <button type="submit" class="rec-primary">申請者に送信</button>
+      <button type="submit" class="rec-primary">${t('申請者に送信', 'Send to the applicant')}</button>
     </form></section>`;
 }

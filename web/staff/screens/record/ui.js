@@ -2,6 +2,7 @@
 // modal dialog (focus kept inside, Esc closes, focus returns to the opener) and the way an
 // API error is shown (the server's Japanese message as it comes).
 import { html, useEffect, useRef } from '../../lib/html.js';
+import { fmtDateTime } from '../../lib/i18n.js';
 
 let seq = 0;
 export const uid = (p) => `${p}-${++seq}`;
@@ -20,10 +21,10 @@ export function Tabs({ id, label, tabs, current, onSelect }) {
     refs.current[tabs[j].key]?.focus();
   };
   return html`<div class="rec-tabs" role="tablist" aria-label=${label}>
-    ${tabs.map((t, i) => html`<button type="button" role="tab" id=${`${id}-tab-${i}`}
-      aria-controls=${`${id}-panel-${i}`} aria-selected=${t.key === current ? 'true' : 'false'}
-      tabindex=${t.key === current ? 0 : -1} ref=${(el) => { refs.current[t.key] = el; }}
-      onClick=${() => onSelect(t.key)} onKeyDown=${(e) => key(e, i)}>${t.label}${t.badge ? html` <span class="rec-badge">${t.badge}</span>` : ''}</button>`)}
+    ${tabs.map((tb, i) => html`<button type="button" role="tab" id=${`${id}-tab-${i}`}
+      aria-controls=${`${id}-panel-${i}`} aria-selected=${tb.key === current ? 'true' : 'false'}
+      tabindex=${tb.key === current ? 0 : -1} ref=${(el) => { refs.current[tb.key] = el; }}
+      onClick=${() => onSelect(tb.key)} onKeyDown=${(e) => key(e, i)}>${tb.label}${tb.badge ? html` <span class="rec-badge">${tb.badge}</span>` : ''}</button>`)}
   </div>`;
 }
 
@@ -63,12 +64,8 @@ export function ErrorBox({ error }) {
   return html`<p class="rec-error" role="alert">${error.message || String(error)}</p>`;
 }
 
-export function fmtTime(s) {
-  if (s === null || s === undefined || s === '') return '';
-  const d = typeof s === 'number' ? new Date(s * 1000) : new Date(s);
-  if (Number.isNaN(d.getTime())) return String(s);
-  return d.toLocaleString('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
-}
+// the app's one date-time format (lib/i18n.js: 西暦 or 和暦, Tokyo time)
+export const fmtTime = fmtDateTime;
 
 export function today() {
   return new Date(Date.now() + 9 * 3600e3).toISOString().slice(0, 10);

@@ -3,6 +3,7 @@
 import { html, useState, useEffect } from '../../lib/html.js';
 import { api } from '../../lib/api.js';
 import { Dialog, ErrorBox, fmtTime, uid } from './ui.js';
+import { t } from '../../lib/i18n.js';
 
 export function Actions({ app, id, revision, actions, onDone }) {
   const [open, setOpen] = useState(null);
@@ -12,14 +13,14 @@ export function Actions({ app, id, revision, actions, onDone }) {
     try {
       await api('PUT', '/k/v1/record/status.json', { app, id, action: a.name, revision, reason: reason || undefined, assignee: assignee || undefined });
       setOpen(null);
-      onDone(`「${a.name}」を実行しました。`);
+      onDone(t(`「${a.name}」を実行しました。`, `“${a.name}” was run.`));
     } catch (x) { setErr(x); }
   };
   const click = (a) => {
     const needs = (a.reason && a.reason !== 'NONE') || (a.assigneeCandidates && a.assigneeCandidates.length > 1);
     if (needs) { setErr(null); setOpen(a); } else run(a);
   };
-  if (!actions?.length) return html`<p class="rec-muted">実行できる処理はありません。</p>`;
+  if (!actions?.length) return html`<p class="rec-muted">${t('実行できる処理はありません。', 'There is no action you can run.')}</p>`;
   return html`<div class="rec-actions">
     ${actions.map((a) => html`<button type="button" class="rec-primary" onClick=${() => click(a)}>${a.name}</button>`)}
     ${!open ? html`<${ErrorBox} error=${err} />` : ''}
@@ -33,17 +34,17 @@ function ActionDialog({ a, err, onRun, onClose }) {
   const rid = uid('reason'), aid = uid('assignee');
   const cands = a.assigneeCandidates || [];
   const submit = (e) => { e.preventDefault(); onRun(a, reason, assignee); };
-  return html`<${Dialog} title=${`${a.name}（${a.to}へ）`} onClose=${onClose}>
+  return html`<${Dialog} title=${t(`${a.name}（${a.to}へ）`, `${a.name} (to ${a.to})`)} onClose=${onClose}>
     <form onSubmit=${submit}>
-      ${a.reason && a.reason !== 'NONE' ? html`<label for=${rid}>理由${a.reason === 'REQUIRED' ? '（必須）' : '（任意）'}</label>
+      ${a.reason && a.reason !== 'NONE' ? html`<label for=${rid}>${t('理由', 'Reason')}${a.reason === 'REQUIRED' ? t('（必須）', ' (required)') : t('（任意）', ' (optional)')}</label>
         <textarea id=${rid} rows="4" required=${a.reason === 'REQUIRED'} value=${reason} onInput=${(e) => setReason(e.target.value)}></textarea>` : ''}
-      ${cands.length > 1 ? html`<label for=${aid}>次の担当者</label>
+      ${cands.length > 1 ? html`<label for=${aid}>${t('次の担当者', 'Next assignee')}</label>
         <select id=${aid} required value=${assignee} onChange=${(e) => setAssignee(e.target.value)}>
-          <option value="">（選択してください）</option>
+          <option value="">${t('（選択してください）', '(choose)')}</option>
           ${cands.map((c) => html`<option value=${c.code || c}>${c.name || c.code || c}</option>`)}</select>` : ''}
       <${ErrorBox} error=${err} />
-      <div class="rec-buttons"><button type="submit" class="rec-primary">実行する</button>
-        <button type="button" onClick=${onClose}>キャンセル</button></div>
+      <div class="rec-buttons"><button type="submit" class="rec-primary">${t('実行する', 'Run')}</button>
+        <button type="button" onClick=${onClose}>${t('キャンセル', 'Cancel')}</button></div>
     </form></${Dialog}>`;
 }
 
@@ -59,11 +60,11 @@ export function Opinions({ app, id, reload }) {
     try { await api('POST', '/k/v1/record/opinion.json', { app, record: id, opinion: { text } }); setText(''); load(); } catch (x) { setErr(x); }
   };
   const tid = uid('opinion');
-  return html`<section aria-labelledby=${`${tid}-h`}><h3 id=${`${tid}-h`}>意見</h3>
-    <ul class="rec-list">${list.map((o) => html`<li><span class="rec-meta">${o.creator?.name}・${o.status}・${fmtTime(o.createdAt)}</span><p class="rec-multiline">${o.text}</p></li>`)}</ul>
-    <form onSubmit=${add}><label for=${tid}>意見を書く</label>
+  return html`<section aria-labelledby=${`${tid}-h`}><h3 id=${`${tid}-h`}>${t('意見', 'Opinions')}</h3>
+    <ul class="rec-list">${list.map((o) => html`<li><span class="rec-meta">${[o.creator?.name, o.status, fmtTime(o.createdAt)].join(t('・', ' · '))}</span><p class="rec-multiline">${o.text}</p></li>`)}</ul>
+    <form onSubmit=${add}><label for=${tid}>${t('意見を書く', 'Write an opinion')}</label>
       <textarea id=${tid} rows="3" value=${text} onInput=${(e) => setText(e.target.value)}></textarea>
-      <${ErrorBox} error=${err} /><button type="submit" disabled=${!text.trim()}>意見を追加</button></form></section>`;
+      <${ErrorBox} error=${err} /><button type="submit" disabled=${!text.trim()}>${t('意見を追加', 'Add opinion')}</button></form></section>`;
 }
 
 export function Comments({ app, id }) {
@@ -86,10 +87,10 @@ export function Comments({ app, id }) {
     } catch (x) { setErr(x); }
   };
   const tid = uid('comment');
-  return html`<section aria-labelledby=${`${tid}-h`}><h3 id=${`${tid}-h`}>コメント</h3>
-    <form onSubmit=${add}><label for=${tid}>コメントを書く（@ログイン名で通知）</label>
+  return html`<section aria-labelledby=${`${tid}-h`}><h3 id=${`${tid}-h`}>${t('コメント', 'Comments')}</h3>
+    <form onSubmit=${add}><label for=${tid}>${t('コメントを書く（@ログイン名で通知）', 'Write a comment (@login notifies that person)')}</label>
       <textarea id=${tid} rows="3" value=${text} onInput=${(e) => setText(e.target.value)}></textarea>
-      ${sugg.length ? html`<ul class="rec-suggest" aria-label="宛先の候補">${sugg.map((u) => html`<li><button type="button" class="rec-small" onClick=${() => pick(u)}>@${u.code} ${u.name}</button></li>`)}</ul>` : ''}
-      <${ErrorBox} error=${err} /><button type="submit" disabled=${!text.trim()}>コメントを投稿</button></form>
-    <ul class="rec-list">${list.map((c) => html`<li><span class="rec-meta">${c.creator?.name || c.creator?.code}・${fmtTime(c.createdAt)}</span><p class="rec-multiline">${c.text}</p></li>`)}</ul></section>`;
+      ${sugg.length ? html`<ul class="rec-suggest" aria-label=${t('宛先の候補', 'Suggested recipients')}>${sugg.map((u) => html`<li><button type="button" class="rec-small" onClick=${() => pick(u)}>@${u.code} ${u.name}</button></li>`)}</ul>` : ''}
+      <${ErrorBox} error=${err} /><button type="submit" disabled=${!text.trim()}>${t('コメントを投稿', 'Post comment')}</button></form>
+    <ul class="rec-list">${list.map((c) => html`<li><span class="rec-meta">${[c.creator?.name || c.creator?.code, fmtTime(c.createdAt)].join(t('・', ' · '))}</span><p class="rec-multiline">${c.text}</p></li>`)}</ul></section>`;
 }
