@@ -47,6 +47,10 @@ before(async () => {
   await api('PUT', '/k/v1/preview/app/clock.json', { app, enable: true, days: 14, startStatuses: ['未対応'] });
   await api('POST', '/k/v1/preview/app/deploy.json', { apps: [{ app }] });
   await waitFor(async () => (await api('GET', `/k/v1/preview/app/deploy.json?apps[0]=${app}`)).apps[0].status === 'SUCCESS', 'deploy');
+  await api('PUT', '/k/v1/app/template.json', { app, template: {
+    code: 'tsuchi', name: '受付通知書', fileName: '受付通知_{$id}',
+    elements: [{ type: 'text', x: 20, y: 30, w: 170, text: '受付通知書', size: 18, align: 'center', font: 'gothic' },
+      { type: 'text', x: 20, y: 50, field: '件名' }] } });
   for (let start = 1; start <= 250; start += 100) {
     const records = [];
     for (let i = start; i < start + 100 && i <= 250; i++) {
@@ -79,7 +83,7 @@ async function signedIn() {
 const count = (page) => page.locator('p.count');
 const firstCell = (page, col) => page.locator(`table.list tbody tr:first-child td:nth-child(${col})`);
 
-test('apps, views, search, filters, sort, pages, bulk status, exports', async () => {
+test('apps, views, search, filters, sort, pages, bulk status, documents, exports', async () => {
   const ctx = await signedIn();
   const page = await ctx.newPage();
   const errors = [];
@@ -183,8 +187,22 @@ test('apps, views, search, filters, sort, pages, bulk status, exports', async ()
   await alert.waitFor();
   assert.ok((await alert.textContent()).length > 3);
   assert.equal((await api('GET', `/k/v1/record.json?app=${app}&id=${ids[2]}`)).record.ステータス.value, '未対応');
+  // 文書を作成 on the two selected records: one zip of two PDFs, each issued on its record
   await page.getByLabel(`レコード${ids[2]}を選択`).uncheck();
+  await page.getByLabel(`レコード${ids[1]}を選択`).check();
+  await page.getByRole('combobox', { name: /^文書/ }).selectOption('tsuchi');
+  let [zip] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '文書を作成' }).click()]);
+  const zbytes = readFileSync(await zip.path());
+  assert.equal(zbytes.subarray(0, 2).toString(), 'PK');
+  assert.ok(zbytes.includes(Buffer.from(`受付通知_${ids[0]}.pdf`)) && zbytes.includes(Buffer.from(`受付通知_${ids[1]}.pdf`)));
+  await page.getByText(/2件の文書を作成しました/).waitFor();
+  for (const id of ids.slice(0, 2)) {
+    const { documents } = await api('GET', `/k/v1/record/documents.json?app=${app}&record=${id}`);
+    assert.equal(documents.filter((d) => d.templateCode === 'tsuchi').length, 1);
+  }
+  assert.deepEqual(await axe(page), []);
   await page.getByLabel(`レコード${ids[0]}を選択`).uncheck();
+  await page.getByLabel(`レコード${ids[1]}を選択`).uncheck();
 
   // exports of everything shown (no selection): CSV with BOM and labels, XLSX a zip
   let [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV（UTF-8）' }).click()]);

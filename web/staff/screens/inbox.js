@@ -72,5 +72,6 @@ export default function Inbox() {
   useStyle('/assets/css/staff/inbox.css');
   const title = t('受信箱', 'Inbox');
   useEffect(() => { document.title = `${title} — ${t('窓口', 'Madoguchi')}`; }, [title]);
-  return html`<h1>${title}</h1><${Notifications} /><${Assigned} />`;
+  // the work first: what waits for me, oldest first; then what happened
+  return html`<h1>${title}</h1><${Assigned} /><${Notifications} />`;
 }

@@ -371,7 +371,17 @@ function Bulk({ appId, selected, fullQuery, appName, onDone }) {
   const [action, setAction] = useState('');
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
+  const [templates, setTemplates] = useState(null);
+  const [template, setTemplate] = useState('');
+  const [deliver, setDeliver] = useState(false);
   const first = selected[0];
+  const anySelected = selected.length > 0;
+  useEffect(() => {
+    if (!anySelected || templates) return;
+    api('GET', '/k/v1/app/templates.json', { app: appId })
+      .then((r) => { setTemplates(r.templates || []); setTemplate((r.templates && r.templates[0] && r.templates[0].code) || ''); },
+        () => setTemplates([]));
+  }, [appId, anySelected]);
   useEffect(() => {
     setActions(null); setAction('');
     if (!first) return;
@@ -392,21 +402,41 @@ function Bulk({ appId, selected, fullQuery, appName, onDone }) {
       onDone({ ok: false, text: e instanceof ApiError ? e.message : String(e) });
     } finally { setBusy(false); }
   };
+  const save = (blob, name) => {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  };
+  const fileName = (res, fallback) => {
+    const m = /filename\*=UTF-8''([^;]+)/.exec(res.headers.get('Content-Disposition') || '');
+    return m ? decodeURIComponent(m[1]) : fallback;
+  };
+  /* 文書を作成: one request issues the template on every selected record (all or none) and
+   * answers the PDFs as one zip; the documents also appear on each record's 発行文書 tab. */
+  const print = async () => {
+    if (!template) return;
+    setBusy(true);
+    try {
+      const res = await api('POST', '/k/v1/records/print.zip',
+        { app: appId, ids: selected.map(Number), template, deliver }, { raw: true });
+      const name = fileName(res, `${template}.zip`);
+      save(await res.blob(), name);
+      onDone({ ok: true, text: t(`${selected.length}件の文書を作成しました（${name}）。${deliver ? '申請者ページへ交付しました。' : ''}`,
+        `${selected.length} documents were issued (${name}).${deliver ? ' They were delivered to the applicants.' : ''}`) });
+    } catch (e) {
+      onDone({ ok: false, text: e instanceof ApiError ? e.message : String(e) });
+    } finally { setBusy(false); }
+  };
   const download = async (kind, encoding) => {
     const query = selected.length ? `$id in (${selected.map(Number).join(', ')}) order by $id asc` : fullQuery;
     try {
       const res = await api('GET', `/k/v1/records/export.${kind}`, { app: appId, query, ...(encoding ? { encoding } : {}) }, { raw: true });
-      const blob = await res.blob();
-      const cd = res.headers.get('Content-Disposition') || '';
-      const m = /filename\*=UTF-8''([^;]+)/.exec(cd);
-      const name = m ? decodeURIComponent(m[1]) : `${appName}.${kind}`;
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = name;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+      const name = fileName(res, `${appName}.${kind}`);
+      save(await res.blob(), name);
       const rep = res.headers.get('X-Madoguchi-Replaced');
       const note = rep && rep !== '0' ? t(`Shift_JISにない文字${rep}字を「?」に置き換えました。`, ` ${rep} characters not in Shift_JIS were replaced by “?”.`) : '';
       onDone({ ok: true, text: t(`${name} を書き出しました。${note}`, `${name} was exported.${note}`) });
@@ -429,6 +459,17 @@ function Bulk({ appId, selected, fullQuery, appName, onDone }) {
           <input type="text" value=${reason} onInput=${(e) => setReason(e.target.value)} /></label>`}
         <button type="button" disabled=${busy} onClick=${run}>${t('実行', 'Run')}</button>`}
       ${selected.length > 0 && actions && actions.length === 0 && html`<span class="muted">${t('実行できる操作はありません', 'No action can be run')}</span>`}
+      ${anySelected && templates && templates.length > 0 && html`
+        <span class="docs">
+          <label class="field">${t('文書', 'Document')}
+            <select value=${template} onChange=${(e) => setTemplate(e.target.value)}>
+              ${templates.map((x) => html`<option value=${x.code}>${x.name || x.code}</option>`)}
+            </select>
+          </label>
+          <label class="check"><input type="checkbox" checked=${deliver} onChange=${(e) => setDeliver(e.target.checked)} />
+            ${t('申請者ページへ交付する', 'Deliver to the applicants')}</label>
+          <button type="button" disabled=${busy} onClick=${print}>${t('文書を作成', 'Issue documents')}</button>
+        </span>`}
       <span class="exports">
         <button type="button" onClick=${() => download('csv')}>${t('CSV（UTF-8）', 'CSV (UTF-8)')}</button>
         <button type="button" onClick=${() => download('csv', 'shift_jis')}>${t('CSV（Shift_JIS）', 'CSV (Shift_JIS)')}</button>

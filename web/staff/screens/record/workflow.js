@@ -62,7 +62,7 @@ export function Opinions({ app, id, reload }) {
   const tid = uid('opinion');
   return html`<section aria-labelledby=${`${tid}-h`}><h3 id=${`${tid}-h`}>${t('意見', 'Opinions')}</h3>
     <ul class="rec-list">${list.map((o) => html`<li><span class="rec-meta">${[o.creator?.name, o.status, fmtTime(o.createdAt)].join(t('・', ' · '))}</span><p class="rec-multiline">${o.text}</p></li>`)}</ul>
-    <form onSubmit=${add}><label for=${tid}>${t('意見を書く', 'Write an opinion')}</label>
+    <form class="rec-compose" onSubmit=${add}><label for=${tid}>${t('意見を書く', 'Write an opinion')}</label>
       <textarea id=${tid} rows="3" value=${text} onInput=${(e) => setText(e.target.value)}></textarea>
       <${ErrorBox} error=${err} /><button type="submit" disabled=${!text.trim()}>${t('意見を追加', 'Add opinion')}</button></form></section>`;
 }
@@ -88,7 +88,7 @@ export function Comments({ app, id }) {
   };
   const tid = uid('comment');
   return html`<section aria-labelledby=${`${tid}-h`}><h3 id=${`${tid}-h`}>${t('コメント', 'Comments')}</h3>
-    <form onSubmit=${add}><label for=${tid}>${t('コメントを書く（@ログイン名で通知）', 'Write a comment (@login notifies that person)')}</label>
+    <form class="rec-compose" onSubmit=${add}><label for=${tid}>${t('コメントを書く（@ログイン名で通知）', 'Write a comment (@login notifies that person)')}</label>
       <textarea id=${tid} rows="3" value=${text} onInput=${(e) => setText(e.target.value)}></textarea>
       ${sugg.length ? html`<ul class="rec-suggest" aria-label=${t('宛先の候補', 'Suggested recipients')}>${sugg.map((u) => html`<li><button type="button" class="rec-small" onClick=${() => pick(u)}>@${u.code} ${u.name}</button></li>`)}</ul>` : ''}
       <${ErrorBox} error=${err} /><button type="submit" disabled=${!text.trim()}>${t('コメントを投稿', 'Post comment')}</button></form>
