@@ -6,20 +6,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { startServer, startSmtp, launch, axe, mailText, waitFor } from './lib.mjs';
+import { startServer, startSmtp, launch, axe, mailText, waitFor, adminCall } from './lib.mjs';
 
 let server, smtp, browser, auth, app;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
-async function api(method, path, body) {
-  const res = await fetch(`${server.url}${path}`, {
-    method, headers: { 'X-Cybozu-Authorization': auth, 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await res.json().catch(() => ({}));
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const api = (method, path, body) => adminCall(server, auth, method, path, body);
 
 before(async () => {
   smtp = await startSmtp();

@@ -121,3 +121,20 @@ async function axeHere(page) {
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
   });
 }
+
+/* A JSON call of the server's API as the service account whose X-Cybozu-Authorization value is
+ * auth; throws with the status and answer unless it succeeds. */
+export async function adminCall(server, auth, method, path, body) {
+  const res = await fetch(`${server.url}${path}`, {
+    method, headers: { 'X-Cybozu-Authorization': auth, 'Content-Type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/* The date n days from today in Japan, YYYY-MM-DD. */
+export function dayPlus(n) {
+  return new Date(Date.now() + 9 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
+}

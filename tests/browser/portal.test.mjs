@@ -8,21 +8,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, createHash } from 'node:crypto';
-import { startServer, startSmtp, launch, axe, mailText, waitFor } from './lib.mjs';
+import { startServer, startSmtp, launch, axe, mailText, waitFor, adminCall, dayPlus } from './lib.mjs';
 
 let server, smtp, browser, auth, app;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 const PUBLIC = 'https://shinsei.example.lg.jp';
 
-async function api(method, path, body) {
-  const res = await fetch(`${server.url}${path}`, {
-    method, headers: { 'X-Cybozu-Authorization': auth, 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await res.json().catch(() => ({}));
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const api = (method, path, body) => adminCall(server, auth, method, path, body);
 
 async function upload(name, buffer) {
   const fd = new FormData();
@@ -30,10 +22,6 @@ async function upload(name, buffer) {
   const res = await fetch(`${server.url}/k/v1/file.json`, { method: 'POST', headers: { 'X-Cybozu-Authorization': auth }, body: fd });
   assert.equal(res.status, 200);
   return (await res.json()).fileKey;
-}
-
-function dayPlus(n) {
-  return new Date(Date.now() + 9 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
 }
 
 before(async () => {

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, startSmtp, launch, mailText, waitFor } from './lib.mjs';
+import { startServer, startSmtp, launch, mailText, waitFor, adminCall } from './lib.mjs';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'img');
 const STAFF = 'tanaka', STAFF_PW = `pw-${randomBytes(8).toString('hex')}`;
@@ -30,15 +30,7 @@ server.cli(['org', 'add', 'tamagawa', '--name', '玉川総合支所 街づくり
 server.cli(['user', 'add', '--login', STAFF, '--name', '田中 美咲', '--org', 'toshikei', '--password-stdin', '--admin'], `${STAFF_PW}\n`);
 server.cli(['user', 'add', '--login', 'kakaricho', '--name', '山本 健一', '--org', 'toshikei', '--password-stdin'], `${STAFF_PW}\n`);
 
-async function api(method, path, body) {
-  const res = await fetch(`${server.url}${path}`, {
-    method, headers: { 'X-Cybozu-Authorization': auth, 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const api = (method, path, body) => adminCall(server, auth, method, path, body);
 
 const opt = (...xs) => Object.fromEntries(xs.map((x, i) => [x, { label: x, index: String(i) }]));
 const { app } = await api('POST', '/k/v1/preview/app.json', { name: '都市計画法第53条許可申請' });

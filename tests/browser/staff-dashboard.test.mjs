@@ -10,26 +10,14 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, launch, axe } from './lib.mjs';
+import { startServer, launch, axe, adminCall, dayPlus } from './lib.mjs';
 
 let server, browser, auth, app;
 const ids = {};
 const STAFF = 'dash-staff';
 const STAFF_PW = `pw-${randomBytes(8).toString('hex')}`;
 
-async function api(method, path, body) {
-  const res = await fetch(`${server.url}${path}`, {
-    method, headers: { 'X-Cybozu-Authorization': auth, 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await res.json().catch(() => ({}));
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-function dayPlus(n) {
-  return new Date(Date.now() + 9 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
-}
+const api = (method, path, body) => adminCall(server, auth, method, path, body);
 
 before(async () => {
   server = await startServer({ MADOGUCHI_SECURITY_MFA_REQUIRED: '0' });

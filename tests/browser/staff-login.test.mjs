@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, createHmac } from 'node:crypto';
-import { startServer, launch, axe } from './lib.mjs';
+import { startServer, launch, axe, adminCall } from './lib.mjs';
 
 let server, browser, auth, app, record;
 const LOGIN = 'kato';
@@ -19,15 +19,7 @@ const PW = `pw-${randomBytes(8).toString('hex')}-new`;
 let secret = '';
 let recovery = [];
 
-async function api(method, path, body) {
-  const res = await fetch(`${server.url}${path}`, {
-    method, headers: { 'X-Cybozu-Authorization': auth, 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await res.json().catch(() => ({}));
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const api = (method, path, body) => adminCall(server, auth, method, path, body);
 
 /* RFC 6238 TOTP (SHA-1, 30 s, 6 digits) of a base32 secret at step offset `ahead` */
 function totp(b32, ahead = 0) {

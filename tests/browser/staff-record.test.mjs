@@ -7,24 +7,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { startServer, startSmtp, launch, axe, mailText, waitFor } from './lib.mjs';
+import { startServer, startSmtp, launch, axe, mailText, waitFor, adminCall, dayPlus } from './lib.mjs';
 
 let server, smtp, browser, auth, app;
 const STAFF = 'sato', STAFF_PW = `pw-${randomBytes(8).toString('hex')}-staff`;
 
-async function api(method, path, body) {
-  const res = await fetch(`${server.url}${path}`, {
-    method, headers: { 'X-Cybozu-Authorization': auth, 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await res.json().catch(() => ({}));
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-function dayPlus(n) {
-  return new Date(Date.now() + 9 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
-}
+const api = (method, path, body) => adminCall(server, auth, method, path, body);
 
 before(async () => {
   smtp = await startSmtp();

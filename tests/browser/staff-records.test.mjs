@@ -9,20 +9,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { startServer, launch, axe, waitFor } from './lib.mjs';
+import { startServer, launch, axe, waitFor, adminCall } from './lib.mjs';
 
 let server, browser, auth, app;
 const PW = `pw-${randomBytes(8).toString('hex')}`;
 
-async function api(method, path, body) {
-  const res = await fetch(`${server.url}${path}`, {
-    method, headers: { 'X-Cybozu-Authorization': auth, 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await res.json().catch(() => ({}));
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const api = (method, path, body) => adminCall(server, auth, method, path, body);
 
 before(async () => {
   server = await startServer({ MADOGUCHI_SECURITY_MFA_REQUIRED: '0' });
