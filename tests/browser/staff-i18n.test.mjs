@@ -57,7 +57,7 @@ function watch(page, expected = /^$/) {
   page.on('pageerror', (e) => errors.push(String(e)));
   // axe is injected through devtools when the CSP refuses its inline script: that refusal is the helper's
   page.on('console', (m) => m.type() === 'error' && !/Content Security Policy|favicon/.test(m.text() + m.location().url)
-    && !expected.test(m.text()) && errors.push(`${m.text()} ${m.location().url}`));
+    && !expected.test(`${m.text()} ${m.location().url}`) && errors.push(`${m.text()} ${m.location().url}`));
   return errors;
 }
 
@@ -68,7 +68,7 @@ const hash = (page, h) => page.evaluate((x) => { location.hash = x; }, h); // a 
 test('English by keyboard on the account screen, 和暦, back to Japanese; axe in English', async () => {
   const ctx = await signedIn();
   const page = await ctx.newPage();
-  const errors = watch(page);
+  const errors = watch(page, /app=987654|id=987654/); // the unknown app asked for on purpose
   await page.goto(`${server.url}/staff/#/account`);
   await heading(page, 'アカウント');
   assert.equal(await htmlLang(page), 'ja');
@@ -148,6 +148,10 @@ test('English by keyboard on the account screen, 和暦, back to Japanese; axe i
   await page.waitForFunction(() => document.querySelectorAll('canvas[role=img]').length >= 1);
   assert.match(await page.locator('canvas[role=img]').first().getAttribute('aria-label'), /^In progress by status: /);
   assert.deepEqual(await axe(page), []);
+
+  // the server's own messages come in English too (Accept-Language follows the setting)
+  await hash(page, '#/apps/987654');
+  await page.getByText('The app (ID: 987654) not found. The app may have been deleted.').waitFor();
 
   // 和暦 in English, then Japanese by keyboard: the DATE field of the record follows
   await nav.getByRole('link', { name: 'Account' }).or(page.getByRole('link', { name: 'Account', exact: true })).first().click();

@@ -1,9 +1,9 @@
 // The server's API from the staff app: the session cookie, X-Requested-With on every call and
 // the session's request token on writes (the server's CSRF rules, docs/api.md). Errors become
-// ApiError with the server's own message (Japanese, or English when the browser asks for it),
+// ApiError with the server's own message (in the language chosen in the app's settings),
 // its kintone code, the field errors and the HTTP status; a network failure is status 0 with
 // a plain message, so screens can keep the user's input and say what happened.
-import { t } from './i18n.js';
+import { t, lang } from './i18n.js';
 
 let requestToken = null;
 let onExpired = null;
@@ -40,7 +40,8 @@ function query(params) {
 /* api('GET', '/k/v1/records.json', {app: 3}) → parsed JSON. GET/DELETE send params in the
  * query string, others as a JSON body; FormData bodies go as multipart. */
 export async function api(method, path, params, { raw = false } = {}) {
-  const headers = { 'X-Requested-With': 'XMLHttpRequest' };
+  // the server words its errors in the language the user chose (err.h holds both)
+  const headers = { 'X-Requested-With': 'XMLHttpRequest', 'Accept-Language': lang() === 'en' ? 'en' : 'ja' };
   let url = path, body;
   if (method === 'GET' || method === 'DELETE') {
     url += query(params);
