@@ -27,7 +27,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 API_BIN  := $(patsubst tests/api/%.c,build/tests/%,$(API_SRC))
 
 .PHONY: all run deps check check-unit check-api check-compat check-browser check-pg check-long bench clean \
-        asan fmt check-vectors bench-fcond bench-portal bench-pdf
+        asan fmt check-vectors bench-fcond bench-portal bench-pdf bench-backup
 all: build/madoguchi
 
 deps:
@@ -127,6 +127,12 @@ build/fcond_bench: bench/fcond_bench.c $(OBJ)
 bench-fcond: build/fcond_bench
 	build/fcond_bench bench/fcond_form.json
 	node bench/fcond_bench.mjs
+
+# Backups (issue #9): full backup and verify of N records with attachments (bench/backup.sh).
+build/backup_seed: bench/backup_seed.c $(OBJ)
+	$(CC) $(CFLAGS_COMMON) $(OPT_CFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS)
+bench-backup: build/madoguchi build/backup_seed
+	bench/backup.sh
 
 clean:
 	rm -rf build
