@@ -200,3 +200,50 @@ test('backup while writing, verify, restore into a new directory, serve it', { t
     rmSync(work, { recursive: true, force: true });
   }
 });
+
+test('the scheduler in serve: a failure is shown, mailed and audited; then a backup on time', { timeout: 300000 }, async () => {
+  const work = mkdtempSync(join(tmpdir(), 'mado-e2e-backup-sched-'));
+  const bkey = join(work, 'backup.key');
+  const saved = { ...process.env };
+  process.env.MADOGUCHI_BACKUP_SCHEDULE = '* * * * *'; // every minute
+  process.env.MADOGUCHI_BACKUP_KEY_FILE = bkey;         // absent at first: the first run fails
+  process.env.MADOGUCHI_BACKUP_DIR = join(work, 'archives');
+  let srv;
+  try {
+    srv = await startServer();
+    const auth = { user: srv.user, password: srv.password };
+    const base = srv.url;
+    await run(env.bin, ['user', 'set', srv.user, '--data', srv.data, '--email', 'admin@example.lg.jp']);
+    const waitRun = async (pred) => {
+      const deadline = Date.now() + 130000;
+      for (;;) {
+        const st = assertOk(await call('GET', '/api/backups.json', { base, auth }));
+        if (st.runs.length && pred(st)) return st;
+        assert.ok(Date.now() < deadline, `no scheduled run: ${JSON.stringify(st)}\n${srv.log().slice(-3000)}`);
+        await sleep(1000);
+      }
+    };
+    let st = await waitRun(() => true);
+    assert.equal(st.ok, false);
+    assert.equal(st.last.status, 'failed');
+    assert.match(st.last.error, /backup key/);
+    const mail = assertOk(await call('GET', '/admin/api/mail.json', { base, auth, query: { ref: 'backup' } }));
+    assert.ok(mail.messages.some((m) => m.to === 'admin@example.lg.jp' && m.kind === 'backup_failed'), JSON.stringify(mail));
+
+    assert.equal((await cli(['backup', 'keygen', '--key-file', bkey])).code, 0);
+    st = await waitRun((s) => s.last.status === 'ok');
+    assert.equal(st.ok, true);
+    assert.equal(st.last.verified, true);
+    assert.ok(existsSync(join(work, 'archives', st.last.id)));
+    assert.equal(st.last.path, undefined, 'server paths are not shown');
+    assertCleanExit(await srv.stop());
+    const audit = await cli(['audit', 'export', '--data', srv.data, '--format', 'jsonl']);
+    const acts = audit.out.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.action === 'backup.run');
+    assert.ok(acts.some((e) => e.outcome === 'error') && acts.some((e) => e.outcome === 'ok'), audit.out.slice(-2000));
+  } finally {
+    if (srv) { await srv.stop(); srv.cleanup(); }
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+    rmSync(work, { recursive: true, force: true });
+  }
+});
