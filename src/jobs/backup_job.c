@@ -169,6 +169,12 @@ backup_job_run(struct ctx *c, const struct backup_job *j, struct backup_result *
         verified = e == ERR_OK;
         res->verify_ms = clock_now_ms() - t0 - res->backup_ms;
     }
+    if (written && !verified) {
+        /* out of the chain and of retention: the next backup builds on an older, good one */
+        const char *bad = arena_printf(c->arena, "%s.failed", res->path);
+        if (rename(res->path, bad) == 0)
+            res->path = bad;
+    }
     int deleted = 0, copy_deleted = 0;
     bool copied = false;
     if (e == ERR_OK) {

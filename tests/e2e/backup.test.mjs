@@ -187,6 +187,18 @@ test('backup while writing, verify, restore into a new directory, serve it', { t
     assert.equal(bad.code, 1);
     assert.equal(sha(readFileSync(dbFile)), dbBefore, 'the old data is untouched');
     renameSync(aside, archive);
+    // the older archive damaged: found while its blobs are written back (after the import into
+    // the temporary directory): still nothing changes and nothing is left behind
+    const orig = readFileSync(archive);
+    const dam = Buffer.from(orig);
+    dam[dam.length - 200] ^= 0x01;
+    writeFileSync(archive, dam);
+    bad = await cli(['restore', '--data', fresh, '--key-file', bkey, '--from', archive2, '--force']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /corrupt|壊れ/);
+    assert.equal(sha(readFileSync(dbFile)), dbBefore, 'the old data is untouched');
+    assert.equal(readdirSync(work).filter((f) => /\.restore-|before-restore/.test(f)).length, 0, readdirSync(work).join(','));
+    writeFileSync(archive, orig);
 
     // over existing data with --force (server stopped): works, old data kept aside
     const ok = await cli(['restore', '--data', fresh, '--key-file', bkey, '--from', archive, '--force']);
