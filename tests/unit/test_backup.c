@@ -358,6 +358,16 @@ test_incremental(void **state)
     blob_is(x, rd, h1, "one"); /* from the first archive */
     blob_is(x, rd, h3, "three");
     bk_reader_close(rd);
+    /* prefetched: one pass per archive, then served from the extracted copies */
+    assert_int_equal(bk_reader_open(p2, bkey, x->dir, &rd, &x->f), ERR_OK);
+    const char *want[] = { h1, h3, "not-a-blob" };
+    assert_int_equal(bk_reader_prefetch(rd, want, 3, &x->f), ERR_OK);
+    char *moved1 = arena_printf(x->a, "%s/away1.bin", x->dir);
+    assert_int_equal(rename(p1, moved1), 0); /* h1 now only in the prefetched copy */
+    blob_is(x, rd, h1, "one");
+    blob_is(x, rd, h3, "three");
+    assert_int_equal(rename(moved1, p1), 0);
+    bk_reader_close(rd);
     /* the plain header names the archive it needs (retention reads it without the key) */
     struct bk_head *hs;
     size_t nh;
