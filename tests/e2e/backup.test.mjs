@@ -220,6 +220,7 @@ test('the scheduler in serve: a failure is shown, mailed and audited; then a bac
   process.env.MADOGUCHI_BACKUP_SCHEDULE = '* * * * *'; // every minute
   process.env.MADOGUCHI_BACKUP_KEY_FILE = bkey;         // absent at first: the first run fails
   process.env.MADOGUCHI_BACKUP_DIR = join(work, 'archives');
+  process.env.MADOGUCHI_BACKUP_COPY_TO = join(work, 'offsite'); // the off-site copy
   let srv;
   try {
     srv = await startServer();
@@ -247,6 +248,8 @@ test('the scheduler in serve: a failure is shown, mailed and audited; then a bac
     assert.equal(st.ok, true);
     assert.equal(st.last.verified, true);
     assert.ok(existsSync(join(work, 'archives', st.last.id)));
+    assert.deepEqual(readFileSync(join(work, 'offsite', st.last.id)), readFileSync(join(work, 'archives', st.last.id)));
+    assert.equal(st.last.copied, true);
     assert.equal(st.last.path, undefined, 'server paths are not shown');
     assertCleanExit(await srv.stop());
     const audit = await cli(['audit', 'export', '--data', srv.data, '--format', 'jsonl']);
