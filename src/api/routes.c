@@ -122,6 +122,8 @@ static const struct route plain_routes[] = {
     { "GET", "/audit/api/verify.json", api_audit_verify_get, 0, 0, "audit.verify" },
     /* staff dashboard figures (kpi_api.c) */
     { "GET", "/api/kpi.json", api_kpi_get, 0, 0, NULL },
+    /* backup: status of the backups, system administrators only (backup_api.c) */
+    { "GET", "/api/backups.json", api_backups_get, ROUTE_ADMIN, 0, "admin.read" },
     /* calendar of open days (clock_api.c) */
     { "GET", "/api/calendar.json", api_calendar_get, 0, 0, NULL },
     { "PUT", "/admin/api/calendar.json", api_admin_calendar_put, ADMIN_W, MB, "admin.change" },

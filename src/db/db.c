@@ -125,6 +125,12 @@ db_col_len(struct db_res *r, int c)
     return r->ops->col_len(r, c);
 }
 
+enum db_type
+db_col_type(struct db_res *r, int c)
+{
+    return r->ops->col_type(r, c);
+}
+
 const void *
 db_col_blob(struct db_res *r, int c)
 {

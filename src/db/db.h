@@ -79,6 +79,10 @@ double db_col_real(struct db_res *res, int col);
 const char *db_col_text(struct db_res *res, int col); /* never NULL: "" for NULL */
 size_t db_col_len(struct db_res *res, int col);
 const void *db_col_blob(struct db_res *res, int col);
+/* Storage class of a column in the current row, for code that copies rows generically
+ * (snapshots): SQLite's dynamic type; PostgreSQL's column type (int2/4/8, oid, bool → INT,
+ * float4/8, numeric → REAL, bytea → BLOB, anything else TEXT), DB_T_NULL for NULL. */
+enum db_type db_col_type(struct db_res *res, int col);
 void db_res_free(struct db_res *res);
 
 /* Convenience: first column of the first row as integer. DB_OK and *found=false when no row. */
@@ -102,6 +106,7 @@ struct db_ops {
     const char *(*col_text)(struct db_res *, int);
     size_t (*col_len)(struct db_res *, int);
     const void *(*col_blob)(struct db_res *, int);
+    enum db_type (*col_type)(struct db_res *, int);
     void (*res_free)(struct db_res *);
 };
 
@@ -131,5 +136,7 @@ void db_release_memory(struct db *db);
 /* Migrations (migrate.c): applies every migration newer than schema_version, in one transaction. */
 int db_migrate(struct db *db, char **errmsg);
 int db_schema_version(struct db *db, int *version);
+/* The newest migration this binary carries. */
+int db_schema_latest(void);
 
 #endif

@@ -646,6 +646,28 @@ pg_col_blob(struct db_res *res, int c)
     return PQgetvalue(r->r, r->row, c);
 }
 
+static enum db_type
+pg_col_type(struct db_res *res, int c)
+{
+    struct pg_res *r = (struct pg_res *)res;
+    if (pg_col_null(res, c))
+        return DB_T_NULL;
+    switch (PQftype(r->r, c)) {
+    case BOOLOID:
+    case 20:  /* int8 */
+    case 21:  /* int2 */
+    case 23:  /* int4 */
+    case 26:  /* oid */
+        return DB_T_INT;
+    case 700:  /* float4 */
+    case 701:  /* float8 */
+    case 1700: /* numeric */
+        return DB_T_REAL;
+    case BYTEAOID: return DB_T_BLOB;
+    default: return DB_T_TEXT;
+    }
+}
+
 static void
 pg_res_free(struct db_res *res)
 {
@@ -741,6 +763,7 @@ static const struct db_ops pg_ops = {
     .col_text = pg_col_text,
     .col_len = pg_col_len,
     .col_blob = pg_col_blob,
+    .col_type = pg_col_type,
     .res_free = pg_res_free,
 };
 

@@ -302,6 +302,18 @@ sq_col_blob(struct db_res *res, int c)
     return sqlite3_column_blob(((struct sq_res *)res)->stmt, c);
 }
 
+static enum db_type
+sq_col_type(struct db_res *res, int c)
+{
+    switch (sqlite3_column_type(((struct sq_res *)res)->stmt, c)) {
+    case SQLITE_INTEGER: return DB_T_INT;
+    case SQLITE_FLOAT: return DB_T_REAL;
+    case SQLITE_TEXT: return DB_T_TEXT;
+    case SQLITE_BLOB: return DB_T_BLOB;
+    default: return DB_T_NULL;
+    }
+}
+
 static void
 sq_res_free(struct db_res *res)
 {
@@ -385,6 +397,7 @@ static const struct db_ops sq_ops = {
     .col_text = sq_col_text,
     .col_len = sq_col_len,
     .col_blob = sq_col_blob,
+    .col_type = sq_col_type,
     .res_free = sq_res_free,
 };
 

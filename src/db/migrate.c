@@ -36,6 +36,16 @@ db_schema_version(struct db *db, int *version)
     return rc;
 }
 
+int
+db_schema_latest(void)
+{
+    int v = 0;
+    for (int i = 0; i < db_migrations_count; i++)
+        if (db_migrations[i].version > v)
+            v = db_migrations[i].version;
+    return v;
+}
+
 static char *
 dup_err(struct db *db, const char *what)
 {

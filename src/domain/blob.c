@@ -484,3 +484,94 @@ done:
     }
     return e;
 }
+
+/* ---- stored form (backup, restore) ---- */
+
+enum err
+blob_stored_get(struct ctx *c, const char *hash, struct strbuf *out)
+{
+    if (!blob_hash_valid(hash))
+        return ERR_FILE_NOT_FOUND;
+    struct db_param p[] = { DBP_TEXT(hash) };
+    struct db_res *res = NULL;
+    int rc = db_query(c->db, BLOB_SQL_GET, p, 1, &res);
+    if (rc != DB_OK)
+        return db_fail(c, rc, "stored get");
+    rc = db_step(res);
+    if (rc <= 0) {
+        enum err e = rc < 0 ? db_fail(c, rc, "stored get") : ERR_FILE_NOT_FOUND;
+        db_res_free(res);
+        return e;
+    }
+    bool has_data = !db_col_null(res, 1);
+    if (has_data)
+        strbuf_add(out, db_col_blob(res, 1), db_col_len(res, 1));
+    db_res_free(res);
+    if (has_data)
+        return strbuf_ok(out) ? ERR_OK : fail_set(c->fail, ERR_TOO_LARGE, NULL);
+    if (!blob_dir) {
+        log_error("blob %s: no data in the database and no blob directory", hash);
+        return internal(c);
+    }
+    return file_read(c, hash, out);
+}
+
+/* Plaintext size a stored form announces (checked again by decode()); -1 when it does not
+ * decrypt or is malformed. */
+static int64_t
+stored_plain_size(const void *stored, size_t n)
+{
+    struct strbuf pt;
+    strbuf_init(&pt, NULL, 0);
+    int64_t size = -1;
+    if (sec_decrypt(blob_key, stored, n, &pt) == ERR_OK && pt.len >= 1) {
+        if (pt.buf[0] == FMT_RAW) {
+            size = (int64_t)(pt.len - 1);
+        } else if (pt.buf[0] == FMT_ZSTD) {
+            unsigned long long fs = ZSTD_getFrameContentSize(pt.buf + 1, pt.len - 1);
+            if (fs != ZSTD_CONTENTSIZE_ERROR && fs != ZSTD_CONTENTSIZE_UNKNOWN && fs <= INT64_MAX)
+                size = (int64_t)fs;
+        }
+    }
+    sec_wipe(pt.buf, pt.len);
+    strbuf_release(&pt);
+    return size;
+}
+
+enum err
+blob_stored_put(struct ctx *c, const char *hash, const void *stored, size_t n)
+{
+    if (!blob_key) {
+        log_error("blob: blob_init() was not called");
+        return internal(c);
+    }
+    if (!blob_hash_valid(hash))
+        return fail_set(c->fail, ERR_INVALID, NULL);
+    int64_t size = stored_plain_size(stored, n);
+    struct strbuf pt;
+    strbuf_init(&pt, NULL, 0);
+    enum err e = size < 0 ? ERR_INTERNAL : decode(hash, size, stored, n, &pt);
+    sec_wipe(pt.buf, pt.len);
+    strbuf_release(&pt);
+    if (e != ERR_OK) {
+        log_error("blob %s: refused a stored form that does not match its address", hash);
+        return fail_set(c->fail, ERR_INVALID, NULL);
+    }
+    bool in_db = stored_in_db(c);
+    if (!in_db) {
+        struct strbuf ct = { .buf = (char *)stored, .len = n, .cap = n };
+        if ((e = file_write_atomic(c, hash, &ct)) != ERR_OK)
+            return e;
+    }
+    struct db_param p[] = { DBP_TEXT(hash), DBP_INT(size), DBP_INT(c->now),
+                            in_db ? DBP_BLOB(stored, n) : DBP_NULL };
+    int rc = db_exec(c->db, BLOB_SQL_INSERT, p, 4, NULL);
+    if (rc != DB_OK)
+        return db_fail(c, rc, "stored insert");
+    if (in_db) {
+        struct db_param q[] = { DBP_TEXT(hash), DBP_BLOB(stored, n) };
+        if ((rc = db_exec(c->db, BLOB_SQL_SET_DATA, q, 2, NULL)) != DB_OK)
+            return db_fail(c, rc, "stored update");
+    }
+    return ERR_OK;
+}

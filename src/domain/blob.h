@@ -46,4 +46,13 @@ enum err blob_size(struct ctx *c, const char *hash, int64_t *size) MUST_CHECK;
  * would race with a concurrent blob_put() that re-creates the same content in between. */
 enum err blob_delete_unreferenced(struct ctx *c, int64_t *deleted) MUST_CHECK;
 
+/* Stored form (backup and restore): the exact bytes kept for blob hash, still encrypted with
+ * the master key, appended to out. ERR_FILE_NOT_FOUND when there is no such row;
+ * ERR_INTERNAL (fail set) when the row has no data and no file. */
+enum err blob_stored_get(struct ctx *c, const char *hash, struct strbuf *out) MUST_CHECK;
+/* Writes a stored form back (restore): checks first that stored decrypts with this master key
+ * to content whose address is hash (ERR_INVALID otherwise, nothing written), then writes the
+ * file atomically (SQLite) or blobs.data (PostgreSQL), inserting the blobs row when missing. */
+enum err blob_stored_put(struct ctx *c, const char *hash, const void *stored, size_t n) MUST_CHECK;
+
 #endif

@@ -42,4 +42,9 @@ enum err snap_count_rows(const char *path, struct arena *a, struct snap_count **
  * the caller writes blob contents back afterwards. */
 enum err snap_import(struct db *live, const char *snap_path, struct fail *f) MUST_CHECK;
 
+/* Tests only: called once during snap_export, after the first table has been copied inside the
+ * read transaction (a test writes to live there and checks the snapshot does not hold it). */
+extern void (*snap_test_hook)(void *);
+extern void *snap_test_arg;
+
 #endif

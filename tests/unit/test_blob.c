@@ -430,6 +430,51 @@ test_uninitialised(void **state)
     assert_string_equal(h, "");
 }
 
+/* Stored form: copied out unchanged, written back only when it decrypts to its address. */
+static void
+test_stored_form(void **state)
+{
+    struct fx *x = *state;
+    char h[BLOB_HASH_LEN + 1], h2[BLOB_HASH_LEN + 1];
+    assert_int_equal(blob_put(&x->c, "stored form", 11, h), ERR_OK);
+    assert_int_equal(blob_put(&x->c, "other", 5, h2), ERR_OK);
+    struct strbuf st;
+    strbuf_init(&st, x->a, 0);
+    assert_int_equal(blob_stored_get(&x->c, h, &st), ERR_OK);
+    assert_int_equal(st.len, sec_encrypted_len(1 + 11));
+    struct strbuf none;
+    strbuf_init(&none, x->a, 0);
+    assert_int_equal(blob_stored_get(&x->c, "00000000000000000000000000000000000000000000000000"
+                                            "00000000000000", &none), ERR_FILE_NOT_FOUND);
+    /* a wrong address, tampered bytes, another master key: refused, nothing written */
+    assert_int_equal(blob_stored_put(&x->c, h2, st.buf, st.len), ERR_INVALID);
+    char *bad = arena_alloc(x->a, st.len);
+    memcpy(bad, st.buf, st.len);
+    bad[st.len - 3] ^= 1;
+    assert_int_equal(blob_stored_put(&x->c, h, bad, st.len), ERR_INVALID);
+    get_ok(x, h2, "other", 5);
+    /* gone (row and data) and written back */
+    assert_int_equal(db_exec_script(x->c.db, "DELETE FROM blobs"), DB_OK);
+    if (files_mode(x))
+        assert_int_equal(unlink(path_of(x, h)), 0);
+    struct strbuf out;
+    strbuf_init(&out, x->a, 0);
+    assert_int_equal(blob_get(&x->c, h, &out), ERR_FILE_NOT_FOUND);
+    assert_int_equal(blob_stored_put(&x->c, h, st.buf, st.len), ERR_OK);
+    get_ok(x, h, "stored form", 11);
+    int64_t size = 0;
+    assert_int_equal(blob_size(&x->c, h, &size), ERR_OK);
+    assert_int_equal(size, 11);
+    /* row present with data NULL (a snapshot import): written again, idempotent */
+    assert_int_equal(db_exec_script(x->c.db, "UPDATE blobs SET data = NULL"), DB_OK);
+    if (files_mode(x))
+        assert_int_equal(unlink(path_of(x, h)), 0);
+    assert_int_equal(blob_stored_put(&x->c, h, st.buf, st.len), ERR_OK);
+    assert_int_equal(blob_stored_put(&x->c, h, st.buf, st.len), ERR_OK);
+    get_ok(x, h, "stored form", 11);
+    assert_int_equal(count(x, "SELECT count(*) FROM blobs"), 1);
+}
+
 #define BLOB_TESTS                                                                                 \
     cmocka_unit_test_setup_teardown(test_roundtrip, setup, teardown),                             \
         cmocka_unit_test_setup_teardown(test_dedup, setup, teardown),                             \
@@ -442,6 +487,7 @@ test_uninitialised(void **state)
         cmocka_unit_test_setup_teardown(test_delete_unreferenced, setup, teardown),               \
         cmocka_unit_test_setup_teardown(test_repair_missing_file, setup, teardown),               \
         cmocka_unit_test_setup_teardown(test_caller_tx, setup, teardown),                         \
+        cmocka_unit_test_setup_teardown(test_stored_form, setup, teardown),                       \
         cmocka_unit_test_setup_teardown(test_uninitialised, setup, teardown)
 
 int
