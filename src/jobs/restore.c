@@ -6,6 +6,7 @@
 #include "jobs/restore.h"
 
 #include "core/arena.h"
+#include "core/text.h"
 #include "core/strbuf.h"
 #include "db/db.h"
 #include "domain/acl.h"
@@ -15,6 +16,7 @@
 #include "domain/record.h"
 #include "domain/record_int.h"
 #include "domain/search.h"
+#include "domain/value.h"
 #include "jobs/restore_sql.h"
 
 #include <stdio.h>
@@ -75,6 +77,27 @@ not_found(struct ctx *c, const char *ja, const char *en)
     return fail_with_message(c->fail, ERR_NOT_FOUND, c->lang == LANG_EN ? en : arena_printf(c->arena, "%s / %s", ja, en));
 }
 
+/* The columns of RST_SQL_RECORD starting at column k. */
+static void
+fill_row(struct ctx *c, struct db_res *res, int k, struct rrow *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->found = true;
+    r->revision = db_col_int(res, k);
+    r->data = parse(c, res, k + 1);
+    r->status = db_col_null(res, k + 2) ? NULL : arena_strdup(c->arena, db_col_text(res, k + 2));
+    r->assignees = parse(c, res, k + 3);
+    r->deleted = !db_col_null(res, k + 4);
+    r->creator = arena_strdup(c->arena, db_col_text(res, k + 5));
+    r->created_at = db_col_int(res, k + 6);
+    r->has_status_at = !db_col_null(res, k + 7);
+    r->status_at = db_col_int(res, k + 7);
+    r->has_status_rev = !db_col_null(res, k + 8);
+    r->status_rev = db_col_int(res, k + 8);
+    if (!json_is_object(r->data))
+        r->data = keep(c, json_object());
+}
+
 static enum err
 load_row(struct ctx *c, struct db *db, int64_t app, int64_t id, struct rrow *r)
 {
@@ -85,26 +108,10 @@ load_row(struct ctx *c, struct db *db, int64_t app, int64_t id, struct rrow *r)
     if (rc != DB_OK)
         return db_err(c, db, rc);
     rc = db_step(res);
-    if (rc == 1) {
-        r->found = true;
-        r->revision = db_col_int(res, 0);
-        r->data = parse(c, res, 1);
-        r->status = db_col_null(res, 2) ? NULL : arena_strdup(c->arena, db_col_text(res, 2));
-        r->assignees = parse(c, res, 3);
-        r->deleted = !db_col_null(res, 4);
-        r->creator = arena_strdup(c->arena, db_col_text(res, 5));
-        r->created_at = db_col_int(res, 6);
-        r->has_status_at = !db_col_null(res, 7);
-        r->status_at = db_col_int(res, 7);
-        r->has_status_rev = !db_col_null(res, 8);
-        r->status_rev = db_col_int(res, 8);
-    }
+    if (rc == 1)
+        fill_row(c, res, 0, r);
     db_res_free(res);
-    if (rc < 0)
-        return db_err(c, db, rc);
-    if (r->found && !json_is_object(r->data))
-        r->data = keep(c, json_object());
-    return ERR_OK;
+    return rc < 0 ? db_err(c, db, rc) : ERR_OK;
 }
 
 /* ---- copying rows that live lacks --------------------------------------------------------- */
@@ -266,36 +273,58 @@ ensure_blobs(struct ctx *c, const struct restore_src *s, const char *where,
     return e;
 }
 
+/* with_revisions: history rows too (an app restore copies them only for records whose rows
+ * were gone: a record still in live holds every revision the backup has). */
 static enum err
 copy_children(struct ctx *c, const struct restore_src *s, const char *where,
-              const struct db_param *p, int np)
+              const struct db_param *p, int np, bool with_revisions)
 {
     enum err e = ensure_blobs(c, s, where, p, np, NULL, false);
-    for (size_t i = 0; e == ERR_OK && i < sizeof(children) / sizeof(*children); i++)
+    for (size_t i = with_revisions ? 0 : 1; e == ERR_OK && i < sizeof(children) / sizeof(*children);
+         i++)
         e = copy_missing(c, s->snap, children[i], where, p, np, NULL);
     if (e != ERR_OK)
         return e;
-    /* comments deleted in live since the backup come back too */
+    /* comments deleted in live since the backup come back too (live's deleted ones first:
+     * usually none) */
     struct db_res *r = NULL;
-    int rc = db_query(s->snap,
-                      arena_printf(c->arena,
-                                   "SELECT app_id, record_id, id FROM comments WHERE %s AND "
-                                   "deleted_at IS NULL",
-                                   where),
-                      p, np, &r);
+    const char *q = arena_printf(c->arena,
+                                 "SELECT app_id, record_id, id FROM comments WHERE %s AND "
+                                 "deleted_at IS NOT NULL",
+                                 where);
+    int rc = db_query(c->db, q, p, np, &r);
     if (rc != DB_OK)
-        return db_err(c, s->snap, rc);
+        return db_err(c, c->db, rc);
+    size_t n = 0, cap = 16;
+    int64_t(*keys)[3] = arena_alloc(c->arena, cap * sizeof(*keys));
     while ((rc = db_step(r)) == 1) {
-        struct db_param u[] = { DBP_INT(db_col_int(r, 0)), DBP_INT(db_col_int(r, 1)),
-                                DBP_INT(db_col_int(r, 2)) };
-        int xrc = db_exec(c->db, RST_SQL_COMMENT_UNDELETE, u, 3, NULL);
-        if (xrc != DB_OK) {
-            db_res_free(r);
-            return db_err(c, c->db, xrc);
+        if (n == cap) {
+            int64_t(*k2)[3] = arena_alloc(c->arena, 2 * cap * sizeof(*keys));
+            memcpy(k2, keys, cap * sizeof(*keys));
+            keys = k2;
+            cap *= 2;
         }
+        for (int j = 0; j < 3; j++)
+            keys[n][j] = db_col_int(r, j);
+        n++;
     }
     db_res_free(r);
-    return rc < 0 ? db_err(c, s->snap, rc) : ERR_OK;
+    if (rc < 0)
+        return db_err(c, c->db, rc);
+    for (size_t i = 0; i < n; i++) {
+        struct db_param u[] = { DBP_INT(keys[i][0]), DBP_INT(keys[i][1]), DBP_INT(keys[i][2]) };
+        int64_t one;
+        bool alive = false;
+        rc = db_query_int(s->snap,
+                          "SELECT 1 FROM comments WHERE app_id = $1 AND record_id = $2 AND id = $3 "
+                          "AND deleted_at IS NULL",
+                          u, 3, &one, &alive);
+        if (rc != DB_OK)
+            return db_err(c, s->snap, rc);
+        if (alive && (rc = db_exec(c->db, RST_SQL_COMMENT_UNDELETE, u, 3, NULL)) != DB_OK)
+            return db_err(c, c->db, rc);
+    }
+    return ERR_OK;
 }
 
 /* ---- one record ------------------------------------------------------------------------- */
@@ -332,6 +361,28 @@ same_json(const json_t *a, const json_t *b)
 /* Writes target's values, status and assignees over live as a new revision (undeleting).
  * from_snapshot: status_at / status_rev come with the status (that visit's approvals come back
  * with it); else a status that differs starts a new visit now. */
+static void
+status_visit(struct ctx *c, const struct rrow *live, const struct rrow *to, bool from_snapshot,
+             int64_t new_rev, struct db_param *status_at, struct db_param *status_rev)
+{
+    *status_at = DBP_NULL;
+    *status_rev = DBP_NULL;
+    if (from_snapshot) {
+        if (to->has_status_at)
+            *status_at = DBP_INT(to->status_at);
+        if (to->has_status_rev)
+            *status_rev = DBP_INT(to->status_rev);
+    } else if (same_str(live->status, to->status)) {
+        if (live->has_status_at)
+            *status_at = DBP_INT(live->status_at);
+        if (live->has_status_rev)
+            *status_rev = DBP_INT(live->status_rev);
+    } else if (to->status) {
+        *status_at = DBP_INT(c->now);
+        *status_rev = DBP_INT(new_rev);
+    }
+}
+
 static enum err
 apply(struct ctx *c, const struct app_def *d, int64_t id, const struct rrow *live,
       const struct rrow *to, bool from_snapshot, const char *detail, int64_t *revision)
@@ -341,21 +392,8 @@ apply(struct ctx *c, const struct app_def *d, int64_t id, const struct rrow *liv
     if (e != ERR_OK)
         return e;
     int64_t new_rev = live->revision + 1;
-    struct db_param status_at = DBP_NULL, status_rev = DBP_NULL;
-    if (from_snapshot) {
-        if (to->has_status_at)
-            status_at = DBP_INT(to->status_at);
-        if (to->has_status_rev)
-            status_rev = DBP_INT(to->status_rev);
-    } else if (same_str(live->status, to->status)) {
-        if (live->has_status_at)
-            status_at = DBP_INT(live->status_at);
-        if (live->has_status_rev)
-            status_rev = DBP_INT(live->status_rev);
-    } else if (to->status) {
-        status_at = DBP_INT(c->now);
-        status_rev = DBP_INT(new_rev);
-    }
+    struct db_param status_at, status_rev;
+    status_visit(c, live, to, from_snapshot, new_rev, &status_at, &status_rev);
     char *text = json_dumps(data, JSON_COMPACT);
     char *asg = to->assignees ? json_dumps(to->assignees, JSON_COMPACT) : NULL;
     arena_defer(c->arena, free, text);
@@ -557,7 +595,7 @@ restore_record(struct ctx *c, const struct restore_src *s, int64_t app, int64_t 
         if (e != ERR_OK)
             return e;
     }
-    e = copy_children(c, s, "app_id = $1 AND record_id = $2", p, 2);
+    e = copy_children(c, s, "app_id = $1 AND record_id = $2", p, 2, true);
     if (e != ERR_OK)
         return e;
     e = apply(c, &d, id, &live, &to, true, backup_detail(c, s), revision);
@@ -709,6 +747,7 @@ enum rec_fate { FATE_SAME, FATE_CHANGED, FATE_ADDED, FATE_REMOVED, FATE_NONE };
 struct fate {
     int64_t id;
     enum rec_fate fate;
+    bool absent; /* no row in live at all */
 };
 
 static size_t
@@ -720,11 +759,11 @@ fates(struct ctx *c, const struct id_rev *s, size_t ns, const struct id_rev *l, 
     while (i < ns || j < nl) {
         if (j >= nl || (i < ns && s[i].id < l[j].id)) {
             /* only in the backup */
-            f[k++] = (struct fate){ s[i].id, s[i].deleted ? FATE_NONE : FATE_ADDED };
+            f[k++] = (struct fate){ s[i].id, s[i].deleted ? FATE_NONE : FATE_ADDED, true };
             i++;
         } else if (i >= ns || l[j].id < s[i].id) {
             /* created after the backup */
-            f[k++] = (struct fate){ l[j].id, l[j].deleted ? FATE_NONE : FATE_REMOVED };
+            f[k++] = (struct fate){ l[j].id, l[j].deleted ? FATE_NONE : FATE_REMOVED, false };
             j++;
         } else {
             enum rec_fate x;
@@ -734,7 +773,7 @@ fates(struct ctx *c, const struct id_rev *s, size_t ns, const struct id_rev *l, 
                 x = FATE_ADDED;
             else
                 x = s[i].revision == l[j].revision ? FATE_SAME : FATE_CHANGED;
-            f[k++] = (struct fate){ s[i].id, x };
+            f[k++] = (struct fate){ s[i].id, x, false };
             i++;
             j++;
         }
@@ -884,6 +923,313 @@ bump_seq(struct ctx *c, const struct restore_src *s, int64_t app)
     return rc == DB_OK ? ERR_OK : app_db_fail(c, rc);
 }
 
+/* ---- the records of an app, a chunk at a time ------------------------------------------------
+ * An app restore writes thousands of records: each statement below covers a chunk (one round
+ * trip to PostgreSQL instead of one per record and table), with the same effect as apply(). */
+
+#define CHUNK 200
+
+struct work {
+    int64_t id;
+    enum rec_fate fate;
+    struct rrow live, to;
+    json_t *data;
+    const char *text, *asg, *wire;
+    int64_t new_rev;
+    struct db_param status_at, status_rev;
+};
+
+/* rows of both databases in [lo, hi], matched to the chunk's entries by id */
+static enum err
+load_range(struct ctx *c, struct db *db, int64_t app, int64_t lo, int64_t hi, struct work *w,
+           size_t n, bool live)
+{
+    struct db_param p[] = { DBP_INT(app), DBP_INT(lo), DBP_INT(hi) };
+    struct db_res *res = NULL;
+    int rc = db_query(db, RST_SQL_RECORD_RANGE, p, 3, &res);
+    if (rc != DB_OK)
+        return db_err(c, db, rc);
+    size_t k = 0;
+    while ((rc = db_step(res)) == 1) {
+        int64_t id = db_col_int(res, 0);
+        while (k < n && w[k].id < id)
+            k++;
+        if (k < n && w[k].id == id)
+            fill_row(c, res, 1, live ? &w[k].live : &w[k].to);
+    }
+    db_res_free(res);
+    return rc < 0 ? db_err(c, db, rc) : ERR_OK;
+}
+
+/* INSERT of rows × ncols values, many rows per statement. */
+static int
+insert_rows(struct ctx *c, const char *head, const char *tail, const struct db_param *v,
+            int ncols, size_t rows)
+{
+    size_t per = (size_t)(2000 / ncols);
+    for (size_t first = 0; first < rows; first += per) {
+        size_t m = rows - first < per ? rows - first : per;
+        struct strbuf sb;
+        strbuf_init(&sb, c->arena, 0);
+        strbuf_adds(&sb, head);
+        for (size_t k = 0; k < m; k++) {
+            strbuf_adds(&sb, k ? ",(" : "(");
+            for (int i = 0; i < ncols; i++)
+                strbuf_addf(&sb, i ? ",$%zu" : "$%zu", k * (size_t)ncols + (size_t)i + 1);
+            strbuf_addc(&sb, ')');
+        }
+        strbuf_adds(&sb, tail);
+        int rc = db_exec(c->db, sb.buf, v + first * (size_t)ncols, (int)(m * (size_t)ncols), NULL);
+        if (rc != DB_OK)
+            return rc;
+    }
+    return DB_OK;
+}
+
+struct pbuf {
+    struct ctx *c;
+    struct db_param *v;
+    size_t n, cap;
+    int64_t record_id;
+    int64_t app_id;
+};
+
+static void
+pbuf_add(struct pbuf *b, struct db_param p)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 256;
+        struct db_param *v = arena_alloc(b->c->arena, cap * sizeof(*v));
+        if (b->n)
+            memcpy(v, b->v, b->n * sizeof(*v));
+        b->v = v;
+        b->cap = cap;
+    }
+    b->v[b->n++] = p;
+}
+
+static void
+uniq_row(void *arg, const char *code, const char *value)
+{
+    struct pbuf *b = arg;
+    pbuf_add(b, DBP_INT(b->app_id));
+    pbuf_add(b, DBP_TEXT(arena_strdup(b->c->arena, code)));
+    pbuf_add(b, DBP_TEXT(arena_strdup(b->c->arena, value)));
+    pbuf_add(b, DBP_INT(b->record_id));
+}
+
+static bool
+has_subtable(const struct app_def *d)
+{
+    const char *code;
+    json_t *def;
+    json_object_foreach(d->props, code, def)
+    {
+        const char *t = json_string_value(json_object_get(def, "type"));
+        if (t && strcmp(t, "SUBTABLE") == 0)
+            return true;
+    }
+    return false;
+}
+
+static enum err
+search_chunk(struct ctx *c, const struct app_def *d, struct work *w, size_t n)
+{
+    if (db_kind(c->db) == DB_SQLITE || has_subtable(d)) {
+        /* SQLite: no round trips to save; subtables: only search.c knows their text */
+        for (size_t k = 0; k < n; k++) {
+            if (!w[k].data)
+                continue;
+            enum err e = search_index_record(c, d->id, w[k].id, d->props, w[k].data);
+            if (e != ERR_OK)
+                return e;
+        }
+        return ERR_OK;
+    }
+    struct pbuf del = { .c = c }, ins = { .c = c };
+    pbuf_add(&del, DBP_INT(d->id));
+    struct strbuf sb;
+    strbuf_init(&sb, c->arena, 0);
+    strbuf_adds(&sb, "DELETE FROM record_search WHERE app_id = $1 AND record_id IN (");
+    for (size_t k = 0; k < n; k++) {
+        if (!w[k].data)
+            continue;
+        pbuf_add(&del, DBP_INT(w[k].id));
+        strbuf_addf(&sb, del.n > 2 ? ",$%zu" : "$%zu", del.n);
+        const char *code;
+        json_t *def;
+        json_object_foreach(d->props, code, def)
+        {
+            const json_t *value = json_object_get(w[k].data, code);
+            const char *t = value ? search_field_text(c->arena, def, value) : NULL;
+            if (!t)
+                continue;
+            pbuf_add(&ins, DBP_INT(d->id));
+            pbuf_add(&ins, DBP_INT(w[k].id));
+            pbuf_add(&ins, DBP_TEXT(code));
+            pbuf_add(&ins, DBP_TEXT(text_fold(c->arena, t, strlen(t))));
+        }
+    }
+    strbuf_addc(&sb, ')');
+    if (del.n == 1)
+        return ERR_OK;
+    int rc = db_exec(c->db, sb.buf, del.v, (int)del.n, NULL);
+    if (rc == DB_OK && ins.n)
+        rc = insert_rows(c, "INSERT INTO record_search (app_id, record_id, field, body) VALUES ",
+                         "", ins.v, 4, ins.n / 4);
+    return rc == DB_OK ? ERR_OK : app_db_fail(c, rc);
+}
+
+/* PostgreSQL: every record of the chunk in one UPDATE ... FROM (VALUES ...). */
+static int
+update_chunk_pg(struct ctx *c, const struct app_def *d, struct work *w, size_t n)
+{
+    struct pbuf b = { .c = c };
+    struct strbuf sb;
+    strbuf_init(&sb, c->arena, 0);
+    pbuf_add(&b, DBP_INT(d->id));
+    strbuf_adds(&sb, "UPDATE records AS r SET revision = v.rev, data = v.data::jsonb, "
+                     "modifier = v.modifier, updated_at = v.upd, wire = v.wire, wire_rev = v.wrev, "
+                     "status = v.status, assignees = v.asg, status_at = v.sat, status_rev = v.srev, "
+                     "deleted_at = NULL FROM (VALUES ");
+    int rows = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (!w[k].data)
+            continue;
+        size_t p0 = b.n + 1;
+        pbuf_add(&b, DBP_INT(w[k].id));
+        pbuf_add(&b, DBP_INT(w[k].new_rev));
+        pbuf_add(&b, DBP_TEXT(w[k].text));
+        pbuf_add(&b, DBP_TEXT(c->who.login));
+        pbuf_add(&b, DBP_INT(c->now));
+        pbuf_add(&b, DBP_TEXT(w[k].wire));
+        pbuf_add(&b, DBP_INT(d->render_rev));
+        pbuf_add(&b, DBP_TEXT(w[k].to.status));
+        pbuf_add(&b, DBP_TEXT(w[k].asg));
+        pbuf_add(&b, w[k].status_at);
+        pbuf_add(&b, w[k].status_rev);
+        strbuf_addf(&sb,
+                    "%s($%zu::bigint,$%zu::bigint,$%zu::text,$%zu::text,$%zu::bigint,$%zu::text,"
+                    "$%zu::bigint,$%zu::text,$%zu::text,$%zu::bigint,$%zu::bigint)",
+                    rows++ ? "," : "", p0, p0 + 1, p0 + 2, p0 + 3, p0 + 4, p0 + 5, p0 + 6, p0 + 7,
+                    p0 + 8, p0 + 9, p0 + 10);
+    }
+    if (!rows)
+        return DB_OK;
+    strbuf_adds(&sb, ") AS v(id, rev, data, modifier, upd, wire, wrev, status, asg, sat, srev) "
+                     "WHERE r.app_id = $1 AND r.id = v.id");
+    return db_exec(c->db, sb.buf, b.v, (int)b.n, NULL);
+}
+
+static enum err
+app_chunk(struct ctx *outer, const struct app_def *d, const struct restore_src *s,
+          const struct fate *f, size_t nf, bool uniq, bool def_changed, const char *detail)
+{
+    (void)def_changed;
+    struct ctx cc = *outer;
+    struct ctx *c = &cc;
+    cc.arena = arena_new();
+    enum err e = ERR_OK;
+    struct work *w = arena_zalloc(c->arena, nf * sizeof(*w));
+    size_t n = 0;
+    for (size_t i = 0; i < nf; i++) {
+        bool write = f[i].fate == FATE_CHANGED || f[i].fate == FATE_ADDED;
+        if (write || (uniq && f[i].fate == FATE_SAME)) {
+            w[n].id = f[i].id;
+            w[n].fate = f[i].fate;
+            n++;
+        }
+    }
+    int rc = DB_OK;
+    if (n == 0)
+        goto done;
+    int64_t lo = w[0].id, hi = w[n - 1].id;
+    e = load_range(c, c->db, d->id, lo, hi, w, n, true);
+    if (e == ERR_OK)
+        e = load_range(c, s->snap, d->id, lo, hi, w, n, false);
+    if (e != ERR_OK)
+        goto done;
+    struct pbuf uq = { .c = c, .app_id = d->id }, rv = { .c = c };
+    for (size_t k = 0; k < n; k++) {
+        struct work *x = &w[k];
+        if (x->fate == FATE_SAME) {
+            uq.record_id = x->id;
+            value_unique_each(d->props, x->live.data, uniq_row, &uq);
+            continue;
+        }
+        x->data = merged(c, d, &x->live, &x->to);
+        x->new_rev = x->live.revision + 1;
+        status_visit(c, &x->live, &x->to, true, x->new_rev, &x->status_at, &x->status_rev);
+        x->text = json_dumps(x->data, JSON_COMPACT);
+        arena_defer(c->arena, free, (void *)x->text);
+        if (x->to.assignees) {
+            x->asg = json_dumps(x->to.assignees, JSON_COMPACT);
+            arena_defer(c->arena, free, (void *)x->asg);
+        }
+        x->wire = rec_render(c, d, x->id, x->new_rev, x->live.creator, x->live.created_at,
+                             c->who.login, c->now, x->data, x->to.status, x->to.assignees);
+        if (uniq) {
+            uq.record_id = x->id;
+            value_unique_each(d->props, x->data, uniq_row, &uq);
+        }
+        pbuf_add(&rv, DBP_INT(d->id));
+        pbuf_add(&rv, DBP_INT(x->id));
+        pbuf_add(&rv, DBP_INT(x->new_rev));
+        pbuf_add(&rv, DBP_TEXT("restore"));
+        pbuf_add(&rv, DBP_TEXT(c->who.login));
+        pbuf_add(&rv, DBP_INT(c->now));
+        pbuf_add(&rv, DBP_TEXT(x->text));
+        pbuf_add(&rv, DBP_TEXT(""));
+        pbuf_add(&rv, DBP_TEXT(detail));
+        pbuf_add(&rv, DBP_TEXT(x->to.status));
+        pbuf_add(&rv, DBP_TEXT(x->asg));
+    }
+    /* the app's unique index was emptied before the first chunk: a duplicate here is a value
+     * two records hold in the restored state */
+    if (uq.n) {
+        rc = insert_rows(c, "INSERT INTO record_unique (app_id, field, value, record_id) VALUES ",
+                         "", uq.v, 4, uq.n / 4);
+        if (rc == DB_CONSTRAINT) {
+            e = fail_set(outer->fail, ERR_UNIQUE, NULL);
+            goto done;
+        }
+        if (rc != DB_OK)
+            goto done;
+    }
+    if (db_kind(c->db) == DB_PG) {
+        rc = update_chunk_pg(c, d, w, n);
+    } else {
+        for (size_t k = 0; rc == DB_OK && k < n; k++) {
+            if (!w[k].data)
+                continue;
+            struct db_param u[] = { DBP_INT(d->id),          DBP_INT(w[k].id),
+                                    DBP_INT(w[k].new_rev),   DBP_TEXT(w[k].text),
+                                    DBP_TEXT(c->who.login),  DBP_INT(c->now),
+                                    DBP_TEXT(w[k].wire),     DBP_INT(d->render_rev),
+                                    DBP_TEXT(w[k].to.status), DBP_TEXT(w[k].asg),
+                                    w[k].status_at,          w[k].status_rev };
+            rc = db_exec(c->db, RST_SQL_WRITE, u, 12, NULL);
+        }
+    }
+    if (rc == DB_OK && rv.n)
+        rc = insert_rows(c,
+                         "INSERT INTO record_revisions (app_id, record_id, revision, action, actor, "
+                         "at, data, reason, detail, status, assignees) VALUES ",
+                         "", rv.v, 11, rv.n / 11);
+    if (rc != DB_OK)
+        goto done;
+    for (size_t k = 0; e == ERR_OK && k < n; k++)
+        if (w[k].data)
+            e = acl_bits_refresh(c, d, w[k].id);
+    if (e == ERR_OK)
+        e = search_chunk(c, d, w, n);
+done:
+    if (e == ERR_OK && rc != DB_OK)
+        e = app_db_fail(outer, rc);
+    arena_free(cc.arena);
+    return e;
+}
+
 enum err
 restore_app(struct ctx *c, const struct restore_src *s, int64_t app, json_t **summary)
 {
@@ -917,7 +1263,14 @@ restore_app(struct ctx *c, const struct restore_src *s, int64_t app, json_t **su
     /* rows gone from live come back with their ids; then what the records carry */
     e = copy_missing(c, s->snap, "records", "app_id = $1 AND deleted_at IS NULL", p, 1, NULL);
     if (e == ERR_OK)
-        e = copy_children(c, s, "app_id = $1", p, 1);
+        e = copy_children(c, s, "app_id = $1", p, 1, false);
+    for (size_t i = 0; e == ERR_OK && i < nf; i++) {
+        if (!f[i].absent || f[i].fate != FATE_ADDED)
+            continue;
+        struct db_param q[] = { DBP_INT(app), DBP_INT(f[i].id) };
+        e = copy_missing(c, s->snap, "record_revisions", "app_id = $1 AND record_id = $2", q, 2,
+                         NULL);
+    }
     if (e == ERR_OK)
         e = bump_seq(c, s, app);
     if (e != ERR_OK)
@@ -930,24 +1283,9 @@ restore_app(struct ctx *c, const struct restore_src *s, int64_t app, json_t **su
             return app_db_fail(c, rc);
     }
     const char *detail = backup_detail(c, s);
-    for (size_t i = 0; i < nf; i++) {
-        if (f[i].fate != FATE_CHANGED && f[i].fate != FATE_ADDED &&
-            !(uniq && f[i].fate == FATE_SAME))
-            continue;
-        /* one arena per record, so memory stays flat over a large app */
-        struct ctx cc = *c;
-        cc.arena = arena_new();
-        struct rrow live, to;
-        e = load_row(&cc, c->db, app, f[i].id, &live);
-        if (e == ERR_OK && f[i].fate == FATE_SAME)
-            e = rec_write_unique(&cc, &d, f[i].id, live.data, "record");
-        else if (e == ERR_OK)
-            e = load_row(&cc, s->snap, app, f[i].id, &to);
-        if (e == ERR_OK && f[i].fate != FATE_SAME)
-            e = apply(&cc, &d, f[i].id, &live, &to, true, detail, NULL);
-        if (e != ERR_OK && cc.fail->message)
-            cc.fail->message = arena_strdup(c->arena, cc.fail->message);
-        arena_free(cc.arena);
+    for (size_t i = 0; i < nf; i += CHUNK) {
+        e = app_chunk(c, &d, s, f + i, nf - i < CHUNK ? nf - i : CHUNK, uniq, def_changed,
+                      detail);
         if (e != ERR_OK)
             return e;
     }

@@ -7,6 +7,10 @@
 #define RST_SQL_RECORD                                                                             \
     "SELECT revision, data, status, assignees, deleted_at, creator, created_at, status_at, "      \
     "status_rev FROM records WHERE app_id = $1 AND id = $2"
+/* the same for a range of ids (id first) */
+#define RST_SQL_RECORD_RANGE                                                                       \
+    "SELECT id, revision, data, status, assignees, deleted_at, creator, created_at, status_at, "  \
+    "status_rev FROM records WHERE app_id = $1 AND id >= $2 AND id <= $3 ORDER BY id"
 /* every record of an app: what decides changed / same / added / removed */
 #define RST_SQL_APP_RECORDS                                                                        \
     "SELECT id, revision, deleted_at FROM records WHERE app_id = $1 ORDER BY id"

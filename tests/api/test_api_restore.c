@@ -558,6 +558,15 @@ test_app_restore(void **state)
     assert_string_equal(th_str(r->json, "name"), old_name);
     r = th_getf("/k/v1/records.json?app=%ld&totalCount=true", big_app);
     assert_string_equal(th_str(r->json, "totalCount"), "300");
+    /* the search index follows the restored values */
+    r = th_getf("/k/v1/records.json?app=%ld&totalCount=true&query=%s", big_app,
+                "title%20like%20%22%E5%A4%89%E6%9B%B4%22"); /* title like "変更" */
+    expect_ok(r);
+    assert_string_equal(th_str(r->json, "totalCount"), "0");
+    r = th_getf("/k/v1/records.json?app=%ld&totalCount=true&query=%s", big_app,
+                "title%20like%20%22%E4%BB%B6100%22"); /* title like "件100" */
+    expect_ok(r);
+    assert_string_equal(th_str(r->json, "totalCount"), "1");
     assert_int_equal(count_sql("SELECT COUNT(*) FROM audit_log WHERE action = 'app.restore' AND "
                                "detail LIKE '%snap-1%'",
                                0, 0),
