@@ -22,6 +22,8 @@ static const struct {
     { "mail", cmd_mail, "mail outbox: queue a test message, list delivery states, retry" },
     { "print", cmd_print, "documents from templates: list templates, render records to PDF or zip" },
     { "audit", cmd_audit, "audit log: verify the chain, export, prune, create the signing key" },
+    { "backup", cmd_backup, "backups: take one now, keygen, verify, list (docs/backup-restore.md)" },
+    { "restore", cmd_restore, "restore the whole system from a backup" },
 };
 
 static void

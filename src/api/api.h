@@ -111,6 +111,10 @@ api_fn api_template_preview, api_record_print, api_document_revoke;
 api_fn public_verify_get;
 /* audit log (audit_api.c) */
 api_fn api_audit_entries_get, api_audit_verify_get;
+/* backup: the status list for the staff dashboard (backup_api.c); dir = [backup] dir, set once
+ * at start (NULL: an empty list) */
+api_fn api_backups_get;
+void api_backup_configure(const char *dir);
 /* kintone permission settings and their evaluation (acl_api.c) */
 api_fn api_app_acl_get, api_app_acl_put, api_record_acl_get, api_record_acl_put;
 api_fn api_field_acl_get, api_field_acl_put, api_acl_evaluate, api_access_report;

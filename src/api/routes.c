@@ -120,6 +120,8 @@ static const struct route plain_routes[] = {
     /* audit log: readers need the auditor role, checked by the handler (audit_api.c) */
     { "GET", "/audit/api/entries.json", api_audit_entries_get, 0, 0, "audit.read" },
     { "GET", "/audit/api/verify.json", api_audit_verify_get, 0, 0, "audit.verify" },
+    /* backup: status of the backups, system administrators only (backup_api.c) */
+    { "GET", "/api/backups.json", api_backups_get, ROUTE_ADMIN, 0, "admin.read" },
     /* calendar of open days (clock_api.c) */
     { "GET", "/api/calendar.json", api_calendar_get, 0, 0, NULL },
     { "PUT", "/admin/api/calendar.json", api_admin_calendar_put, ADMIN_W, MB, "admin.change" },

@@ -18,6 +18,7 @@
 #include "domain/session.h"
 #include "domain/wf.h"
 #include "http/server.h"
+#include "jobs/backup_sched.h"
 #include "mail/sender.h"
 
 #include <malloc.h>
@@ -222,7 +223,14 @@ cmd_serve(int argc, char **argv)
         log_error("audit: cannot start the flusher: reads are logged when the queue fills");
     if (!mail_configure(&rt.cfg) || mail_sender_start(rt.db_url) < 0)
         log_error("mail: the sender is not running: messages stay queued");
+    char *backup_dir = config_backup_dir(&rt.cfg); /* backup */
+    api_backup_configure(backup_dir);
+    if (backup_scheduler_start(&rt.cfg, rt.db_url, rt.key) < 0) /* backup */
+        log_error("backup: the scheduler is not running");
     rc = http_server_run(&scfg) == 0 ? 0 : 1;
+    backup_scheduler_stop(); /* backup: waits for a run in progress */
+    api_backup_configure(NULL);
+    free(backup_dir);
     mail_sender_stop();
     audit_flusher_stop(); /* after the workers: writes what they queued */
     housekeeping_stop = 1;

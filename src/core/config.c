@@ -107,6 +107,23 @@ static const struct setting settings[] = {
       "delivery attempts before a message is marked failed"),
     L("mail", "retry_base_seconds", "mail-retry-base-seconds", mail_retry_base_seconds, "60", 1,
       3600, "wait after the first failed attempt; doubles each time, at most one hour"),
+    /* [backup] — src/jobs/backup.h, docs/backup-restore.md */
+    L("backup", "enabled", "backup-enabled", backup_enabled, "1", 0, 1,
+      "serve takes scheduled backups (needs key_file)"),
+    S("backup", "schedule", "backup-schedule", backup_schedule, "0 2 * * *",
+      "when (cron: minute hour day-of-month month day-of-week, Asia/Tokyo)"),
+    S("backup", "dir", "backup-dir", backup_dir, "",
+      "where archives go; default <data>/backups — better a different disk"),
+    S("backup", "key_file", "backup-key-file", backup_key_file, "",
+      "backup key (madoguchi backup keygen); keep it off the data disk, like the master key"),
+    L("backup", "keep_daily", "backup-keep-daily", backup_keep_daily, "14", 0, 3650,
+      "newest backup of each of this many days is kept"),
+    L("backup", "keep_weekly", "backup-keep-weekly", backup_keep_weekly, "8", 0, 520,
+      "newest backup of each of this many weeks is kept"),
+    L("backup", "keep_monthly", "backup-keep-monthly", backup_keep_monthly, "12", 0, 1200,
+      "newest backup of each of this many months is kept"),
+    S("backup", "copy_to", "backup-copy-to", backup_copy_to, "",
+      "also copy each archive here (a mounted remote disk), same retention"),
     S("log", "level", "log-level", log_level, "info", "debug, info, warn or error"),
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -303,5 +320,16 @@ config_audit_key_path(const struct config *cfg)
     size_t n = strlen(cfg->data) + 32;
     char *p = xmalloc(n);
     snprintf(p, n, "%s/keys/audit.key", cfg->data);
+    return p;
+}
+
+char *
+config_backup_dir(const struct config *cfg)
+{
+    if (cfg->backup_dir && *cfg->backup_dir)
+        return xstrdup(cfg->backup_dir);
+    size_t n = strlen(cfg->data) + 32;
+    char *p = xmalloc(n);
+    snprintf(p, n, "%s/backups", cfg->data);
     return p;
 }

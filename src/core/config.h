@@ -36,6 +36,9 @@ struct config {
     /* [mail] — SMTP delivery of the outbox (src/mail/) */
     char *mail_smtp_url, *mail_from, *mail_user, *mail_password, *mail_starttls;
     long mail_timeout_seconds, mail_max_attempts, mail_retry_base_seconds;
+    /* [backup] */
+    long backup_enabled, backup_keep_daily, backup_keep_weekly, backup_keep_monthly;
+    char *backup_schedule, *backup_dir, *backup_key_file, *backup_copy_to;
 };
 
 /* Loads defaults, then the file (path NULL: $MADOGUCHI_CONFIG, else <data>/madoguchi.conf if it
@@ -52,5 +55,7 @@ char *config_db_url(const struct config *cfg);
 char *config_key_path(const struct config *cfg);
 /* The audit signing key: [audit] key_file, default <data>/keys/audit.key (malloc'd). */
 char *config_audit_key_path(const struct config *cfg);
+/* [backup] dir, default <data>/backups (malloc'd). */
+char *config_backup_dir(const struct config *cfg);
 
 #endif
