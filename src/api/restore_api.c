@@ -14,22 +14,26 @@
 #include "db/db.h"
 #include "domain/acl.h"
 #include "domain/app.h"
+#include "jobs/backup_job.h"
+#include "jobs/backup_read.h"
+#include "sec/sec.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 static struct {
-    const char *dir, *tmpdir;
-    const struct sec_key *bkey;
+    const char *dir, *key_file, *tmpdir;
     restore_open_fn open;
     restore_close_fn close;
 } cfg;
 
 void
-restore_api_configure(const char *dir, const struct sec_key *bkey, const char *tmpdir)
+restore_api_configure(const char *dir, const char *key_file, const char *tmpdir)
 {
     cfg.dir = dir;
-    cfg.bkey = bkey;
+    cfg.key_file = key_file;
     cfg.tmpdir = tmpdir;
 }
 
@@ -40,7 +44,18 @@ restore_api_set_opener(restore_open_fn open, restore_close_fn close)
     cfg.close = close;
 }
 
-/* PENDING: the archive opener (bk_reader_open) lands with the backup branch's backup_read.c */
+struct opened {
+    struct sec_key *bkey;
+    struct bk_reader *reader;
+    struct db *snap;
+};
+
+static enum err
+archive_blob(void *u, const char *hash, struct strbuf *out, struct fail *f)
+{
+    return bk_reader_blob(u, hash, out, f);
+}
+
 static enum err
 unknown_backup(struct fail *f, const char *id)
 {
@@ -50,18 +65,58 @@ unknown_backup(struct fail *f, const char *id)
     return fail_with_message(f, ERR_NOT_FOUND, buf);
 }
 
-static enum err
-archive_open(const char *id, struct restore_src *src, void **handle, struct fail *f)
+/* An id is a file name of the backup directory, never a path. */
+static bool
+id_ok(const char *id)
 {
-    (void)src;
-    (void)handle;
-    return unknown_backup(f, id);
+    size_t n = strlen(id);
+    return n > 0 && n < 200 && !strchr(id, '/') && !strchr(id, '\\') && id[0] != '.';
 }
 
 static void
 archive_close(void *handle)
 {
-    (void)handle;
+    struct opened *o = handle;
+    if (!o)
+        return;
+    db_close(o->snap);
+    bk_reader_close(o->reader);
+    sec_key_free(o->bkey);
+    free(o);
+}
+
+/* The backup key is read from its file for each restore, not kept in the server's memory. */
+static enum err
+archive_open(const char *id, struct restore_src *src, void **handle, struct fail *f)
+{
+    struct stat st;
+    if (!cfg.dir || !cfg.key_file || !id_ok(id))
+        return unknown_backup(f, id);
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/%s", cfg.dir, id);
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return unknown_backup(f, id);
+    struct opened *o = xcalloc(1, sizeof(*o));
+    enum err e = backup_key_load(cfg.key_file, &o->bkey, f);
+    if (e == ERR_OK)
+        e = bk_reader_open(path, o->bkey, cfg.tmpdir, &o->reader, f);
+    char *err = NULL;
+    if (e == ERR_OK && db_open(bk_reader_db_path(o->reader), &o->snap, &err) != DB_OK) {
+        e = fail_with_message(f, ERR_INTERNAL,
+                              "バックアップのデータベースを開けません。 / Cannot open the backup's database.");
+        free(err);
+    }
+    if (e != ERR_OK) {
+        archive_close(o);
+        return e;
+    }
+    src->snap = o->snap;
+    src->backup_id = bk_reader_id(o->reader);
+    src->taken_at = bk_reader_taken_at(o->reader);
+    src->fetch = archive_blob;
+    src->fetch_arg = o->reader;
+    *handle = o;
+    return ERR_OK;
 }
 
 struct body {

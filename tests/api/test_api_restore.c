@@ -27,7 +27,13 @@
 #include "db/db.h"
 #include "domain/blob.h"
 #include "domain/ctx.h"
+#include "jobs/backup.h"
+#include "jobs/backup_job.h"
 #include "jobs/snapshot.h"
+#include "sec/sec.h"
+
+#include <fcntl.h>
+#include <sodium.h>
 
 #define PW "restore-test-password-1"
 #define BOUNDARY "----restoreBoundary"
@@ -576,6 +582,66 @@ test_app_restore(void **state)
     assert_true(next > late);
 }
 
+/* Through a real archive: backup_run, then the server's own opener (restore_api_configure). */
+static void
+test_real_archive(void **state)
+{
+    (void)state;
+    long id = add_record(app, "アーカイブから", upload("a.txt", "archived attachment"));
+    char keyfile[300], bdir[300];
+    snprintf(keyfile, sizeof(keyfile), "%s/backup.key", dir);
+    snprintf(bdir, sizeof(bdir), "%s/backups", dir);
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof(raw));
+    int fd = open(keyfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, raw, sizeof(raw)), (long)sizeof(raw));
+    close(fd);
+    struct arena *a = arena_new();
+    struct fail f;
+    struct ctx c;
+    struct sec_key *bkey = NULL;
+    sys_ctx(&c, &f, a);
+    assert_int_equal(backup_key_load(keyfile, &bkey, &f), ERR_OK);
+    struct backup_opts o = { .dir = bdir, .bkey = bkey, .master = th_key() };
+    struct backup_result res;
+    if (backup_run(&c, &o, &res) != ERR_OK)
+        fprintf(stderr, "backup_run: %s\n", f.message);
+    char id_text[256];
+    snprintf(id_text, sizeof(id_text), "%s", res.id);
+    sec_key_free(bkey);
+    arena_free(a);
+
+    expect_ok(th_sendq("PUT", "/k/v1/record.json",
+                       "{'app':%ld,'id':%ld,'record':{'title':{'value':'誤り'},'att':{'value':[]}}}",
+                       app, id));
+    restore_api_set_opener(NULL, NULL);
+    restore_api_configure(bdir, keyfile, dir);
+    const struct th_resp *r = as(TH_USER, "/api/restore/preview.json",
+                                 "{'backup':'%s','app':%ld,'record':%ld}", id_text, app, id);
+    expect_ok(r);
+    assert_string_equal(th_str(r->json, "backup.id"), id_text);
+    assert_string_equal(th_str(r->json, "fields.0.to"), "アーカイブから");
+    r = as(TH_USER, "/api/restore.json", "{'backup':'%s','app':%ld,'record':%ld}", id_text, app, id);
+    expect_ok(r);
+    assert_string_equal(field_of(app, id, "record.title.value"), "アーカイブから");
+    r = th_getf("/k/v1/record.json?app=%ld&id=%ld", app, id);
+    char key[128];
+    snprintf(key, sizeof(key), "%s", th_str(r->json, "record.att.value.0.fileKey"));
+    r = th_getf("/k/v1/file.json?fileKey=%s", key);
+    expect_ok(r);
+    assert_memory_equal(r->body, "archived attachment", r->len);
+    /* unknown ids and paths are one 404 */
+    r = as(TH_USER, "/api/restore/preview.json", "{'backup':'nope.mbk','app':%ld,'record':%ld}",
+           app, id);
+    TH_EXPECT_STATUS(404);
+    r = as(TH_USER, "/api/restore/preview.json",
+           "{'backup':'../backups/%s','app':%ld,'record':%ld}", id_text, app, id);
+    TH_EXPECT_STATUS(404);
+    restore_api_configure(NULL, NULL, NULL);
+    restore_api_set_opener(test_open, test_close);
+}
+
 int
 main(void)
 {
@@ -585,6 +651,7 @@ main(void)
         cmocka_unit_test(test_revision_restore),
         cmocka_unit_test(test_permissions_and_errors),
         cmocka_unit_test(test_app_restore),
+        cmocka_unit_test(test_real_archive),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
