@@ -3,7 +3,7 @@
 # on SQLite and, when PostgreSQL is installed, on PostgreSQL too).
 CC      ?= gcc
 PKGS    := libh2o-evloop openssl jansson libsodium sqlite3 libpq gmime-3.0 inih libzstd liboath libqrencode libcurl libpcre2-8 \
-           cairo pangocairo pangoft2 poppler-glib libzip
+           cairo pangocairo pangoft2 poppler-glib libzip xlsxwriter
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wvla -Wpointer-arith -Wwrite-strings -fno-common -Wno-format-truncation
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -26,8 +26,8 @@ SOBJ     := $(patsubst src/%.c,build/san/%.o,$(LIB_SRC)) build/san/gen/migration
 UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 API_BIN  := $(patsubst tests/api/%.c,build/tests/%,$(API_SRC))
 
-.PHONY: all run deps check check-unit check-api check-compat check-browser check-pg check-long bench clean \
-        asan fmt check-vectors bench-fcond bench-portal bench-pdf bench-restore
+.PHONY: all run deps check check-unit check-api check-compat check-browser check-pg check-long bench clean screenshots \
+        asan fmt check-vectors bench-fcond bench-portal bench-pdf bench-staff bench-restore
 all: build/madoguchi
 
 deps:
@@ -121,6 +121,10 @@ build/pdf_bench: bench/pdf_bench.c $(OBJ)
 bench-pdf: build/madoguchi build/pdf_bench
 	bench/pdf.sh
 
+# Staff web application (issue #8): cold load and 100-row list render in chromium (bench/staff.sh).
+bench-staff: build/madoguchi
+	bench/staff.sh
+
 # Form conditions and validation (issue #5): C and node, medians to paste into bench/results.md.
 build/fcond_bench: bench/fcond_bench.c $(OBJ)
 	$(CC) $(CFLAGS_COMMON) $(OPT_CFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS)
@@ -133,6 +137,11 @@ build/restore_bench: bench/restore_bench.c tests/api/harness.c $(OBJ)
 	$(CC) $(CFLAGS_COMMON) $(OPT_CFLAGS) -Itests/api -o $@ $< tests/api/harness.c $(OBJ) $(PKG_LIBS)
 bench-restore: build/restore_bench
 	bench/restore.sh
+
+# The pictures in docs/img/ that README.md and docs/staff.md show (real server, real browser,
+# fictional data); needs the browser test packages (cd tests/browser && npm ci).
+screenshots: build/madoguchi
+	cd tests/browser && MADOGUCHI_BIN=$(CURDIR)/build/madoguchi node screenshots.mjs
 
 clean:
 	rm -rf build

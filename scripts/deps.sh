@@ -5,7 +5,7 @@ set -eu
 PKGS="gcc make pkg-config libh2o-evloop-dev libssl-dev zlib1g-dev libjansson-dev
 libsqlite3-dev libpq-dev libsodium-dev libgmime-3.0-dev libinih-dev libunistring-dev
 libmagic-dev libzstd-dev libcmocka-dev liboath-dev libqrencode-dev libcurl4-openssl-dev libpcre2-dev
-libcairo2-dev libpango1.0-dev libpoppler-glib-dev libzip-dev fonts-ipaexfont"
+libcairo2-dev libpango1.0-dev libpoppler-glib-dev libzip-dev libxlsxwriter-dev fonts-ipaexfont"
 TEST_PKGS="nodejs npm wrk postgresql postgresql-contrib openssl sqlite3 chromium poppler-utils qpdf"
 want="$PKGS"
 [ "${1:-}" = "--test" ] && want="$PKGS $TEST_PKGS"

@@ -87,11 +87,17 @@ api_fn api_status_get, api_status_put;
 api_fn api_record_status_put, api_records_status_put, api_record_assignees_put;
 api_fn api_record_actions_get, api_opinions_get, api_opinion_post;
 api_fn api_inbox_get, api_inbox_read_post;
+/* staff app inbox: records assigned to me (my_work_api.c) */
+api_fn api_assigned_get;
 /* record history (history_api.c) */
 api_fn api_history_get, api_record_asof_get, api_record_revert_post;
 /* legal clock and calendar (clock_api.c) */
 api_fn api_records_clock_get, api_app_clock_get, api_app_clock_put;
+/* record lists: exports for spreadsheets (export_api.c, issue #8) */
+api_fn api_export_csv_get, api_export_xlsx_get;
 api_fn api_calendar_get, api_admin_calendar_put;
+/* staff dashboard figures (kpi_api.c) */
+api_fn api_kpi_get;
 /* applicants (applicant_api.c), public forms (apply_api.c), forms admin (form_admin_api.c),
  * mail outbox (mail_api.c) */
 api_fn api_apply_verify, api_apply_confirm, api_apply_logout;
@@ -100,14 +106,14 @@ api_fn api_apply_file_post, api_apply_submit;
 api_fn api_admin_forms_get, api_admin_forms_put, api_admin_form_publish;
 api_fn api_admin_mail_get, api_admin_mail_retry;
 /* pages for applicants and the embedded static files (src/public/) */
-api_fn public_asset, public_apply_get, public_apply_post, public_my_get, public_my_post;
+api_fn public_asset, public_staff_app, public_apply_get, public_apply_post, public_my_get, public_my_post;
 /* the thread with the applicant (portal_api.c), issued documents (doc_api.c) */
 api_fn api_messages_get, api_message_post;
 api_fn api_documents_get, api_document_post, api_document_delivery_put;
 /* document templates, printing and revoking (template_api.c); the public /verify page
  * (src/public/verify_page.c) */
 api_fn api_templates_get, api_template_get, api_template_put, api_template_delete;
-api_fn api_template_preview, api_record_print, api_document_revoke;
+api_fn api_template_preview, api_record_print, api_document_revoke, api_records_print_zip;
 api_fn public_verify_get;
 /* audit log (audit_api.c) */
 api_fn api_audit_entries_get, api_audit_verify_get;

@@ -480,6 +480,10 @@ check_settings(struct req *r, json_t *p)
         if (!ok)
             e = api_param_error(r, "theme", MSG_BAD_PARAM, NULL);
     }
+    if ((v = json_object_get(p, "recordRules")) && !json_is_object(v))
+        e = api_param_error(r, "recordRules", MSG_BAD_TYPE, NULL);
+    if ((v = json_object_get(p, "kpiOfficeField")) && !json_is_string(v) && !json_is_null(v))
+        e = api_param_error(r, "kpiOfficeField", MSG_BAD_TYPE, NULL);
     int64_t m;
     if ((v = json_object_get(p, "firstMonthOfFiscalYear")) && (!jx_to_int(v, &m) || m < 1 || m > 12))
         e = api_param_error(r, "firstMonthOfFiscalYear", MSG_BAD_PARAM, NULL);
@@ -510,7 +514,8 @@ api_settings_put(struct req *r, json_t *p)
         return e;
     const char *keys[] = { "name", "description", "theme", "titleField", "enableThumbnails",
                            "enableBulkDeletion", "enableComments", "enableDuplicateRecord",
-                           "firstMonthOfFiscalYear" };
+                           "firstMonthOfFiscalYear", "recordRules" /* the staff record screen's rules */,
+                           "kpiOfficeField" /* the dashboard's office field */ };
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
         if (json_object_get(p, keys[i]))
             json_object_set(s, keys[i], json_object_get(p, keys[i]));

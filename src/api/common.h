@@ -18,6 +18,9 @@ const char *api_i64(struct req *r, int64_t v);
 /* Sends the file with download key (or upload key) key as an attachment (its name, type,
  * nosniff). The caller has checked that the caller may have it. */
 enum err api_send_file(struct req *r, const char *key) MUST_CHECK;
+/* Content-Disposition for a download named name: RFC 6266 with an ASCII fallback (other bytes
+ * become '_') and RFC 5987's filename*=UTF-8'' with the real name. Arena string. */
+const char *api_attachment(struct req *r, const char *name);
 enum err api_param_error(struct req *r, const char *key, enum msg m, const char *arg);
 
 #endif

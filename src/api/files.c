@@ -39,9 +39,8 @@ api_file_post(struct req *r, json_t *p)
     return api_json(r, json_pack("{s:s}", "fileKey", key));
 }
 
-/* RFC 6266 / 5987: filename*=UTF-8''percent-encoded, plus an ASCII fallback. */
-static const char *
-content_disposition(struct req *r, const char *name)
+const char *
+api_attachment(struct req *r, const char *name)
 {
     struct strbuf sb;
     strbuf_init(&sb, r->arena, 0);
@@ -51,13 +50,7 @@ content_disposition(struct req *r, const char *name)
         strbuf_addc(&sb, ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\' ? '_' : (char)ch);
     }
     strbuf_adds(&sb, "\"; filename*=UTF-8''");
-    for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
-        if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-            strchr("-._~", *s))
-            strbuf_addc(&sb, (char)*s);
-        else
-            strbuf_addf(&sb, "%%%02X", *s);
-    }
+    strbuf_add_url_escaped(&sb, name);
     return sb.buf;
 }
 
@@ -101,7 +94,7 @@ api_send_file(struct req *r, const char *key)
     size_t len = data.len;
     char *body = data.cap ? data.buf : malloc(1);
     req_set_body(r, 200, meta.content_type, body, len);
-    req_set_header(r, "Content-Disposition", content_disposition(r, meta.name));
+    req_set_header(r, "Content-Disposition", api_attachment(r, meta.name));
     req_set_header(r, "X-Content-Type-Options", "nosniff");
     return ERR_OK;
 }

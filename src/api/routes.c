@@ -39,6 +39,7 @@ static const struct route kintone_routes[] = {
     { "PUT", "/record/document/delivery.json", api_document_delivery_put, ROUTE_WRITE, KB64, "record.document.deliver" },
     /* document templates and printing (template_api.c) */
     { "POST", "/record/print.json", api_record_print, ROUTE_WRITE, KB64, "record.document.issue" },
+    { "POST", "/records/print.zip", api_records_print_zip, ROUTE_WRITE, KB64, "record.document.bulk" },
     { "POST", "/record/document/revoke.json", api_document_revoke, ROUTE_WRITE, KB64, "record.document.revoke" },
     { "GET", "/app/templates.json", api_templates_get, 0, 0, NULL },
     { "GET", "/app/template.json", api_template_get, 0, 0, NULL },
@@ -51,6 +52,9 @@ static const struct route kintone_routes[] = {
     { "POST", "/record/revert.json", api_record_revert_post, ROUTE_WRITE, MB, "record.revert" },
     /* legal clock (clock_api.c) */
     { "GET", "/records/clock.json", api_records_clock_get, 0, 0, NULL },
+    /* record lists: exports for spreadsheets (export_api.c, issue #8) */
+    { "GET", "/records/export.csv", api_export_csv_get, 0, 0, "record.export" },
+    { "GET", "/records/export.xlsx", api_export_xlsx_get, 0, 0, "record.export" },
     /* files and comments */
     { "POST", "/file.json", api_file_post, ROUTE_WRITE | ROUTE_RAW, 0, "file.upload" },
     { "GET", "/file.json", api_file_get, 0, 0, "file.download" },
@@ -111,6 +115,8 @@ static const struct route plain_routes[] = {
     /* my inbox of notifications (wf_api.c) */
     { "GET", "/api/inbox.json", api_inbox_get, 0, 0, NULL },
     { "POST", "/api/inbox/read.json", api_inbox_read_post, ROUTE_WRITE, KB64, NULL },
+    /* staff app inbox: records assigned to me across apps (my_work_api.c) */
+    { "GET", "/api/assigned.json", api_assigned_get, 0, 0, NULL },
     /* online restore of one record or one app, from a backup or (a record) from its history
      * (restore_api.c). Who may is checked by the handler: system administrators for a whole
      * app, the app's administrators (manage right) for one record. The preview writes nothing;
@@ -122,6 +128,8 @@ static const struct route plain_routes[] = {
     { "GET", "/audit/api/verify.json", api_audit_verify_get, 0, 0, "audit.verify" },
     /* backup: status of the backups, system administrators only (backup_api.c) */
     { "GET", "/api/backups.json", api_backups_get, ROUTE_ADMIN, 0, "admin.read" },
+    /* staff dashboard figures (kpi_api.c) */
+    { "GET", "/api/kpi.json", api_kpi_get, 0, 0, NULL },
     /* calendar of open days (clock_api.c) */
     { "GET", "/api/calendar.json", api_calendar_get, 0, 0, NULL },
     { "PUT", "/admin/api/calendar.json", api_admin_calendar_put, ADMIN_W, MB, "admin.change" },
@@ -138,6 +146,9 @@ static const struct route plain_routes[] = {
     { "POST", "/apply/api/submit.json", api_apply_submit, ROUTE_PUBLIC | ROUTE_WRITE, 4 * MB, "applicant.submit" },
     /* pages for applicants (no JavaScript needed) and the files they use */
     { "GET", "/assets/*", public_asset, ROUTE_PUBLIC, 0, NULL },
+    /* the staff application: one page; it signs in through /auth/ and uses the API */
+    { "GET", "/staff/*", public_staff_app, ROUTE_PUBLIC | ROUTE_HTML, 0, NULL },
+    { "GET", "/staff", public_staff_app, ROUTE_PUBLIC | ROUTE_HTML, 0, NULL },
     { "GET", "/apply/*", public_apply_get, ROUTE_PUBLIC | ROUTE_HTML, 0, NULL },
     { "GET", "/apply", public_apply_get, ROUTE_PUBLIC | ROUTE_HTML, 0, NULL },
     { "POST", "/apply/*", public_apply_post, ROUTE_PUBLIC | ROUTE_HTML | OWN_TX, 32 * MB, "applicant.page" },

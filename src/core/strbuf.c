@@ -130,3 +130,18 @@ strbuf_add_html_escaped(struct strbuf *sb, const char *s)
         }
     }
 }
+
+void
+strbuf_add_url_escaped(struct strbuf *sb, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+            strbuf_addc(sb, (char)*p);
+        } else {
+            char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+            strbuf_add(sb, e, 3);
+        }
+    }
+}

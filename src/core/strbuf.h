@@ -26,6 +26,9 @@ void strbuf_adds(struct strbuf *sb, const char *s);
 void strbuf_addc(struct strbuf *sb, char c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_add_html_escaped(struct strbuf *sb, const char *s);
+/* Appends s percent-encoded for a URL path segment or an RFC 5987 value (filename*=UTF-8''...):
+ * every byte but the unreserved characters A-Z a-z 0-9 - . _ ~ becomes %XX. */
+void strbuf_add_url_escaped(struct strbuf *sb, const char *s);
 void strbuf_reset(struct strbuf *sb);
 void strbuf_grow(struct strbuf *sb, size_t extra);
 static inline bool

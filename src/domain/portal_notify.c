@@ -37,21 +37,11 @@ portal_public_url(void)
 const char *
 portal_link(struct ctx *c, const char *receipt_no)
 {
-    static const char hex[] = "0123456789ABCDEF";
     struct strbuf sb;
     strbuf_init(&sb, c->arena, 0);
     strbuf_adds(&sb, public_url ? public_url : "");
     strbuf_adds(&sb, "/my/");
-    for (const unsigned char *p = (const unsigned char *)receipt_no; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            *p == '-' || *p == '_' || *p == '.') {
-            strbuf_addc(&sb, (char)*p);
-        } else {
-            strbuf_addc(&sb, '%');
-            strbuf_addc(&sb, hex[*p >> 4]);
-            strbuf_addc(&sb, hex[*p & 15]);
-        }
-    }
+    strbuf_add_url_escaped(&sb, receipt_no);
     strbuf_addc(&sb, '\0');
     return sb.buf;
 }

@@ -21,6 +21,16 @@ const char *rec_render(struct ctx *c, const struct app_def *d, int64_t id, int64
                        int64_t updated_at, const json_t *data, const char *status,
                        const json_t *assignees);
 const char *rec_display_name(void *arg, const char *kind, const char *code);
+struct query_plan;
+struct acl_fields;
+/* What a read of records by query starts from, for every path that lists records (records.json,
+ * exports): the fields the caller may see (*af; others are unknown to the query), the plan with
+ * the records the caller may not view filtered out, and the select list REC_COLS plus the
+ * per-record field visibility columns (cols, appended). *where_params: how many of the plan's
+ * parameters the condition alone binds (a count query binds only those). */
+enum err rec_view_plan(struct ctx *c, const struct app_def *d, const char *query,
+                       const struct acl_fields **af, struct query_plan *plan, struct strbuf *cols,
+                       int *where_params) MUST_CHECK;
 enum err rec_not_found(struct ctx *c, int64_t id);
 /* Writes revision `revision` of the record to record_revisions: the data snapshot, who and
  * when, the action ("create", "update", "delete", "restore", "revert", "action", "status",

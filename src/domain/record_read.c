@@ -14,10 +14,12 @@
 #include <string.h>
 #include <time.h>
 
-/* Display names of users, cached per worker thread for a minute: record lists show the same
- * few creators again and again. */
+/* Display names of users, organisations and groups (kintone gives each entity's name with its
+ * code), cached per worker thread for a minute: record lists show the same few creators and
+ * offices again and again. */
 #define NAME_CACHE 128
 struct name_entry {
+    char kind; /* 'U', 'O', 'G' */
     char login[64];
     char name[128];
     int64_t fetched;
@@ -37,15 +39,20 @@ const char *
 rec_display_name(void *arg, const char *kind, const char *code)
 {
     struct ctx *c = arg;
-    if (!code || strcmp(kind, "USER") != 0 || strlen(code) >= sizeof(names[0].login))
+    const char *sql = !kind                       ? NULL
+                      : !strcmp(kind, "USER")         ? REC_SQL_USER_NAME
+                      : !strcmp(kind, "ORGANIZATION") ? REC_SQL_ORG_NAME
+                      : !strcmp(kind, "GROUP")        ? REC_SQL_GROUP_NAME
+                                                      : NULL;
+    if (!code || !sql || strlen(code) >= sizeof(names[0].login))
         return code;
-    struct name_entry *e = &names[name_slot(code)];
-    if (e->fetched > c->now - 60 && strcmp(e->login, code) == 0)
+    struct name_entry *e = &names[(name_slot(code) + (unsigned)kind[0]) % NAME_CACHE];
+    if (e->fetched > c->now - 60 && e->kind == kind[0] && strcmp(e->login, code) == 0)
         return e->name[0] ? arena_strdup(c->arena, e->name) : code;
     struct db_param p[] = { DBP_TEXT(code) };
     struct db_res *res = NULL;
     const char *name = code;
-    if (db_query(c->db, REC_SQL_USER_NAME, p, 1, &res) != DB_OK)
+    if (db_query(c->db, sql, p, 1, &res) != DB_OK)
         return code;
     e->name[0] = '\0';
     if (db_step(res) == 1) {
@@ -56,6 +63,7 @@ rec_display_name(void *arg, const char *kind, const char *code)
     }
     db_res_free(res);
     memcpy(e->login, code, strlen(code) + 1);
+    e->kind = kind[0];
     e->fetched = c->now;
     return name;
 }
@@ -358,25 +366,34 @@ rec_not_found(struct ctx *c, int64_t id)
 }
 
 enum err
+rec_view_plan(struct ctx *c, const struct app_def *d, const char *query,
+              const struct acl_fields **af, struct query_plan *plan, struct strbuf *cols,
+              int *where_params)
+{
+    enum err e = acl_fields_for(c, d, af);
+    if (e != ERR_OK)
+        return e;
+    /* fields the caller cannot see are unknown to its queries */
+    e = query_compile(c, d->id, (*af)->props, query ? query : "", db_kind(c->db), 0, plan);
+    if (e == ERR_OK)
+        e = acl_filter_records(c, d, ACL_VIEW, plan);
+    if (e != ERR_OK)
+        return e;
+    strbuf_adds(cols, REC_COLS);
+    *where_params = plan->nparams;
+    return acl_field_columns(c, d, plan, cols);
+}
+
+enum err
 rec_query(struct ctx *c, const struct app_def *d, const char *query, const json_t *fields,
           bool want_total, struct strbuf *out, int64_t *total)
 {
     struct query_plan plan;
     const struct acl_fields *af;
-    enum err e = acl_fields_for(c, d, &af);
-    if (e != ERR_OK)
-        return e;
-    /* fields the caller cannot see are unknown to its queries */
-    e = query_compile(c, d->id, af->props, query ? query : "", db_kind(c->db), 0, &plan);
-    if (e == ERR_OK)
-        e = acl_filter_records(c, d, ACL_VIEW, &plan);
-    if (e != ERR_OK)
-        return e;
     struct strbuf cols;
     strbuf_init(&cols, c->arena, 0);
-    strbuf_adds(&cols, REC_COLS);
-    int where_params = plan.nparams; /* the count below binds only the condition's */
-    e = acl_field_columns(c, d, &plan, &cols);
+    int where_params;
+    enum err e = rec_view_plan(c, d, query, &af, &plan, &cols, &where_params);
     if (e != ERR_OK)
         return e;
     const char *sql = arena_printf(c->arena,

@@ -50,6 +50,8 @@
     "u.value = $3"
 #define REC_SQL_USER_EXISTS "SELECT 1 FROM users WHERE login = $1 AND disabled = 0"
 #define REC_SQL_USER_NAME "SELECT name FROM users WHERE login = $1"
+#define REC_SQL_ORG_NAME "SELECT name FROM orgs WHERE code = $1"
+#define REC_SQL_GROUP_NAME "SELECT name FROM user_groups WHERE code = $1"
 
 #define CUR_SQL_PURGE "DELETE FROM cursor_rows WHERE cursor_id IN " \
     "(SELECT id FROM cursors WHERE expires_at <= $1)"

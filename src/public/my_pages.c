@@ -58,19 +58,9 @@ my_size(struct req *r, int64_t n)
 const char *
 my_url_part(struct req *r, const char *s)
 {
-    static const char hex[] = "0123456789ABCDEF";
     struct strbuf sb;
     strbuf_init(&sb, r->arena, 0);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            *p == '-' || *p == '_' || *p == '.') {
-            strbuf_addc(&sb, (char)*p);
-        } else {
-            strbuf_addc(&sb, '%');
-            strbuf_addc(&sb, hex[*p >> 4]);
-            strbuf_addc(&sb, hex[*p & 15]);
-        }
-    }
+    strbuf_add_url_escaped(&sb, s);
     strbuf_addc(&sb, '\0');
     return sb.buf;
 }

@@ -36,7 +36,8 @@ begin(struct page *pg, struct req *r, const char *title, bool i18n)
                          "<title>");
     strbuf_add_html_escaped(&pg->sb, title);
     strbuf_adds(&pg->sb, en ? " | Online applications</title>\n" : " | 電子申請</title>\n");
-    strbuf_adds(&pg->sb, "<link rel=\"stylesheet\" href=\"/assets/css/apply.css\">\n"
+    strbuf_adds(&pg->sb, "<link rel=\"icon\" href=\"/assets/img/favicon.svg\" type=\"image/svg+xml\">\n"
+                         "<link rel=\"stylesheet\" href=\"/assets/css/apply.css\">\n"
                          "</head>\n<body>\n"
                          "<a class=\"skip\" href=\"#main\">本文へ移動 / Skip to content</a>\n"
                          "<header class=\"site\"><div class=\"wrap\">");

@@ -604,6 +604,7 @@ test_deploy_guard_and_primary_org(void **state)
     sql("UPDATE users SET primary_org_id = (SELECT id FROM orgs WHERE code = $1) WHERE login = $2",
         "keikaku", "shin");
     member("shin", "keikaku", NULL);
+    sql("UPDATE orgs SET name = $1 WHERE code = $2", "都市計画課", "keikaku");
     r = th_sendq("POST", "/k/v1/record.json",
                  "{'app':%ld,'record':{'org':{'value':[{'code':'keikaku'}]}}}", other);
     assert_int_equal(r->status, 200);
@@ -616,6 +617,8 @@ test_deploy_guard_and_primary_org(void **state)
     assert_int_equal(r->status, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "records")), 1);
     assert_string_equal(th_str(r->json, "records.0.org.value.0.code"), "keikaku");
+    /* kintone gives an organisation's name with its code, as for users */
+    assert_string_equal(th_str(r->json, "records.0.org.value.0.name"), "都市計画課");
     r = as("outsider", "GET", target, NULL); /* no primary organisation: condition ignored */
     assert_int_equal(r->status, 200);
     assert_int_equal(json_array_size(json_object_get(r->json, "records")), 2);

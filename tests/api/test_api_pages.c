@@ -59,6 +59,86 @@ test_assets(void **state)
     assert_true(th_last_status() == 404 || th_last_status() == 400);
 }
 
+/* gzip copies made at build time: served when Accept-Encoding allows, with their own ETag and
+ * Vary; identity otherwise (also for gzip;q=0); the body inflates to the identity body. */
+static void
+test_assets_gzip(void **state)
+{
+    (void)state;
+    const struct th_resp *r = th_request("GET", "/assets/staff/app.js", NULL, NULL, 0);
+    TH_EXPECT_STATUS(200);
+    assert_null(th_resp_header("content-encoding"));
+    assert_string_equal(th_resp_header("vary"), "Accept-Encoding");
+    size_t plain_len = r->len;
+    char *plain = malloc(plain_len);
+    assert_non_null(plain);
+    memcpy(plain, r->body, plain_len);
+    char plain_etag[64];
+    snprintf(plain_etag, sizeof(plain_etag), "%s", th_resp_header("etag"));
+
+    const char *gz[] = { "Accept-Encoding: gzip, deflate, br", NULL };
+    r = th_request("GET", "/assets/staff/app.js", NULL, gz, 0);
+    TH_EXPECT_STATUS(200);
+    assert_string_equal(th_resp_header("content-encoding"), "gzip");
+    assert_string_equal(th_resp_header("vary"), "Accept-Encoding");
+    assert_true(r->len < plain_len);
+    assert_true(r->len > 10 && (unsigned char)r->body[0] == 0x1f &&
+                (unsigned char)r->body[1] == 0x8b);
+    char gz_etag[64];
+    snprintf(gz_etag, sizeof(gz_etag), "%s", th_resp_header("etag"));
+    assert_string_not_equal(gz_etag, plain_etag);
+
+    /* inflate with the gzip command: the same bytes as the identity answer */
+    char path[] = "/tmp/mado-gz-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(r->body, 1, r->len, f), r->len);
+    fclose(f);
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "gzip -dc < %s", path);
+    FILE *in = popen(cmd, "r");
+    assert_non_null(in);
+    char *out = malloc(plain_len + 1);
+    assert_non_null(out);
+    size_t got = fread(out, 1, plain_len + 1, in);
+    assert_int_equal(pclose(in), 0);
+    remove(path);
+    assert_int_equal(got, plain_len);
+    assert_memory_equal(out, plain, plain_len);
+    free(out);
+    free(plain);
+
+    /* 304 for the gzip ETag only with gzip; the identity ETag does not match a gzip request */
+    char inm[96];
+    snprintf(inm, sizeof(inm), "If-None-Match: %s", gz_etag);
+    const char *h304[] = { "Accept-Encoding: gzip", inm, NULL };
+    th_request("GET", "/assets/staff/app.js", NULL, h304, 0);
+    TH_EXPECT_STATUS(304);
+    assert_string_equal(th_resp_header("vary"), "Accept-Encoding");
+    const char *hplain[] = { inm, NULL };
+    th_request("GET", "/assets/staff/app.js", NULL, hplain, 0);
+    TH_EXPECT_STATUS(200);
+    assert_null(th_resp_header("content-encoding"));
+
+    const char *q0[] = { "Accept-Encoding: gzip;q=0, *", NULL };
+    th_request("GET", "/assets/staff/app.js", NULL, q0, 0);
+    TH_EXPECT_STATUS(200);
+    assert_null(th_resp_header("content-encoding"));
+    const char *star[] = { "Accept-Encoding: br;q=1.0, *;q=0.5", NULL };
+    th_request("GET", "/assets/staff/app.js", NULL, star, 0);
+    assert_string_equal(th_resp_header("content-encoding"), "gzip");
+    const char *other[] = { "Accept-Encoding: identity, br", NULL };
+    th_request("GET", "/assets/staff/app.js", NULL, other, 0);
+    assert_null(th_resp_header("content-encoding"));
+
+    /* the staff page itself, too */
+    r = th_request("GET", "/staff/", NULL, gz, 0);
+    TH_EXPECT_STATUS(200);
+    assert_string_equal(th_resp_header("content-encoding"), "gzip");
+}
+
 static void
 test_verify_pages(void **state)
 {
@@ -444,6 +524,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_assets),
+        cmocka_unit_test(test_assets_gzip),
         cmocka_unit_test(test_verify_pages),
         cmocka_unit_test(test_escaping_and_bad_input),
         cmocka_unit_test(test_whole_application),

@@ -17,6 +17,7 @@
 
 #include "api/harness.h"
 #include "db/db.h"
+#include "domain/audit.h"
 #include "domain/wf.h"
 #include "pdf/pdf_issue.h"
 
@@ -544,6 +545,72 @@ test_print_revoke_verify(void **state)
     TH_EXPECT_ERROR(404, "GAIA_RE01");
 }
 
+static long long
+count_sql(const char *text, long a)
+{
+    struct db_param p[] = { DBP_INT(a) };
+    int64_t v = -1;
+    bool found = false;
+    assert_int_equal(db_query_int(th_db(), text, p, 1, &v, &found), DB_OK);
+    return v;
+}
+
+/* The record list's bulk 「文書を作成」: every record or none, one zip, one audit entry per record. */
+static void
+test_bulk_print_zip(void **state)
+{
+    (void)state;
+    th_sendq("PUT", "/k/v1/app/template.json", "{'app':%ld,'template':" KYOKA "}", app);
+    TH_EXPECT_STATUS(200);
+    long a = new_record(app), b = new_record(app);
+    const char *docs = "SELECT COUNT(*) FROM record_documents WHERE app_id = $1";
+    const char *audits = "SELECT COUNT(*) FROM audit_log WHERE action = 'record.document.issue' "
+                         "AND target LIKE 'app:' || CAST($1 AS TEXT) || '/record:%'";
+    assert_int_equal(audit_flush(th_db()), ERR_OK);
+    long long before = count_sql(docs, app), audited = count_sql(audits, app);
+
+    const struct th_resp *r = th_sendq("POST", "/k/v1/records/print.zip",
+                                       "{'app':%ld,'ids':[%ld,%ld],'template':'kyoka'}", app, a, b);
+    TH_EXPECT_STATUS(200);
+    assert_string_equal(r->content_type, "application/zip");
+    assert_true(r->len > 22 && memcmp(r->body, "PK\x03\x04", 4) == 0);
+    /* both PDFs inside, stored (not deflated) under their file names */
+    const char *p1 = memmem(r->body, r->len, "%PDF-", 5);
+    assert_non_null(p1);
+    assert_non_null(memmem(p1 + 5, r->len - (size_t)(p1 + 5 - r->body), "%PDF-", 5));
+    assert_non_null(memmem(r->body, r->len, ".pdf", 4));
+    assert_int_equal(count_sql(docs, app), before + 2);
+    assert_int_equal(audit_flush(th_db()), ERR_OK);
+    assert_int_equal(count_sql(audits, app), audited + 2);
+
+    /* one unknown record: nothing issued at all */
+    th_sendq("POST", "/k/v1/records/print.zip", "{'app':%ld,'ids':[%ld,99999],'template':'kyoka'}",
+             app, a);
+    TH_EXPECT_ERROR(404, "GAIA_RE01");
+    assert_int_equal(count_sql(docs, app), before + 2);
+    /* bad input */
+    th_sendq("POST", "/k/v1/records/print.zip", "{'app':%ld,'ids':[],'template':'kyoka'}", app);
+    TH_EXPECT_ERROR(400, "CB_VA01");
+    th_sendq("POST", "/k/v1/records/print.zip", "{'app':%ld,'ids':[%ld,%ld],'template':'kyoka'}", app,
+             a, a);
+    TH_EXPECT_ERROR(400, "CB_VA01");
+    th_sendq("POST", "/k/v1/records/print.zip", "{'app':%ld,'ids':['x'],'template':'kyoka'}", app);
+    TH_EXPECT_ERROR(400, "CB_VA01");
+    th_sendq("POST", "/k/v1/records/print.zip", "{'app':%ld,'ids':[%ld]}", app, a);
+    TH_EXPECT_ERROR(400, "CB_VA01");
+    th_sendq("POST", "/k/v1/records/print.zip", "{'app':%ld,'ids':[%ld],'template':'nosuch'}", app, a);
+    TH_EXPECT_ERROR(404, "MD_NF01");
+    char many[2048] = "";
+    for (int i = 1; i <= 101; i++)
+        snprintf(many + strlen(many), sizeof(many) - strlen(many), "%s%d", i > 1 ? "," : "", i);
+    th_sendq("POST", "/k/v1/records/print.zip", "{'app':%ld,'ids':[%s],'template':'kyoka'}", app, many);
+    TH_EXPECT_ERROR(400, "CB_VA01");
+    /* view rights are not enough */
+    asf("viewer", "POST", "/k/v1/records/print.zip", "{'app':%ld,'ids':[%ld],'template':'kyoka'}", app, a);
+    TH_EXPECT_ERROR(403, "CB_NO02");
+    assert_int_equal(count_sql(docs, app), before + 2);
+}
+
 static void
 test_auto_issue(void **state)
 {
@@ -640,6 +707,7 @@ main(void)
         cmocka_unit_test(test_files_in_template),
         cmocka_unit_test(test_preview),
         cmocka_unit_test(test_print_revoke_verify),
+        cmocka_unit_test(test_bulk_print_zip),
         cmocka_unit_test(test_auto_issue),
         cmocka_unit_test(test_auto_issue_failure_fails_action),
         cmocka_unit_test(test_verify_rate_limit),
