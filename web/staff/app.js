@@ -16,6 +16,7 @@ const screens = {
   record: () => import('./screens/record.js'),
   dashboard: () => import('./screens/dashboard.js'),
   account: () => import('./screens/account.js'),
+  backups: () => import('./screens/backups.js'),
   login: () => import('./screens/login.js'),
 };
 
@@ -97,6 +98,7 @@ function Shell({ session, onLogout, notice, onNoticeClose, hidden }) {
         ${link('#/inbox', '受信箱', 'inbox')}
         ${link('#/apps', 'アプリ', 'apps')}
         ${link('#/dashboard', 'ダッシュボード', 'dashboard')}
+        ${session.user?.isAdmin ? link('#/backups', '復元', 'backups') : null}
       </nav>
       <span class="who">${session.user?.name || session.user?.code}</span>
       ${link('#/account', 'アカウント', 'account')}
