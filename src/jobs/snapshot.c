@@ -28,7 +28,7 @@ void *snap_test_arg = NULL;
  *  - schema_version: written by db_migrate; sqlite_sequence: SQLite's own.
  * audit_log, audit_head and audit_checkpoints travel together, so the chain verifies after a
  * restore. record_search (the search index) travels too, so search works at once. mail_outbox
- * travels as history; a whole restore may re-send what was queued at backup time (docs/admin.md).
+ * travels as history; a whole restore may send again what was still queued when it was taken.
  * tests/api/test_api_snapshot.c fails when a migration adds a table that is in neither list. */
 static const char *const tables[] = {
     "users", "apps", "app_seq", "records", "record_revisions", "record_unique", "record_search",
