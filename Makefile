@@ -27,7 +27,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 API_BIN  := $(patsubst tests/api/%.c,build/tests/%,$(API_SRC))
 
 .PHONY: all run deps check check-unit check-api check-compat check-browser check-pg check-long bench clean screenshots \
-        asan fmt check-vectors bench-fcond bench-portal bench-pdf bench-staff bench-restore
+        asan fmt check-vectors bench-fcond bench-portal bench-pdf bench-staff bench-restore bench-backup
 all: build/madoguchi
 
 deps:
@@ -142,6 +142,12 @@ bench-restore: build/restore_bench
 # fictional data); needs the browser test packages (cd tests/browser && npm ci).
 screenshots: build/madoguchi
 	cd tests/browser && MADOGUCHI_BIN=$(CURDIR)/build/madoguchi node screenshots.mjs
+
+# Backups (issue #9): full backup and verify of N records with attachments (bench/backup.sh).
+build/backup_seed: bench/backup_seed.c $(OBJ)
+	$(CC) $(CFLAGS_COMMON) $(OPT_CFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS)
+bench-backup: build/madoguchi build/backup_seed
+	bench/backup.sh
 
 clean:
 	rm -rf build

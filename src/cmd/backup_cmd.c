@@ -147,12 +147,20 @@ do_verify(struct runtime *rt, const char *file)
     char *dir = bk_dirname(file);
     enum err e = backup_verify(file, bkey, master, dir, &vr, &f);
     free(dir);
-    if (e != ERR_OK)
+    if (e != ERR_OK) {
+        json_decref(vr.counts);
         goto done;
+    }
     char t[64];
     when(vr.taken_at, t, sizeof(t));
     printf("OK: %s (%s), %lld blobs, %lld archive(s) checked%s\n", file, t, (long long)vr.blobs,
            (long long)vr.chain, master ? ", master key matches" : "");
+    const char *t_name;
+    json_t *cnt;
+    printf("rows:");
+    json_object_foreach(vr.counts, t_name, cnt) printf(" %s=%lld", t_name, (long long)json_integer_value(cnt));
+    printf("\n");
+    json_decref(vr.counts);
     rc = 0;
 done:
     if (rc)
@@ -233,9 +241,11 @@ do_run(struct runtime *rt, const char *out)
         fprintf(stderr, "madoguchi backup: FAILED: %s\n", f.message ? f.message : err_code(e));
         rc = 1;
     } else {
-        printf("blobs: %lld (%lld new, %lld bytes), size %lld bytes, verified\n",
+        printf("blobs: %lld (%lld new, %lld bytes), size %lld bytes, verified; backup %.1f s, "
+               "verify %.1f s\n",
                (long long)res.blobs_total, (long long)res.blobs_new,
-               (long long)res.blob_bytes_new, (long long)res.size);
+               (long long)res.blob_bytes_new, (long long)res.size, (double)res.backup_ms / 1000,
+               (double)res.verify_ms / 1000);
         printf("%s\n", res.path);
     }
     free(dir);

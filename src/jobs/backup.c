@@ -377,6 +377,7 @@ backup_verify(const char *path, const struct sec_key *bkey, const struct sec_key
             goto done;
         }
     }
+    res->counts = json_incref(json_object_get(man, "counts"));
     if ((e = integrity(bk_reader_db_path(r), f)) != ERR_OK)
         goto done;
     struct snap_count *counts = NULL;

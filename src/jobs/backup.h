@@ -26,6 +26,7 @@ struct backup_opts {
 struct backup_result {
     const char *path, *id; /* arena */
     int64_t taken_at, size, blobs_total, blobs_new, blob_bytes_new;
+    int64_t backup_ms, verify_ms; /* set by backup_job_run */
 };
 
 /* Takes a backup of c->db at c->now. Writers go on meanwhile (snapshot.h). On failure nothing is
@@ -35,6 +36,7 @@ enum err backup_run(struct ctx *c, const struct backup_opts *o, struct backup_re
 struct backup_verify_result {
     int64_t blobs, chain; /* blobs referenced; archives of the chain checked (this one included) */
     int64_t taken_at;
+    json_t *counts; /* the manifest's rows per table (new reference; the caller decrefs) */
 };
 /* Decrypts path and every archive it needs, checks every SHA-256, opens the database, runs
  * PRAGMA integrity_check and compares row counts with the manifest. master (or NULL): also

@@ -160,11 +160,14 @@ backup_job_run(struct ctx *c, const struct backup_job *j, struct backup_result *
         memcpy(o.settings, j->settings, sizeof(o.settings));
         e = backup_run(c, &o, res);
         written = e == ERR_OK;
+        res->backup_ms = clock_now_ms() - t0;
     }
     if (e == ERR_OK) {
         struct backup_verify_result vr;
         e = backup_verify(res->path, bkey, j->master, dir, &vr, c->fail);
+        json_decref(vr.counts);
         verified = e == ERR_OK;
+        res->verify_ms = clock_now_ms() - t0 - res->backup_ms;
     }
     int deleted = 0, copy_deleted = 0;
     bool copied = false;

@@ -129,7 +129,9 @@ verify(struct fx *x, const char *path, const struct sec_key *k)
 {
     struct backup_verify_result vr;
     fail_init(&x->f, x->a, LANG_EN);
-    return backup_verify(path, k, master, x->dir, &vr, &x->f);
+    enum err e = backup_verify(path, k, master, x->dir, &vr, &x->f);
+    json_decref(vr.counts);
+    return e;
 }
 
 static void
