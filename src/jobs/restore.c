@@ -1123,9 +1123,8 @@ update_chunk_pg(struct ctx *c, const struct app_def *d, struct work *w, size_t n
 
 static enum err
 app_chunk(struct ctx *outer, const struct app_def *d, const struct restore_src *s,
-          const struct fate *f, size_t nf, bool uniq, bool def_changed, const char *detail)
+          const struct fate *f, size_t nf, bool uniq, const char *detail)
 {
-    (void)def_changed;
     struct ctx cc = *outer;
     struct ctx *c = &cc;
     cc.arena = arena_new();
@@ -1240,8 +1239,7 @@ restore_app(struct ctx *c, const struct restore_src *s, int64_t app, json_t **su
     if (e != ERR_OK)
         return e;
     bool def_changed;
-    json_t *defj = keep(c, definition_diff(&la, &sa, &def_changed));
-    (void)defj;
+    keep(c, definition_diff(&la, &sa, &def_changed)); /* only whether it changed */
     struct db_param p[] = { DBP_INT(app) };
     if (def_changed) {
         e = restore_definition(c, s, app, &la, &sa);
@@ -1284,8 +1282,7 @@ restore_app(struct ctx *c, const struct restore_src *s, int64_t app, json_t **su
     }
     const char *detail = backup_detail(c, s);
     for (size_t i = 0; i < nf; i += CHUNK) {
-        e = app_chunk(c, &d, s, f + i, nf - i < CHUNK ? nf - i : CHUNK, uniq, def_changed,
-                      detail);
+        e = app_chunk(c, &d, s, f + i, nf - i < CHUNK ? nf - i : CHUNK, uniq, detail);
         if (e != ERR_OK)
             return e;
     }
