@@ -537,6 +537,17 @@ test_app_restore(void **state)
     long late = add_record(big_app, "後から", NULL);
     expect_ok(th_sendq("PUT", "/k/v1/preview/app/settings.json", "{'app':%ld,'name':'改名'}",
                        big_app));
+    expect_ok(th_sendq("POST", "/k/v1/preview/app/form/fields.json",
+                       "{'app':%ld,'properties':{'extra':{'type':'SINGLE_LINE_TEXT','code':'extra',"
+                       "'label':'後から'}}}",
+                       big_app));
+    /* record 200's rows gone altogether */
+    int64_t revs200 = count_sql("SELECT COUNT(*) FROM record_revisions WHERE app_id = $1 AND "
+                                "record_id = 200",
+                                big_app, 0);
+    exec_sql("DELETE FROM record_revisions WHERE app_id = $1 AND record_id = 200", big_app, 0);
+    exec_sql("DELETE FROM record_unique WHERE app_id = $1 AND record_id = 200", big_app, 0);
+    exec_sql("DELETE FROM records WHERE app_id = $1 AND id = 200", big_app, 0);
     expect_ok(
         th_send("POST", "/k/v1/preview/app/deploy.json", "{\"apps\":[{\"app\":%ld}]}", big_app));
 
@@ -544,9 +555,10 @@ test_app_restore(void **state)
         as(TH_USER, "/api/restore/preview.json", "{'backup':'snap-1','app':%ld}", big_app);
     expect_ok(r);
     assert_int_equal(json_integer_value(th_at(r->json, "records.changed")), 12);
-    assert_int_equal(json_integer_value(th_at(r->json, "records.added")), 5);
+    assert_int_equal(json_integer_value(th_at(r->json, "records.added")), 6);
     assert_int_equal(json_integer_value(th_at(r->json, "records.removed")), 1);
-    assert_int_equal(json_integer_value(th_at(r->json, "records.unchanged")), 300 - 17);
+    assert_int_equal(json_integer_value(th_at(r->json, "records.unchanged")), 300 - 18);
+    assert_string_equal(th_str(r->json, "definition.fieldsRemoved.0"), "extra");
     assert_true(json_is_true(th_at(r->json, "definition.changed")));
     assert_string_equal(th_str(r->json, "definition.name.from"), "改名");
     char old_name[128];
@@ -559,6 +571,14 @@ test_app_restore(void **state)
     assert_string_equal(field_of(big_app, 11, "record.title.value"), "件10");
     assert_string_equal(field_of(big_app, 12, "record.title.value"), "件11");
     assert_string_equal(field_of(big_app, 101, "record.title.value"), "件100");
+    assert_string_equal(field_of(big_app, 200, "record.title.value"), "件199");
+    assert_int_equal(count_sql("SELECT COUNT(*) FROM record_revisions WHERE app_id = $1 AND "
+                               "record_id = 200",
+                               big_app, 0),
+                     revs200 + 1);
+    r = th_getf("/k/v1/app/form/fields.json?app=%ld", big_app);
+    expect_ok(r);
+    assert_null(th_at(r->json, "properties.extra"));
     assert_null(field_of(big_app, late, "record.title.value"));
     r = th_getf("/k/v1/app.json?id=%ld", big_app);
     assert_string_equal(th_str(r->json, "name"), old_name);
