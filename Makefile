@@ -27,7 +27,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 API_BIN  := $(patsubst tests/api/%.c,build/tests/%,$(API_SRC))
 
 .PHONY: all run deps check check-unit check-api check-compat check-browser check-pg check-long bench clean screenshots \
-        asan fmt check-vectors bench-fcond bench-portal bench-pdf bench-staff bench-backup
+        asan fmt check-vectors bench-fcond bench-portal bench-pdf bench-staff bench-restore bench-backup
 all: build/madoguchi
 
 deps:
@@ -131,6 +131,12 @@ build/fcond_bench: bench/fcond_bench.c $(OBJ)
 bench-fcond: build/fcond_bench
 	build/fcond_bench bench/fcond_form.json
 	node bench/fcond_bench.mjs
+
+# Online restore (issue #9): one record < 1 s, an app of 10,000 records < 10 s (bench/restore.sh).
+build/restore_bench: bench/restore_bench.c tests/api/harness.c $(OBJ)
+	$(CC) $(CFLAGS_COMMON) $(OPT_CFLAGS) -Itests/api -o $@ $< tests/api/harness.c $(OBJ) $(PKG_LIBS)
+bench-restore: build/restore_bench
+	bench/restore.sh
 
 # The pictures in docs/img/ that README.md and docs/staff.md show (real server, real browser,
 # fictional data); needs the browser test packages (cd tests/browser && npm ci).

@@ -136,4 +136,7 @@ api_fn api_admin_groups_post, api_admin_groups_put, api_admin_groups_delete;
 api_fn api_admin_memberships_put, api_admin_import, api_admin_user_unlock;
 api_fn api_admin_user_reset_mfa, api_admin_user_password, api_admin_events;
 
+/* online restore of one record or one app (restore_api.c) */
+api_fn api_restore_preview, api_restore_post;
+
 #endif

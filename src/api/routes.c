@@ -117,6 +117,12 @@ static const struct route plain_routes[] = {
     { "POST", "/api/inbox/read.json", api_inbox_read_post, ROUTE_WRITE, KB64, NULL },
     /* staff app inbox: records assigned to me across apps (my_work_api.c) */
     { "GET", "/api/assigned.json", api_assigned_get, 0, 0, NULL },
+    /* online restore of one record or one app, from a backup or (a record) from its history
+     * (restore_api.c). Who may is checked by the handler: system administrators for a whole
+     * app, the app's administrators (manage right) for one record. The preview writes nothing;
+     * the audit action is set by the handler (record.restore, app.restore, ...preview). */
+    { "POST", "/api/restore/preview.json", api_restore_preview, 0, MB, "restore.preview" },
+    { "POST", "/api/restore.json", api_restore_post, ROUTE_WRITE, MB, "restore" },
     /* audit log: readers need the auditor role, checked by the handler (audit_api.c) */
     { "GET", "/audit/api/entries.json", api_audit_entries_get, 0, 0, "audit.read" },
     { "GET", "/audit/api/verify.json", api_audit_verify_get, 0, 0, "audit.verify" },

@@ -1,6 +1,7 @@
 /* madoguchi serve: the HTTP server plus its housekeeping thread. */
 #include "cmd/cmd.h"
 
+#include "api/restore_api.h"
 #include "api/api.h"
 #include "core/arena.h"
 #include "core/clock.h"
@@ -225,11 +226,13 @@ cmd_serve(int argc, char **argv)
         log_error("mail: the sender is not running: messages stay queued");
     char *backup_dir = config_backup_dir(&rt.cfg); /* backup */
     api_backup_configure(backup_dir);
+    restore_api_configure(backup_dir, rt.cfg.backup_key_file, NULL); /* online restore */
     if (backup_scheduler_start(&rt.cfg, rt.db_url, rt.key) < 0) /* backup */
         log_error("backup: the scheduler is not running");
     rc = http_server_run(&scfg) == 0 ? 0 : 1;
     backup_scheduler_stop(); /* backup: waits for a run in progress */
     api_backup_configure(NULL);
+    restore_api_configure(NULL, NULL, NULL);
     free(backup_dir);
     mail_sender_stop();
     audit_flusher_stop(); /* after the workers: writes what they queued */

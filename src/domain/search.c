@@ -269,6 +269,12 @@ put(struct writer *w, const char *field, const char *text)
     return rc == DB_OK ? ERR_OK : db_fail(c, rc, "insert");
 }
 
+int64_t
+search_sqlite_rowid(int64_t app_id, int64_t record_id, int n)
+{
+    return rowid_base(app_id, record_id) + n;
+}
+
 enum err
 search_delete_record(struct ctx *c, int64_t app_id, int64_t record_id)
 {

@@ -27,6 +27,9 @@ enum err search_delete_record(struct ctx *c, int64_t app_id, int64_t record_id) 
 
 /* SQLite: the rowid range [*lo, *hi] that holds all of an app's rows (queries add it so that
  * short patterns scan one app only); false when app_id is outside the encodable range. */
+/* SQLite: the rowid of the n-th index row of a record (restoring a snapshot lays rows out
+ * the way search_index_record does). */
+int64_t search_sqlite_rowid(int64_t app_id, int64_t record_id, int n);
 bool search_sqlite_app_rowids(int64_t app_id, int64_t *lo, int64_t *hi);
 
 /* Plain text of a field value as indexed (before folding); NULL when the type is not

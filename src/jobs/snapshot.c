@@ -7,6 +7,7 @@
 #include "../core/err.h"
 #include "../core/strbuf.h"
 #include "../db/db.h"
+#include "../domain/search.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -27,7 +28,7 @@ void *snap_test_arg = NULL;
  *  - schema_version: written by db_migrate; sqlite_sequence: SQLite's own.
  * audit_log, audit_head and audit_checkpoints travel together, so the chain verifies after a
  * restore. record_search (the search index) travels too, so search works at once. mail_outbox
- * travels as history; a whole restore may re-send what was queued at backup time (docs/admin.md).
+ * travels as history; a whole restore may send again what was still queued when it was taken.
  * tests/api/test_api_snapshot.c fails when a migration adds a table that is in neither list. */
 static const char *const tables[] = {
     "users", "apps", "app_seq", "records", "record_revisions", "record_unique", "record_search",
@@ -377,6 +378,40 @@ copy_file(const char *from, const char *to, struct fail *f)
     return ERR_OK;
 }
 
+/* SQLite finds a record's search rows by rowid (search.c): whatever the snapshot's rowids
+ * (a PostgreSQL snapshot has none), rows go back at the rowids search_index_record uses. */
+static enum err
+import_search_sqlite(struct db *live, struct db *snap, struct fail *f)
+{
+    struct db_res *r = NULL;
+    if (db_query(snap,
+                 "SELECT app_id, record_id, field, body FROM record_search "
+                 "ORDER BY app_id, record_id, rowid",
+                 NULL, 0, &r) != DB_OK)
+        return db_fail(f, snap, "record_search");
+    int64_t app = -1, rec = -1;
+    int n = 0, rc;
+    while ((rc = db_step(r)) == 1) {
+        int64_t a = db_col_int(r, 0), id = db_col_int(r, 1);
+        if (a != app || id != rec) {
+            app = a;
+            rec = id;
+            n = 0;
+        }
+        struct db_param p[] = { DBP_INT(search_sqlite_rowid(a, id, n++)), DBP_INT(a), DBP_INT(id),
+                                DBP_TEXT(db_col_text(r, 2)), DBP_TEXT(db_col_text(r, 3)) };
+        if (db_exec(live,
+                    "INSERT INTO record_search (rowid, app_id, record_id, field, body) "
+                    "VALUES ($1, $2, $3, $4, $5)",
+                    p, 5, NULL) != DB_OK) {
+            db_res_free(r);
+            return db_fail(f, live, "record_search");
+        }
+    }
+    db_res_free(r);
+    return rc < 0 ? db_fail(f, snap, "record_search") : ERR_OK;
+}
+
 static enum err
 import_rows(struct db *live, struct db *snap, struct arena *a, struct fail *f)
 {
@@ -412,6 +447,12 @@ import_rows(struct db *live, struct db *snap, struct arena *a, struct fail *f)
                 return db_fail(f, live, tables[i]);
     }
     for (size_t i = 0; i < nt; i++) {
+        if (db_kind(live) == DB_SQLITE && strcmp(tables[i], "record_search") == 0) {
+            enum err e = import_search_sqlite(live, snap, f);
+            if (e != ERR_OK)
+                return e;
+            continue;
+        }
         char *cols;
         int ncols;
         enum err e = columns_of(snap, tables[i], a, &cols, &ncols, f);

@@ -198,6 +198,27 @@ test_export_count_import(void **state)
     assert_string_equal(th_str(r->json, "id"), "21");
     long other = th_app("{}");
     assert_true(other > app);
+    /* the search index came back usable: a changed title is found by its new text only */
+    r = th_send("PUT", "/k/v1/record.json",
+                "{\"app\":%ld,\"id\":3,\"record\":{\"title\":{\"value\":\"差し替え\"}}}", app);
+    assert_int_equal(r->status, 200);
+    r = th_getf("/k/v1/records.json?app=%ld&totalCount=true&query=%s", app,
+                "title%20like%20%22%E4%BB%B6%E5%90%8D%202%20%22"); /* title like "件名 2 " */
+    assert_int_equal(r->status, 200);
+    assert_string_equal(th_str(r->json, "totalCount"), "0");
+    r = th_getf("/k/v1/records.json?app=%ld&totalCount=true&query=%s", app,
+                "title%20like%20%22%E5%B7%AE%E3%81%97%E6%9B%BF%22"); /* title like "差し替" */
+    assert_string_equal(th_str(r->json, "totalCount"), "1");
+    /* ... and the old text's rows are gone, not left behind (SQLite finds them by rowid) */
+    int64_t rows = 0;
+    bool found = false;
+    struct db_param q[] = { DBP_INT(app) };
+    assert_int_equal(db_query_int(th_db(),
+                                  "SELECT COUNT(*) FROM record_search WHERE app_id = $1 AND "
+                                  "record_id = 3",
+                                  q, 1, &rows, &found),
+                     DB_OK);
+    assert_int_equal(rows, 1);
     r = th_send("POST", "/k/v1/record/comment.json",
                 "{\"app\":%ld,\"record\":1,\"comment\":{\"text\":\"二つ目\"}}", app);
     assert_int_equal(r->status, 200);

@@ -17,6 +17,7 @@ const screens = {
   record: () => import('./screens/record.js'),
   dashboard: () => import('./screens/dashboard.js'),
   account: () => import('./screens/account.js'),
+  backups: () => import('./screens/backups.js'),
   login: () => import('./screens/login.js'),
 };
 
@@ -98,6 +99,7 @@ function Shell({ session, onLogout, notice, onNoticeClose, hidden }) {
         ${link('#/inbox', t('受信箱', 'Inbox'), 'inbox')}
         ${link('#/apps', t('アプリ', 'Apps'), 'apps')}
         ${link('#/dashboard', t('ダッシュボード', 'Dashboard'), 'dashboard')}
+        ${session.user?.isAdmin ? link('#/backups', t('復元', 'Restore'), 'backups') : null}
       </nav>
       <span class="who">${session.user?.name || session.user?.code}</span>
       ${link('#/account', t('アカウント', 'Account'), 'account')}

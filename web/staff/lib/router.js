@@ -9,6 +9,7 @@ const routes = [
   ['record', /^\/apps\/(?<app>\d+)\/records\/(?<id>\d+|new)$/],
   ['dashboard', /^\/dashboard$/],
   ['account', /^\/account$/],
+  ['backups', /^\/backups$/], // restore from backups (screens/backups.js)
 ];
 
 export function parse(hash) {
