@@ -27,7 +27,7 @@ const auth = Buffer.from(`shotadmin:${pw}`).toString('base64');
 server.cli(['org', 'add', 'toshikei', '--name', '都市計画課']);
 server.cli(['org', 'add', 'kitazawa', '--name', '北沢総合支所 街づくり課']);
 server.cli(['org', 'add', 'tamagawa', '--name', '玉川総合支所 街づくり課']);
-server.cli(['user', 'add', '--login', STAFF, '--name', '田中 美咲', '--org', 'toshikei', '--password-stdin', '--admin'], `${STAFF_PW}\n`);
+server.cli(['user', 'add', '--login', STAFF, '--name', '田中 美咲', '--org', 'toshikei', '--password-stdin'], `${STAFF_PW}\n`);
 server.cli(['user', 'add', '--login', 'kakaricho', '--name', '山本 健一', '--org', 'toshikei', '--password-stdin'], `${STAFF_PW}\n`);
 
 const api = (method, path, body) => adminCall(server, auth, method, path, body);

@@ -84,6 +84,8 @@ test('an administrator previews and restores a record changed by mistake, by key
   await page.waitForSelector('input[name=backup]');
   assert.equal(await page.$$eval('input[name=backup]', (els) => els.length), 1);
   assert.ok(await page.$eval('input[name=backup]', (el) => el.checked), 'the newest backup is chosen');
+  // the last run and its verify, as GET /api/backups.json reports them
+  assert.match(await page.locator('.bk-status').textContent(), /^最新のバックアップ：.*（検証済み）$/);
   assert.deepEqual(await axe(page), []);
 
   await page.focus('#bk-app');

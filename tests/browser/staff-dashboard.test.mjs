@@ -27,6 +27,7 @@ before(async () => {
   server.cli(['org', 'add', 'kita', '--name', '北部建築課']);
   server.cli(['org', 'add', 'minami', '--name', '南部建築課']);
   server.cli(['user', 'add', '--login', STAFF, '--name', '窓口 花子', '--org', 'kita', '--password-stdin'], `${STAFF_PW}\n`);
+  server.cli(['user', 'add', '--login', 'dash-sysadmin', '--name', '管理 次郎', '--admin', '--password-stdin'], `${STAFF_PW}\n`);
   ({ app } = await api('POST', '/k/v1/preview/app.json', { name: '建築確認申請' }));
   await api('POST', '/k/v1/preview/app/form/fields.json', { app, properties: {
     件名: { type: 'SINGLE_LINE_TEXT', code: '件名', label: '件名' },
@@ -76,10 +77,10 @@ after(async () => {
   await server?.stop();
 });
 
-async function signedIn() {
+async function signedIn(login = STAFF) {
   const ctx = await browser.newContext({ locale: 'ja-JP' });
   const res = await ctx.request.post(`${server.url}/auth/login.json`, {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' }, data: { login: STAFF, password: STAFF_PW } });
+    headers: { 'X-Requested-With': 'XMLHttpRequest' }, data: { login, password: STAFF_PW } });
   assert.equal(res.status(), 200, await res.text());
   return ctx;
 }
@@ -163,5 +164,24 @@ test('bad filter values show the server message', async () => {
   const alert = await page.waitForSelector('[role=alert]');
   assert.match(await alert.textContent(), /入力内容が正しくありません|開始日は終了日以前/);
   assert.deepEqual(await axe(page), []);
+  await ctx.close();
+});
+
+test('administrators see on the dashboard that no backup has been taken; others do not', async () => {
+  let ctx = await signedIn('dash-sysadmin');
+  let page = await ctx.newPage();
+  await page.goto(`${server.url}/staff/#/dashboard`);
+  const alert = page.locator('.dash-backup-alert[role=alert]');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /まだバックアップが取られていません。/);
+  assert.equal(await alert.getByRole('link', { name: 'バックアップを確認する' }).getAttribute('href'), '#/backups');
+  assert.deepEqual(await axe(page), []);
+  await ctx.close();
+  ctx = await signedIn();
+  page = await ctx.newPage();
+  await page.goto(`${server.url}/staff/#/dashboard`);
+  await page.getByRole('heading', { level: 1, name: 'ダッシュボード' }).waitFor();
+  await page.locator('[data-kpi=pending]').first().waitFor();
+  assert.equal(await page.locator('.dash-backup-alert').count(), 0);
   await ctx.close();
 });

@@ -172,7 +172,20 @@ function Filter({ query, apps, offices }) {
   </form>`;
 }
 
-export default function Dashboard({ route }) {
+/* Administrators see a failed or missing nightly backup here first (the server also mails them
+ * and audits it); the restore screen has the details. Others never ask. */
+function BackupAlert({ session }) {
+  const [s, setS] = useState(null);
+  const admin = !!session?.user?.isAdmin;
+  useEffect(() => { if (admin) api('GET', '/api/backups.json').then(setS, () => {}); }, [admin]);
+  if (!s || s.ok) return null;
+  return html`<div class="dash-backup-alert" role="alert">
+    ${s.last ? t(`最新のバックアップに失敗しました：${s.last.error || ''}`, `The latest backup failed: ${s.last.error || ''}`)
+      : t('まだバックアップが取られていません。', 'No backup has been taken yet.')}
+    <a href="#/backups">${t('バックアップを確認する', 'Check the backups')}</a></div>`;
+}
+
+export default function Dashboard({ route, session }) {
   useStyle('/assets/css/staff/dashboard.css');
   const q = route.query || {};
   const [apps, setApps] = useState([]);
@@ -195,6 +208,7 @@ export default function Dashboard({ route }) {
   const period = kpi ? `${fmtDate(kpi.period.from)}〜${fmtDate(kpi.period.to)}` : '';
   return html`<div class="dash">
     <h1>${t('ダッシュボード', 'Dashboard')}</h1>
+    <${BackupAlert} session=${session} />
     <${Filter} query=${q} apps=${apps} offices=${offices} />
     <div aria-live="polite" aria-busy=${!kpi && !err ? 'true' : 'false'}>
       ${err ? html`<p class="error" role="alert">${err.message}${err.errors ? ' ' + Object.values(err.errors).map((x) => (x.messages || []).join(' ')).join(' ') : ''}</p>`
