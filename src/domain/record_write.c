@@ -9,6 +9,7 @@
 #include "domain/field.h"
 #include "domain/file.h"
 #include "domain/record_int.h"
+#include "domain/routing.h"
 #include "domain/record_sql.h"
 #include "domain/search.h"
 #include "domain/value.h"
@@ -503,6 +504,7 @@ enum err
 rec_create(struct ctx *c, const struct app_def *d, const json_t *in, const char *prefix,
            int64_t id, int64_t *out_id, int64_t *revision)
 {
+    in = routing_apply(c, d, in); /* the office a new record goes to (routing.h) */
     return acl_scrub_errors(c, d, create_record(c, d, in, prefix, id, out_id, revision));
 }
 
