@@ -24,6 +24,7 @@ int cmd_calendar(int argc, char **argv); /* cal_cmd.c */
 int cmd_audit(int argc, char **argv); /* audit_cmd.c */
 int cmd_mail(int argc, char **argv);  /* mail_cmd.c */
 int cmd_print(int argc, char **argv); /* print_cmd.c */
+int cmd_pack(int argc, char **argv);  /* pack_cmd.c */
 
 /* What every subcommand sets up: config (with the shared flags applied), the data directory,
  * the master key, the blob store, and one migrated database connection. */
