@@ -3,6 +3,7 @@
 
 #include "api/api.h"
 #include "core/clock.h"
+#include "core/strbuf.h"
 #include "db/db.h"
 #include "domain/auth.h"
 #include "http/request.h"
@@ -61,6 +62,7 @@ pack_run_close(struct pack_run *p)
     json_decref(p->route_map);
     json_decref(p->route_check);
     json_decref(p->apps);
+    json_decref(p->ledger_def);
     sodium_memzero(p->auth, sizeof(p->auth));
     arena_free(p->a);
     memset(p, 0, sizeof(*p));
@@ -218,4 +220,16 @@ pack_read_json(struct pack_run *p, const char *rel, bool must)
     if (!j)
         fprintf(stderr, "madoguchi pack: %s: line %d: %s\n", path, err.line, err.text);
     return j;
+}
+
+int
+pack_records(struct pack_run *p, long long app, const char *query)
+{
+    struct strbuf t;
+    strbuf_init(&t, NULL, 1 << 20);
+    strbuf_addf(&t, "/k/v1/records.json?app=%lld&fields[0]=$id&query=", app);
+    strbuf_add_url_escaped(&t, query);
+    int st = request(p, "GET", t.buf, NULL, 0, "application/json", NULL);
+    strbuf_release(&t);
+    return st;
 }

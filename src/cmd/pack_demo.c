@@ -376,7 +376,7 @@ cmp_time(const void *a, const void *b)
 static int
 add_records(struct pack_run *p, const json_t *conf, json_t *made)
 {
-    size_t napps = json_object_size(p->apps);
+    size_t napps = json_object_size(p->apps) - (p->ledger_id ? 1 : 0);
     long long total = json_integer_value(json_object_get(conf, "records"));
     long long months = json_integer_value(json_object_get(conf, "months"));
     if (!napps || total <= 0)
@@ -391,6 +391,8 @@ add_records(struct pack_run *p, const json_t *conf, json_t *made)
     int rc = 0;
     json_object_foreach(p->apps, code, v)
     {
+        if (json_integer_value(v) == p->ledger_id)
+            continue; /* the 審査台帳 fills itself */
         if ((rc = load_app(p, json_integer_value(v), &apps[k++])))
             break;
         json_object_set_new(made, arena_printf(p->a, "%lld", (long long)json_integer_value(v)),
@@ -405,7 +407,7 @@ add_records(struct pack_run *p, const json_t *conf, json_t *made)
                   (int64_t)rnd(&r, 8 * 3600);
     qsort(days, (size_t)total, sizeof(*days), cmp_time);
     for (long long i = 0; !rc && i < total; i++) {
-        struct app_info *ai = &apps[rnd(&r, (uint32_t)napps)];
+        struct app_info *ai = &apps[rnd(&r, (uint32_t)k)];
         int64_t when = days[i];
         clock_set_offset_ms((when - now) * 1000);
         json_t *rec = demo_record(p, &r, conf, ai, when, false);
@@ -475,8 +477,8 @@ pack_demo_add(struct pack_run *p)
     if (!rc)
         rc = add_records(p, conf, records);
     /* recorded even after a failure: remove-demo must find what was made */
-    json_t *demo = json_pack("{s:o,s:o,s:I}", "users", logins, "records", records, "createdAt",
-                             (json_int_t)p->c.now);
+    json_t *demo = json_pack("{s:o,s:o,s:I,s:I}", "users", logins, "records", records, "createdAt",
+                             (json_int_t)p->c.now, "ledger", (json_int_t)p->ledger_id);
     char *text = json_dumps(demo, JSON_COMPACT);
     if (pack_setting_put(&p->c, demo_key(p, p->code), text) != ERR_OK)
         rc = 1;
@@ -510,6 +512,38 @@ remove_one(struct pack_run *p, const char *pack, const char *text)
                 recs += (long long)n;
             else if (st != 404) /* gone already (deleted by hand, app removed) */
                 rc = pack_fail(p, "delete demo records");
+        }
+    }
+    /* their 審査台帳 rows (marked 削除済み by now) go too */
+    long long ledger = json_integer_value(json_object_get(demo, "ledger"));
+    json_object_foreach(json_object_get(demo, "records"), app, ids)
+    {
+        for (size_t off = 0; ledger && !rc && off < json_array_size(ids); off += 100) {
+            struct strbuf q;
+            strbuf_init(&q, NULL, 1 << 16);
+            strbuf_adds(&q, "(");
+            for (size_t i = off; i < off + 100 && i < json_array_size(ids); i++)
+                strbuf_addf(&q, "%s台帳キー = \"%s-%lld\"", i > off ? " or " : "", app,
+                            (long long)json_integer_value(json_array_get(ids, i)));
+            strbuf_adds(&q, ") limit 500");
+            int st = pack_records(p, ledger, q.buf);
+            strbuf_release(&q);
+            json_t *body;
+            if (st != 200)
+                pack_fail(p, "find the demo ledger rows");
+            json_t *del = json_array();
+            size_t k;
+            json_t *r;
+            json_array_foreach(st == 200 ? json_object_get(p->resp, "records") : NULL, k, r)
+                json_array_append_new(del, json_string(json_string_value(
+                                               json_object_get(json_object_get(r, "$id"), "value"))));
+            if (json_array_size(del)) {
+                body = json_pack("{s:I,s:o}", "app", (json_int_t)ledger, "ids", del);
+                (void)pack_call(p, "DELETE", "/k/v1/records.json", body, NULL);
+                json_decref(body);
+            } else {
+                json_decref(del);
+            }
         }
     }
     size_t i;

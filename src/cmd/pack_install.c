@@ -9,7 +9,9 @@
 #include "cmd/pack_int.h"
 
 #include "db/db.h"
+#include "domain/app.h"
 #include "domain/event.h"
+#include "domain/ledger.h"
 #include "domain/pack.h"
 
 #include <dirent.h>
@@ -355,10 +357,78 @@ deploy_if_needed(struct pack_run *p, long long id, bool changed)
     return st == 200 ? 0 : pack_fail(p, "deploy");
 }
 
-static int
-install_app(struct pack_run *p, const char *code, struct tally *t)
+/* The "ledger" setting of a procedure app: each ledger field takes the first of its
+ * candidate sources ("sources" of ledger/app.json) that the app has with a compatible type. */
+static json_t *
+ledger_setting(struct pack_run *p, const json_t *def)
 {
-    const char *rel = arena_printf(p->a, "apps/%s/app.json", code);
+    const json_t *src = json_object_get(p->ledger_def, "sources");
+    const json_t *lprops = json_object_get(p->ledger_def, "fields");
+    const json_t *props = json_object_get(def, "fields");
+    const char *office = json_string_value(json_object_get(json_object_get(def, "routing"), "officeField"));
+    json_t *fields = json_object();
+    const char *dst;
+    json_t *cands;
+    json_object_foreach(json_object_get(src, "fields"), dst, cands)
+    {
+        const char *ltype = json_string_value(json_object_get(json_object_get(lprops, dst), "type"));
+        size_t i;
+        json_t *c;
+        json_array_foreach(cands, i, c)
+        {
+            const char *name = json_string_value(c);
+            if (!name || !ltype)
+                continue;
+            if (!strcmp(name, "$office")) {
+                if (office) {
+                    json_object_set_new(fields, dst, json_string(office));
+                    break;
+                }
+                continue;
+            }
+            if (name[0] == '$') {
+                json_object_set_new(fields, dst, json_string(name));
+                break;
+            }
+            const char *type = json_string_value(json_object_get(json_object_get(props, name), "type"));
+            bool ok = type && (!strcmp(type, ltype) ||
+                               (!strcmp(ltype, "SINGLE_LINE_TEXT") &&
+                                (!strcmp(type, "DROP_DOWN") || !strcmp(type, "RADIO_BUTTON") ||
+                                 !strcmp(type, "CHECK_BOX") || !strcmp(type, "MULTI_SELECT"))));
+            if (ok) {
+                json_object_set_new(fields, dst, json_string(name));
+                break;
+            }
+        }
+    }
+    const char *key = json_string_value(json_object_get(src, "key"));
+    return json_pack("{s:I,s:s,s:o}", "app", (json_int_t)p->ledger_id, "key", key ? key : "台帳キー",
+                     "fields", fields);
+}
+
+/* Mirrors the app's existing records into the ledger (after its ledger setting changed). */
+static int
+ledger_fill(struct pack_run *p, long long id)
+{
+    struct app_def d;
+    int64_t n = 0;
+    if (db_begin(p->rt->db, true) != DB_OK)
+        return 1;
+    if (app_load(&p->c, id, false, &d) != ERR_OK || ledger_sync_all(&p->c, &d, &n) != ERR_OK ||
+        db_commit(p->rt->db) != DB_OK) {
+        (void)db_rollback(p->rt->db);
+        fprintf(stderr, "madoguchi pack: %s: filling the ledger failed: %s\n", p->file,
+                p->f.message ? p->f.message : "?");
+        return 1;
+    }
+    if (n && !p->quiet)
+        printf("  %-28s %lld records mirrored to the ledger\n", "", (long long)n);
+    return 0;
+}
+
+static int
+install_app(struct pack_run *p, const char *code, const char *rel, struct tally *t)
+{
     p->file = rel;
     json_t *def = pack_read_json(p, rel, true);
     if (!def)
@@ -375,6 +445,9 @@ install_app(struct pack_run *p, const char *code, struct tally *t)
     json_t *routing = routing_setting(p, json_object_get(def, "routing"));
     if (routing)
         json_object_set_new(settings, "routing", routing);
+    bool with_ledger = p->ledger_id && !json_object_get(def, "sources");
+    if (with_ledger)
+        json_object_set_new(settings, "ledger", ledger_setting(p, def));
     json_object_set(def, "settings", settings);
     json_decref(settings);
     if (apply_fields(p, id, json_object_get(def, "fields"), &changed) ||
@@ -386,7 +459,7 @@ install_app(struct pack_run *p, const char *code, struct tally *t)
         apply_part(p, id, def, "acl", "/app/acl.json", "rights", &changed) ||
         apply_part(p, id, def, "recordAcl", "/record/acl.json", "rights", &changed) ||
         apply_part(p, id, def, "fieldAcl", "/field/acl.json", "rights", &changed) ||
-        deploy_if_needed(p, id, changed))
+        deploy_if_needed(p, id, changed) || (with_ledger && changed && ledger_fill(p, id)))
         goto out;
     char ids[32];
     snprintf(ids, sizeof(ids), "%lld", id);
@@ -604,7 +677,27 @@ pack_install(struct pack_run *p, bool demo)
     size_t i;
     json_t *v;
     int rc = 0;
-    json_array_foreach(codes, i, v) if ((rc = install_app(p, json_string_value(v), &apps))) break;
+    const char *lrel = json_string_value(json_object_get(p->manifest, "ledger"));
+    if (lrel) { /* the 審査台帳 first: the procedure apps' settings name it */
+        p->ledger_def = pack_read_json(p, lrel, true);
+        const char *lcode = json_string_value(json_object_get(p->ledger_def, "code"));
+        if (!lcode) {
+            fprintf(stderr, "madoguchi pack: %s: code is required\n", lrel);
+            json_decref(codes);
+            return 1;
+        }
+        if ((rc = install_app(p, lcode, lrel, &apps))) {
+            json_decref(codes);
+            return rc;
+        }
+        p->ledger_id = json_integer_value(json_object_get(p->apps, lcode));
+    }
+    json_array_foreach(codes, i, v)
+    {
+        const char *code = json_string_value(v);
+        if ((rc = install_app(p, code, arena_printf(p->a, "apps/%s/app.json", code), &apps)))
+            break;
+    }
     if (!rc && pack_get(p, "/admin/api/forms.json") != 200)
         rc = pack_fail(p, "GET /admin/api/forms.json");
     json_t *existing = json_incref(p->resp);

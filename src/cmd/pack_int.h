@@ -26,6 +26,8 @@ struct pack_run {
     json_t *chocho;      /* reference/chocho.json or NULL */
     json_t *tree, *route_map, *route_check; /* made from chocho */
     json_t *apps;        /* {app code: id} of this run */
+    long long ledger_id; /* the 審査台帳 app (ledger/app.json) or 0 */
+    json_t *ledger_def;  /* its app.json (fields and "sources") */
     const char *file;    /* the file being applied, for error reports */
     /* the last response */
     int status;
@@ -44,6 +46,8 @@ int pack_call(struct pack_run *p, const char *method, const char *path, const js
               const char *token);
 /* GET with a printf-formatted target. */
 int pack_get(struct pack_run *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* GET records.json of app with a query (only $id asked). */
+int pack_records(struct pack_run *p, long long app, const char *query);
 /* Uploads a file (POST /k/v1/file.json); the fileKey (arena) or NULL. */
 const char *pack_upload(struct pack_run *p, const char *path);
 /* Prints "<file>: <what>: HTTP <status> <error JSON>" to stderr. Returns 1. */
