@@ -69,10 +69,25 @@ const sampleBase = { ...FM.sampleApplicant, ...FM.sampleSite };
 const sampleFull = { ...sampleBase, ...FM.sampleZoning, ...FM.sampleBuilding, ...FM.sampleSchedule };
 const invalidFull = [...FM.invalidApplicant, ...FM.invalidSite, ...FM.invalidBuilding];
 const invalidBase = [...FM.invalidApplicant, ...FM.invalidSite];
-const files = (list) => Object.fromEntries(list.filter(([, r]) => r === true).map(([c]) => [C.ATT[c][0], FM.PDF]));
+// the valid samples have an agent (代理人あり): the 委任状 is required then
+const files = (list) => Object.fromEntries(list.filter(([c, r]) => r === true || c === 'A10').map(([c]) => [C.ATT[c][0], FM.PDF]));
 const out = { apps: [], forms: 0, templates: 0 };
 
+/* Rules every form field gets from its app field: choices are checked at each step (not only
+ * at submission) and dates must be real dates (the date check runs when a bound is set). */
+function tighten(a, def) {
+  for (const p of def.form.pages) for (const s of p.sections) for (const f of s.fields) {
+    const af = a.fields[f.code];
+    if (!af) throw new Error(`${def.form.code}: ${f.code} is not a field of ${a.code}`);
+    const r = f.rules = { ...f.rules }; // rule objects are shared between entries
+    if (['RADIO_BUTTON', 'DROP_DOWN', 'CHECK_BOX', 'MULTI_SELECT'].includes(af.type) && !r.options && !r.optionsFrom && !r.optionsTree)
+      r.options = Object.keys(af.options);
+    if (af.type === 'DATE' && !r.minDate && !r.maxDate) r.maxDate = '2099-12-31';
+  }
+}
+
 function emit(a, forms, templates) {
+  forms.forEach((f) => tighten(a, f.def));
   const dir = join(PACK, 'apps', a.code);
   rmSync(dir, { recursive: true, force: true });
   write(join(dir, 'app.json'), a);
@@ -151,7 +166,7 @@ const START_30 = '届出日の翌日から起算して30日を経過した日以
       valid: { ...sampleFull, '都市計画施設の種類': '道路', '都市計画施設の名称': '東京都市計画道路 補助線街路第52号線',
         '区域内の敷地面積': '35.20', '区域にかかる部分': '1階及び2階の南側部分', '移転除却の容易性': '容易', ...files(att) },
       invalid: [...invalidFull,
-        { field: '都市計画施設の種類', value: '鉄道', why: '選択肢にない' },
+        { field: '都市計画施設の名称', value: '', why: '必須' },
         { field: '移転除却の説明', value: '', why: '「その他」のとき説明は必須', with: { '移転除却の容易性': 'その他' } },
         { field: '区域内の敷地面積', value: '-1', why: '面積は0以上' }],
     },
@@ -159,7 +174,7 @@ const START_30 = '届出日の翌日から起算して30日を経過した日以
   const t = doc({
     code: 'd53-kyoka', name: '建築許可書（都市計画法第53条）', title: '建　築　許　可　書',
     subtitle: '（都市計画法第53条第1項）',
-    body: '　{到達日}付けで申請のあった建築について、都市計画法第53条第1項の規定により、下記の条件を付して許可します。',
+    body: '　{到達日:wareki}付けで申請のあった建築について、都市計画法第53条第1項の規定により、下記の条件を付して許可します。',
     rows: [['許可番号', { field: '許可番号' }], ['許可年月日', { field: '決裁日', format: { date: 'wareki' } }], R.receipt, R.site,
       ['都市計画施設等', { text: '{都市計画施設の種類}　{都市計画施設の名称}' }], R.bldg, R.areas, R.height,
       ['許可の条件', { box: '通知事項', h: 32 }]],
@@ -321,7 +336,7 @@ function chikuForm(appCode, kind, variant, change, code, receiptTag) {
     chikuForm('chikumachi', 'machi', '地区街づくり計画', false, 'machi-todoke', 'MCK'),
     chikuForm('chikumachi', 'machi', '地区街づくり計画', true, 'machi-henko', 'MCK'),
   ];
-  const body = (chg) => `　{到達日}付けで届出のあった地区街づくり計画の区域内における行為${chg ? 'の変更' : ''}について、世田谷区街づくり条例に基づき審査した結果を下記のとおり通知します。`;
+  const body = (chg) => `　{到達日:wareki}付けで届出のあった地区街づくり計画の区域内における行為${chg ? 'の変更' : ''}について、世田谷区街づくり条例に基づき審査した結果を下記のとおり通知します。`;
   const rows = (chg) => [R.receipt, ...(chg ? [['当初届出の受付番号', { field: '当初届出の受付番号' }]] : []), R.site,
     ['地区街づくり計画', { text: '{計画の名称}　{地区区分}' }], ['行為の種別', { field: '行為の種別' }], R.bldg, R.result,
     ['助言・指導事項', { box: '通知事項', h: chg ? 40 : 49 }]];
@@ -407,7 +422,7 @@ function chikuForm(appCode, kind, variant, change, code, receiptTag) {
       ] }] }, FM.attachmentPage(att1)],
       { ...sampleFull, ...sampleParties, '主要用途': '共同住宅', '住戸数': '24', '構造': '鉄筋コンクリート造', '地上階数': '5', '最高高さ': '15.80', '最高軒高': '15.20',
         '建築面積': '108.00', '延べ面積': '420.00', '建築物の名称': '（仮称）太子堂二丁目計画',
-        '標識設置日': '2030-03-01', '標識設置箇所数': '2', '説明方法': ['説明会', '戸別説明'], '近隣関係住民の範囲': '建築物の高さの2倍の範囲', ...files(att1) },
+        '標識設置日': '2030-03-01', '標識設置箇所数': '2', '説明方法': ['説明会', '戸別説明'], '近隣関係住民の範囲': '建築物の高さの2倍の範囲', ...files(att1), '日影図': FM.PDF },
       [...invalidFull, { field: '標識設置箇所数', value: '0', why: '1箇所以上' }, { field: '日影図', value: '', why: '高さ10m超は日影図が必須' }]),
     mk('chukoso-hokoku', '近隣説明等報告書', '近隣関係住民への説明等報告書', '標識設置後、近隣関係住民へ説明を行った結果の報告です。',
       [...base3(who), siteOnly(), { title: '説明の結果', sections: [{ title: '説明の実施状況', fields: [
@@ -570,7 +585,7 @@ function chikuForm(appCode, kind, variant, change, code, receiptTag) {
       { ...sampleBase, '当初受付番号': '8世街みどり第0010号', '取下げ中止の理由': '建築計画の中止のため。', ...files(attOther) },
       [...invalidBase, { field: '取下げ中止の理由', value: '', why: '必須' }], '計画を中止したときは速やかに届け出てください。'),
   ];
-  const body = (what) => `　{到達日}付けで届出のあった${what}について、世田谷区みどりの基本条例及び都市緑地法に基づき審査した結果、下記のとおり`;
+  const body = (what) => `　{到達日:wareki}付けで届出のあった${what}について、世田谷区みどりの基本条例及び都市緑地法に基づき審査した結果、下記のとおり`;
   const green = [['緑化施設面積', { text: '地上部 {地上部緑化面積}㎡　屋上 {屋上緑化面積}㎡　壁面 {壁面緑化面積}㎡（計 {緑化施設面積}㎡）' }],
     ['緑化率', { text: '{緑化率}%（敷地面積 {敷地面積}㎡）' }]];
   const mkT = (code, name, title, b, rows, extra = {}) => doc({ code, name, title, titleSize: 14, body: b, rows, fileName: '{受付番号}_{帳票名}', ...extra });
@@ -727,13 +742,13 @@ function chikuForm(appCode, kind, variant, change, code, receiptTag) {
       { ...sampleBase, ...tamagawa, '当初許可番号': '8世風許第0005号', '変更届の種類': ['施工者の選定・変更'], '承継人・施工者': '玉川建設株式会社', ...files(attOther) },
       [{ field: '変更届の種類', value: [], why: '必須' }, { field: '承継人・施工者', value: '', why: '施工者の変更は施工者名が必須' }], '変更の後、速やかに届け出てください。'),
   ];
-  const kb = (what, end) => `　{到達日}付けで${what}のあった風致地区内における行為について、東京都風致地区条例に基づき${end}`;
+  const kb = (what, end) => `　{到達日:wareki}付けで${what}のあった風致地区内における行為について、東京都風致地区条例に基づき${end}`;
   const acts = ['行為の種類', { field: '行為の種類' }];
   const district = ['風致地区', { field: '風致地区の種別' }];
   const templates = [
     doc({ code: 'dfc-1', name: '風致地区内行為許可書', title: '風致地区内行為許可書', body: kb('申請', '下記の条件を付して許可します。'),
       rows: [['許可番号', { field: '許可番号' }], ['許可年月日', { field: '決裁日', format: { date: 'wareki' } }], R.receipt, R.site, district, acts,
-        ['行為の期間', { text: '{着手予定日}〜{完了予定日}' }], ['許可の条件', { box: '通知事項', h: 32 }]], kyoji: '東京都知事',
+        ['行為の期間', { text: '{着手予定日:wareki}〜{完了予定日:wareki}' }], ['許可の条件', { box: '通知事項', h: 32 }]], kyoji: '東京都知事',
       notes: ['推定（§8.4 DFC-1）。審査請求先は要確認。'] }),
     doc({ code: 'dfc-2', name: '風致地区内行為変更許可書', title: '風致地区内行為変更許可書', body: kb('変更許可の申請', '下記の条件を付して変更を許可します。'),
       rows: [['許可番号', { field: '許可番号' }], ['当初の許可番号', { field: '当初許可番号' }], R.receipt, R.site, ['変更の内容', { box: '変更の内容', h: 24 }], ['許可の条件', { box: '通知事項', h: 26 }]],
@@ -767,7 +782,7 @@ function fuchiSign() {
   row(84, '許可を受けた者', { field: '申請者氏名' });
   row(102, '行為の場所', { text: '世田谷区{町名}{丁目}{地番}' });
   row(120, '行為の種類', { field: '行為の種類' });
-  row(138, '行為の期間', { text: '{着手予定日}〜{完了予定日}' });
+  row(138, '行為の期間', { text: '{着手予定日:wareki}〜{完了予定日:wareki}' });
   row(156, '工事施工者', { text: '{代理人事務所名}' });
   el.push({ type: 'line', x: 12, y: 174, x2: 285, y2: 174, width: 0.4 });
   t(20, 180, { w: 200, text: '許可者　世田谷区長（担当：{担当課}）', size: 12 });
@@ -857,7 +872,7 @@ function fuchiSign() {
       { ...sampleBase, '当初受付番号': '8世街住環第0002号', '工事完了日': '2030-11-30', '整備の実施状況': '道路状整備・駐車施設・ごみ保管場所を計画どおり整備', '検査立会希望日': '2030-12-10', ...files(attDone) },
       [...invalidBase, { field: '検査立会希望日', value: '2020-01-01', why: '過去の日付' }], '工事完了後、速やかに届け出てください。'),
   ];
-  const jb = (what, end) => `　{到達日}付けで届出のあった${what}について、世田谷区建築物の建築に係る住環境の整備に関する条例に基づき${end}`;
+  const jb = (what, end) => `　{到達日:wareki}付けで届出のあった${what}について、世田谷区建築物の建築に係る住環境の整備に関する条例に基づき${end}`;
   const templates = [
     doc({ code: 'djk-1', name: '建築計画届出に対する通知書', title: '建築計画届出に対する通知書', titleSize: 14, body: jb('建築計画', '整備内容を確認した結果を下記のとおり通知します。'),
       rows: [R.receipt, R.site, R.bldg, ['適用区分', { field: '適用区分' }], ['駐車施設等', { text: '駐車施設 {駐車施設台数}台　自転車駐車場 {自転車駐車場台数}台' }], R.result, ['整備内容・協議結果', { box: '通知事項', h: 40 }]] }),
