@@ -417,6 +417,12 @@ async function walk(appInfo, id) {
     const no = r1.json?.record?.['受付番号']?.value;
     if (!no) { bad(`${tag}: 受付番号 not set by 受付する`); throw new Error('stop'); }
     await step('審査開始', act('tanto', '審査開始'));
+    const due = new Date(Date.now() + 14 * 86400e3).toISOString().slice(0, 10);
+    await step('修正依頼 (message to the applicant)', call('POST', '/k/v1/record/message.json', { app: appInfo.app, record: id, kind: 'correction',
+      body: '地番が公図と一致しません。確認のうえ修正してください。', dueDate: due, fields: ['地番'], action: '修正依頼' }, as('tanto')));
+    const paused = await call('GET', '/k/v1/records/clock.json', { app: appInfo.app, 'ids[0]': id }, as('tanto'));
+    if (paused.json?.clocks?.[0]?.state !== 'paused') bad(`${tag}: clock while 修正待ち is ${paused.json?.clocks?.[0]?.state}`);
+    await step('補正受領（窓口・郵送）', act('tanto', '補正受領（窓口・郵送）'));
     await step('審査結果・決裁区分', call('PUT', '/k/v1/record.json', { app: appInfo.app, id, record: {
       '審査結果': { value: results[0] }, '決裁区分': { value: '課長' }, '通知事項': { value: LONG } } }, as('tanto')));
     await step('係長確認へ', act('tanto', '係長確認へ', { assignee: `pc-kakari-${office}` }));

@@ -783,7 +783,7 @@ function fuchiSign() {
   row(102, '行為の場所', { text: '世田谷区{町名}{丁目}{地番}' });
   row(120, '行為の種類', { field: '行為の種類' });
   row(138, '行為の期間', { text: '{着手予定日:wareki}〜{完了予定日:wareki}' });
-  row(156, '工事施工者', { text: '{代理人事務所名}' });
+  row(156, '代理人（設計者）', { text: '{代理人事務所名}　{代理人氏名}' });
   el.push({ type: 'line', x: 12, y: 174, x2: 285, y2: 174, width: 0.4 });
   t(20, 180, { w: 200, text: '許可者　世田谷区長（担当：{担当課}）', size: 12 });
   el.push({ type: 'qr', x: 262, y: 176, size: 20, code: false });
