@@ -347,7 +347,10 @@ const LONG = '申請内容を変更する場合は、改めて許可を受ける
   + '工事の着手及び完了の際は、担当課に連絡すること。近隣への配慮を十分に行うこと。';
 async function staffFill(appInfo, id) {
   const props = appInfo.def.fields;
-  const v = { '担当課': { value: [{ code: 'toshikeikaku' }] }, '決裁日': { value: '2026-11-26' }, '文書番号': { value: '8世都計第0123号' },
+  // the longest values the forms allow where documents print them on one line or in a box
+  const name = '株式会社世田谷都市開発建設不動産管理ホールディングス'.repeat(4).slice(0, 100);
+  const chiban = Array.from({ length: 20 }, (_, i) => `${1200 + i}番${i + 1}`).join('、').slice(0, 100);
+  const v = { '申請者氏名': { value: name }, '地番': { value: chiban }, '担当課': { value: [{ code: 'toshikeikaku' }] }, '決裁日': { value: '2026-11-26' }, '文書番号': { value: '8世都計第0123号' },
     '受付番号': { value: `8世テスト第${String(id).padStart(4, '0')}号-${appInfo.def.code}` }, '受付日': { value: '2026-11-20' },
     '通知事項': { value: LONG }, '審査結果': { value: Object.keys(props['審査結果'].options)[0] } };
   if (props['許可番号']) v['許可番号'] = { value: '8都計53許第0042号' };

@@ -109,7 +109,7 @@ export function siteFields() {
     DD('地域', '地域', REGIONS, { optionsFrom: 'chocho' }),
     DD('町名', '町名', TOWNS, { optionsFrom: 'chocho' }),
     DD('丁目', '丁目', CHOME, { optionsFrom: 'chocho' }),
-    T('地番', '地名地番', { maxLength: '200' }),
+    T('地番', '地名地番', { maxLength: '100' }),
     T('住居表示', '住居表示', { maxLength: '100' }),
     AREA('敷地面積', '敷地面積'),
     CB('用途地域', '用途地域', ZONES, { align: 'VERTICAL' }),

@@ -47,7 +47,7 @@ export function siteSection(title = '建築場所') {
     fe('町名', { ...req, optionsFrom: 'chocho', parent: '地域' }),
     fe('丁目', { optionsFrom: 'chocho', parent: ['地域', '町名'] },
       { requiredIf: { field: '町名', op: 'nin', value: ['駒沢公園', '砧公園'] } }),
-    fe('地番', { ...req, maxLength: 200, pattern: '[0-9０-９]+番[0-9０-９]*([、，,][ 　]*[0-9０-９]+番[0-9０-９]*)*' },
+    fe('地番', { ...req, maxLength: 100, pattern: '[0-9０-９]+番[0-9０-９]*([、，,][ 　]*[0-9０-９]+番[0-9０-９]*)*' },
       { label: '地名地番（登記）', help: '登記上の地番を「123番4」の形で。複数筆は「、」で区切ります。住居表示（○番○号）とは異なります。' }),
     fe('住居表示', { maxLength: 100 }, { help: '例: 2番3号（住居表示未実施区域は空欄）' }),
     fe('敷地面積', { ...req, min: 0.01, max: 1000000 }, { label: '敷地面積（㎡）', help: '求積図と一致させてください。小数第2位まで。' }),

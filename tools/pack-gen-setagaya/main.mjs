@@ -54,8 +54,8 @@ function app(p) {
     recordAcl: p.code === 'toshikei53' ? C.recordAcl53() : C.recordAclBranch(),
     fieldAcl: C.fieldAcl({ permit: p.permit }),
     routing: p.code === 'toshikei53'
-      ? { siteField: '町名', officeField: '担当課', fixedOffice: 'toshikeikaku' }
-      : { siteField: '町名', officeField: '担当課' },
+      ? { siteField: '町名', regionField: '地域', chomeField: '丁目', officeField: '担当課', fixedOffice: 'toshikeikaku' }
+      : { siteField: '町名', regionField: '地域', chomeField: '丁目', officeField: '担当課' },
     notes: p.notes,
   };
 }
@@ -775,10 +775,11 @@ function fuchiSign() {
   const row = (y, label, e) => {
     el.push({ type: 'line', x: 12, y, x2: 285, y2: y, width: 0.4 });
     t(20, y + 5, { w: 70, text: label, size: 16, font: 'gothic' });
-    t(95, y + 5, { w: 182, size: 16, ...e });
+    // a box: long names and several 地番 wrap instead of overflowing
+    el.push({ type: 'textbox', x: 95, y: y + 2, w: 182, h: 14, size: 16, minSize: 7, lineHeight: 1.2, ...e });
   };
   row(48, '許可番号', { field: '許可番号' });
-  row(66, '許可年月日', { field: '決裁日', format: { date: 'wareki' } });
+  row(66, '許可年月日', { text: '{決裁日:wareki}' });
   row(84, '許可を受けた者', { field: '申請者氏名' });
   row(102, '行為の場所', { text: '世田谷区{町名}{丁目}{地番}' });
   row(120, '行為の種類', { field: '行為の種類' });

@@ -26,11 +26,12 @@ export function doc(o) {
   // header
   txt(120, 15, { w: 75, align: 'right', field: '文書番号', size: 10.5 });
   txt(120, 21, { w: 75, align: 'right', field: o.dateField || '決裁日', format: { date: 'wareki' }, size: 10.5 });
-  txt(20, 32, { w: 110, text: '{申請者氏名}　様', size: 12 });
-  el.push({ type: 'text', x: 20, y: 38, w: 110, text: '{代表者役職}　{代表者氏名}　様', size: 10.5,
+  // the addressee: up to 100 characters (法人名) wrap in the box
+  el.push({ type: 'textbox', x: 20, y: 29, w: 105, h: 11, text: '{申請者氏名}　様', size: 12, minSize: 7, lineHeight: 1.3 });
+  el.push({ type: 'text', x: 20, y: 41, w: 105, text: '{代表者役職}　{代表者氏名}　様', size: 10.5, minSize: 7,
     if: { field: '申請者区分', op: 'eq', value: '法人・団体' } });
-  txt(110, 46, { w: 85, align: 'right', text: o.issuer || MAYOR, size: 12 });
-  txt(110, 52, { w: 85, align: 'right', text: '（電子交付につき公印省略）', size: 7 });
+  txt(110, 47, { w: 85, align: 'right', text: o.issuer || MAYOR, size: 12 });
+  txt(110, 53, { w: 85, align: 'right', text: '（電子交付につき公印省略）', size: 7 });
   // title and body
   txt(20, 62, { w: 170, align: 'center', text: o.title, size: o.titleSize || 16, font: 'gothic' });
   if (o.subtitle) txt(20, 70, { w: 170, align: 'center', text: o.subtitle, size: 10 });
@@ -44,7 +45,8 @@ export function doc(o) {
     el.push({ type: 'rect', x: 20, y, w: 170, h, width: 0.25 });
     el.push({ type: 'line', x: 62, y, x2: 62, y2: y + h, width: 0.25 });
     el.push({ type: 'text', x: 22, y: y + 2, w: 38, text: label, size: 9.5, font: 'gothic' });
-    if (v.box) el.push({ type: 'textbox', x: 64, y: y + 1, w: 124, h: h - 2, field: v.box, size: 9.5, minSize: 6, lineHeight: 1.4 });
+    if (v.boxText) el.push({ type: 'textbox', x: 64, y: y + 1, w: 124, h: h - 2, text: v.boxText, size: 10, minSize: 6, lineHeight: 1.3 });
+    else if (v.box) el.push({ type: 'textbox', x: 64, y: y + 1, w: 124, h: h - 2, field: v.box, size: 9.5, minSize: 6, lineHeight: 1.4 });
     else if (v.field) el.push({ type: 'text', x: 64, y: y + 2, w: 124, field: v.field, size: 10, ...(v.format ? { format: v.format } : {}) });
     else el.push({ type: 'text', x: 64, y: y + 2, w: 124, text: v.text, size: 10 });
     y += h;
@@ -82,7 +84,7 @@ export function doc(o) {
 
 // common 記 rows
 export const R = {
-  site: ['敷地の所在・地番', { text: '世田谷区{町名}{丁目}{地番}' }],
+  site: ['敷地の所在・地番', { boxText: '世田谷区{町名}{丁目}{地番}', h: 10 }],
   receipt: ['受付番号', { field: '受付番号' }],
   received: ['受付日', { field: '受付日', format: { date: 'wareki' } }],
   arrived: ['申請（届出）日', { field: '到達日', format: { date: 'wareki' } }],
