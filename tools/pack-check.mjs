@@ -129,6 +129,7 @@ const ORGS = [
     [`${b}-shisho`, `${{ setagaya: '世田谷', kitazawa: '北沢', tamagawa: '玉川', kinuta: '砧', karasuyama: '烏山' }[b]}総合支所`, ''],
     [`${b}-machi`, '街づくり課', `${b}-shisho`]]),
   ['karasuyama-ekisyuhen', '駅周辺整備担当課', 'karasuyama-shisho'],
+  ['midori33', 'みどり33推進担当部', ''], ['midori-seisaku', 'みどり政策課', 'midori33'],
 ];
 const GROUPS = [['tanto', '担当'], ['kakaricho', '係長'], ['shinsa-kakaricho', '審査係長'], ['kacho', '課長'], ['bucho', '部長'], ['sysadmin', 'システム管理者'], ['kansa', '監査担当']];
 

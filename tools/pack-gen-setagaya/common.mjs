@@ -270,13 +270,15 @@ export const BRANCHES = [
 const G = (code) => ({ type: 'GROUP', code });
 const O = (code) => ({ type: 'ORGANIZATION', code });
 
-export function appAcl() {
+/* viewers: extra organisations that read every record (みどり政策課 for the みどり app) */
+export function appAcl(viewers = []) {
   const all = { appEditable: false, recordViewable: true, recordAddable: true, recordEditable: true, recordDeletable: false, recordImportable: false, recordExportable: true };
   return [
     { entity: G('sysadmin'), includeSubs: false, appEditable: true, recordViewable: true, recordAddable: true, recordEditable: true, recordDeletable: true, recordImportable: true, recordExportable: true },
     { entity: G('kansa'), includeSubs: false, appEditable: false, recordViewable: true, recordAddable: false, recordEditable: false, recordDeletable: false, recordImportable: false, recordExportable: true },
     { entity: O('toshi-seisaku'), includeSubs: true, ...all },
     ...BRANCHES.map((b) => ({ entity: O(b.shisho), includeSubs: true, ...all })),
+    ...viewers.map((v) => ({ entity: O(v), includeSubs: false, appEditable: false, recordViewable: true, recordAddable: false, recordEditable: false, recordDeletable: false, recordImportable: false, recordExportable: true })),
   ];
 }
 
@@ -286,7 +288,8 @@ const q = (xs) => xs.map((s) => `"${s}"`).join(', ');
 /* Branch procedures: a record belongs to the office in 担当課; its 総合支所 (all of it, so the
  * 総合支所長 as 部長 too) edits it, 都市整備政策部 (都市計画課) sees all, 監査 reads. Records not
  * yet routed (担当課 empty) are open to every office so that someone can route them. */
-export function recordAclBranch() {
+export function recordAclBranch(viewers = []) {
+  const extra = viewers.map((v) => R(O(v), false, true, false));
   const rights = BRANCHES.map((b) => ({
     filterCond: `担当課 in (${q(b.machi)})`,
     entities: [
@@ -294,11 +297,12 @@ export function recordAclBranch() {
       R(G('kansa'), false, true, false),
       R(O(b.shisho), true, true, true),
       R(O('toshi-seisaku'), true, true, false),
+      ...extra,
     ],
   }));
   rights.push({
     filterCond: '担当課 in ("toshikeikaku")',
-    entities: [R(G('sysadmin'), false, true, true, true), R(G('kansa'), false, true, false), R(O('toshi-seisaku'), true, true, true)],
+    entities: [R(G('sysadmin'), false, true, true, true), R(G('kansa'), false, true, false), R(O('toshi-seisaku'), true, true, true), ...extra],
   });
   rights.push({
     filterCond: '',
@@ -307,6 +311,7 @@ export function recordAclBranch() {
       R(G('kansa'), false, true, false),
       R(O('toshi-seisaku'), true, true, true),
       ...BRANCHES.map((b) => R(O(b.shisho), true, true, true)),
+      ...extra,
     ],
   });
   return rights;

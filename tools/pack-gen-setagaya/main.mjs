@@ -50,12 +50,12 @@ function app(p) {
       permit: p.permit, shinsa: p.shinsa, kakarichoDecides: p.kakarichoDecides, okCond: p.okCond,
     }),
     clock: C.clockDef(p.days, p.permit),
-    acl: C.appAcl(),
-    recordAcl: p.code === 'toshikei53' ? C.recordAcl53() : C.recordAclBranch(),
+    acl: C.appAcl(p.viewers || []),
+    recordAcl: p.code === 'toshikei53' ? C.recordAcl53() : C.recordAclBranch(p.viewers || []),
     fieldAcl: C.fieldAcl({ permit: p.permit }),
     routing: p.code === 'toshikei53'
-      ? { siteField: '町名', regionField: '地域', chomeField: '丁目', officeField: '担当課', fixedOffice: 'toshikeikaku' }
-      : { siteField: '町名', regionField: '地域', chomeField: '丁目', officeField: '担当課' },
+      ? { siteField: ['地域', '町名', '丁目'], officeField: '担当課', fixedOffice: 'toshikeikaku' }
+      : { siteField: ['地域', '町名', '丁目'], officeField: '担当課', checkField: '要確認', checkValue: '境界の町丁目（窓口要確認）' },
     notes: p.notes,
   };
 }
@@ -493,6 +493,7 @@ function chikuForm(appCode, kind, variant, change, code, receiptTag) {
     description: 'みどりの計画書（緑化率適合証明申請・みどりの計画確認書）、変更・完了・延期・取下げの届出（世田谷区みどりの基本条例、都市緑地法の緑化地域制度）。受付は建築場所の総合支所 街づくり課（郵送可）。',
     own, kinds, attachments: ['A01', 'A03', 'A04', 'A14', 'A15', 'A09', 'A16', 'A10', 'A99'],
     results: ['適合', '不適合（指導）', '受理'], permit: false, shinsa: null, kakarichoDecides: false,
+    viewers: ['midori-seisaku'], // §7.5: みどり政策課 reads (集計・巡回確認)
     receiptFormat: '{reiwa}世街みどり第{n:4}号', docFormat: '{reiwa}世街みどり発第{n:4}号', days: 14,
     rules: [
       { effect: 'hide', fields: ['駐車場収容台数'], when: { not: { field: '届出対象区分', op: 'eq', value: TARGETS[2] } } },
