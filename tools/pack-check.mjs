@@ -458,6 +458,56 @@ async function walk(appInfo, id) {
   }
 }
 
+/* Permit apps: a paper application refused by the 部長 (決裁区分 部長, 審査結果 不許可). */
+async function walkRefusal(appInfo) {
+  const def = appInfo.def;
+  const tag = `workflow ${def.code} (不許可・部長決裁)`;
+  const office = def.routing.fixedOffice || 'tamagawa-machi';
+  const shisho = office === 'toshikeikaku' ? 'toshi-seisaku' : office.replace('-machi', '-shisho');
+  const u = {
+    tanto: await ensureUser(`pc-tanto-${office}`, [office], ['tanto']),
+    kakari: await ensureUser(`pc-kakari-${office}`, [office], ['kakaricho']),
+    shinsa: await ensureUser(`pc-shinsa-${office}`, [office], ['shinsa-kakaricho']),
+    kacho: await ensureUser(`pc-kacho-${office}`, [office], ['kacho']),
+    bucho: await ensureUser(`pc-bucho-${shisho}`, [shisho], ['bucho']),
+  };
+  const as = (who) => ({ auth: u[who] });
+  const act = (who, action, extra = {}) => call('PUT', '/k/v1/record/status.json', { app: appInfo.app, id, action, ...extra }, as(who));
+  let id;
+  const done = [];
+  const step = async (label, p) => {
+    const r = await p;
+    if (r.status !== 200) { bad(`${tag}: ${label}`, `${r.status} ${r.text}`); throw new Error('stop'); }
+    done.push(label);
+    return r;
+  };
+  try {
+    const kinds = def.fields['届出種別'] ? { '届出種別': { value: Object.keys(def.fields['届出種別'].options)[0] } } : {};
+    const c = await step('紙の申請を登録 (担当)', call('POST', '/k/v1/record.json', { app: appInfo.app, record: {
+      ...kinds, '申請者氏名': { value: '玉川 次郎' }, '地域': { value: '玉川' }, '町名': { value: '玉川' }, '丁目': { value: '三丁目' },
+      '地番': { value: '456番7' }, '担当課': { value: [{ code: office }] } } }, as('tanto')));
+    id = c.json.id;
+    await step('受付する', act('tanto', '受付する'));
+    await step('審査開始', act('tanto', '審査開始'));
+    await step('不許可・部長', call('PUT', '/k/v1/record.json', { app: appInfo.app, id, record: {
+      '審査結果': { value: '不許可' }, '決裁区分': { value: '部長' }, '不許可理由': { value: '許可基準（階数・構造）に適合しないため。' } } }, as('tanto')));
+    await step('係長確認へ', act('tanto', '係長確認へ', { assignee: `pc-kakari-${office}` }));
+    const acts = await call('GET', '/k/v1/record/actions.json', { app: appInfo.app, id }, as('kakari'));
+    const next = (acts.json?.actions || []).map((a) => a.name || a.action).find((n) => n.startsWith('承認'));
+    const goesShinsa = next === '承認（審査係長へ）';
+    await step(next, act('kakari', next, { assignee: goesShinsa ? `pc-shinsa-${office}` : `pc-kacho-${office}` }));
+    if (goesShinsa) await step('承認（課長決裁へ）', act('shinsa', '承認（課長決裁へ）', { assignee: `pc-kacho-${office}` }));
+    await step('部長決裁へ', act('kacho', '部長決裁へ', { assignee: `pc-bucho-${shisho}` }));
+    await step('決裁（不許可） (部長)', act('bucho', '決裁（不許可）', { reason: '基準外' }));
+    const r = await call('GET', '/k/v1/record.json', { app: appInfo.app, id }, as('kacho'));
+    const f = r.json?.record || {};
+    if (f['ステータス']?.value !== '不許可' || f['許可番号']?.value) bad(`${tag}: after 決裁（不許可）`, { status: f['ステータス']?.value, 許可番号: f['許可番号']?.value });
+    else ok(`${tag}: ${done.join(' → ')}; status 不許可, 文書番号 ${f['文書番号']?.value}, no 許可番号`);
+  } catch (e) {
+    if (e.message !== 'stop') bad(`${tag}`, String(e.stack));
+  }
+}
+
 // ---- main ---------------------------------------------------------------------------------
 
 async function main() {
@@ -494,6 +544,7 @@ async function main() {
       await checkTemplate(info, join(tdir, t), sample);
     }
     if (args.workflow && records.length) await walk(info, records[records.length - 1]);
+    if (args.workflow && info.def.status.states['不許可']) await walkRefusal(info);
   }
   smtp?.close();
   console.log(`\n${nApps} apps, ${nForms} forms, ${nTpl} templates: ${checks - failures}/${checks} checks passed${failures ? `, ${failures} FAILED` : ''}`);
