@@ -6,6 +6,7 @@
 #include "core/strbuf.h"
 #include "db/db.h"
 #include "domain/auth.h"
+#include "domain/pack.h"
 #include "http/request.h"
 
 #include <errno.h>
@@ -55,6 +56,8 @@ fail:
 void
 pack_run_close(struct pack_run *p)
 {
+    if (p->rt)
+        pack_tokens_revoke_all(p);
     json_decref(p->resp);
     json_decref(p->manifest);
     json_decref(p->chocho);
@@ -232,4 +235,40 @@ pack_records(struct pack_run *p, long long app, const char *query)
     int st = request(p, "GET", t.buf, NULL, 0, "application/json", NULL);
     strbuf_release(&t);
     return st;
+}
+
+const char *
+pack_app_token(struct pack_run *p, long long app)
+{
+    char key[32], out[64];
+    snprintf(key, sizeof(key), "%lld", app);
+    if (!p->tokens)
+        p->tokens = json_object();
+    const char *had = json_string_value(json_object_get(p->tokens, key));
+    if (had)
+        return had;
+    if (db_begin(p->rt->db, true) != DB_OK)
+        return NULL;
+    if (auth_token_create(&p->c, app, ACL_ALL, PACK_DEMO_TOKEN, "", out) != ERR_OK ||
+        db_commit(p->rt->db) != DB_OK) {
+        (void)db_rollback(p->rt->db);
+        fprintf(stderr, "madoguchi pack: cannot create a token for app %lld\n", app);
+        return NULL;
+    }
+    json_object_set_new(p->tokens, key, json_string(out));
+    sodium_memzero(out, sizeof(out));
+    return json_string_value(json_object_get(p->tokens, key));
+}
+
+void
+pack_tokens_revoke_all(struct pack_run *p)
+{
+    if (!p->tokens)
+        return;
+    if (db_begin(p->rt->db, true) == DB_OK && pack_tokens_revoke(&p->c, PACK_DEMO_TOKEN) == ERR_OK)
+        (void)db_commit(p->rt->db);
+    else
+        (void)db_rollback(p->rt->db);
+    json_decref(p->tokens);
+    p->tokens = NULL;
 }

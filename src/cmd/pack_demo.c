@@ -16,6 +16,8 @@
 #include "domain/event.h"
 #include "domain/field.h"
 #include "domain/pack.h"
+#include "domain/wf.h"
+#include "domain/app.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -124,7 +126,7 @@ struct app_info {
     json_t *routing; /* settings.routing or NULL */
     json_t *actions; /* the process's actions or NULL when off */
     const char *first_status;
-    char token[64];
+    const char *token;
 };
 
 static const char *
@@ -281,24 +283,21 @@ load_app(struct pack_run *p, long long id, struct app_info *ai)
 {
     memset(ai, 0, sizeof(*ai));
     ai->id = id;
-    if (pack_get(p, "/k/v1/app/form/fields.json?app=%lld", id) != 200)
+    if (!(ai->token = pack_app_token(p, id)))
+        return 1;
+    if (pack_call(p, "GET", arena_printf(p->a, "/k/v1/app/form/fields.json?app=%lld", id), NULL,
+                  ai->token) != 200)
         return pack_fail(p, "GET fields");
     ai->props = json_incref(json_object_get(p->resp, "properties"));
-    if (pack_get(p, "/k/v1/app/settings.json?app=%lld", id) != 200)
+    if (pack_call(p, "GET", arena_printf(p->a, "/k/v1/app/settings.json?app=%lld", id), NULL,
+                  ai->token) != 200)
         return pack_fail(p, "GET settings");
     ai->routing = json_incref(json_object_get(p->resp, "routing"));
-    if (pack_get(p, "/k/v1/app/status.json?app=%lld", id) != 200)
+    if (pack_call(p, "GET", arena_printf(p->a, "/k/v1/app/status.json?app=%lld", id), NULL,
+                  ai->token) != 200)
         return pack_fail(p, "GET status");
     if (json_is_true(json_object_get(p->resp, "enable")))
         ai->actions = json_incref(json_object_get(p->resp, "actions"));
-    /* the process's API rights: a token acts as the app's administrator, not as an assignee */
-    if (db_begin(p->rt->db, true) != DB_OK ||
-        auth_token_create(&p->c, id, ACL_ALL, PACK_DEMO_TOKEN, "", ai->token) != ERR_OK ||
-        db_commit(p->rt->db) != DB_OK) {
-        (void)db_rollback(p->rt->db);
-        fprintf(stderr, "madoguchi pack: cannot create the demo token\n");
-        return 1;
-    }
     return 0;
 }
 
@@ -310,57 +309,131 @@ free_app(struct app_info *ai)
     json_decref(ai->actions);
 }
 
-/* Moves the record along its process: up to `steps` actions from its status, mostly forward
- * (actions without a required reason); now and then one that needs a reason (差戻し, 取下げ). */
+/* The demo login of an office's role ("demo-kitazawa-tanto"), or NULL when the office is not
+ * one of demo.json's. */
+static const char *
+office_login(struct pack_run *p, const json_t *conf, const char *org, const char *role)
+{
+    size_t i;
+    const json_t *o;
+    json_array_foreach(json_object_get(conf, "offices"), i, o)
+    {
+        const char *c = json_string_value(json_object_get(o, "org"));
+        if (org && c && !strcmp(c, org))
+            return arena_printf(p->a, "demo-%s-%s", json_string_value(json_object_get(o, "login")),
+                                role);
+    }
+    return NULL;
+}
+
+/* One process action on the record as the demo user login (the person whose turn it is),
+ * through the workflow module itself, as a signed-in user's request would run it. Mostly a
+ * forward action (no required reason); now and then one that needs a reason (差戻し, 取下げ).
+ * For a step with one assignee to choose, a demo user of the same office is taken. */
+static bool
+act_as(struct pack_run *p, struct rng *r, const struct app_info *ai, long long id,
+       const char *login, const char *office_prefix, int64_t when)
+{
+    struct arena *a = arena_new();
+    struct fail f;
+    struct ctx uc;
+    runtime_ctx(p->rt, &uc, a, &f);
+    uc.now = when;
+    const char *name = NULL;
+    int64_t uid = 0;
+    bool ok = false;
+    json_t *out = NULL;
+    if (db_begin(p->rt->db, true) != DB_OK)
+        goto done;
+    if (pack_user(&uc, login, &uid, &name) != ERR_OK || !uid)
+        goto rollback;
+    memset(&uc.who, 0, sizeof(uc.who));
+    uc.who.kind = PRIN_USER;
+    uc.who.user_id = uid;
+    uc.who.login = login;
+    uc.who.name = name;
+    struct app_def d;
+    if (app_load(&uc, ai->id, false, &d) != ERR_OK || wf_actions_for(&uc, &d, id, &out) != ERR_OK)
+        goto rollback;
+    json_t *fwd = json_array(), *other = json_array();
+    size_t i;
+    json_t *act;
+    json_array_foreach(json_object_get(out, "actions"), i, act)
+    {
+        const char *reason = json_string_value(json_object_get(act, "reason"));
+        const char *an = json_string_value(json_object_get(act, "name"));
+        bool back = (reason && !strcmp(reason, "REQUIRED")) || contains(an, "修正") ||
+                    contains(an, "差戻") || contains(an, "取下") || contains(an, "不許可") ||
+                    contains(an, "却下") || contains(an, "不受理");
+        json_array_append(back ? other : fwd, act);
+    }
+    json_t *pickd = NULL;
+    if (json_array_size(other) && (rnd(r, 14) == 0 || !json_array_size(fwd)))
+        pickd = json_array_get(other, rnd(r, (uint32_t)json_array_size(other)));
+    else if (json_array_size(fwd))
+        pickd = json_array_get(fwd, rnd(r, (uint32_t)json_array_size(fwd)));
+    struct wf_request rq = { .id = id, .expected_revision = -1 };
+    if (pickd) {
+        rq.action = arena_strdup(a, json_string_value(json_object_get(pickd, "name")));
+        const char *reason = json_string_value(json_object_get(pickd, "reason"));
+        if (reason && strcmp(reason, "NONE") != 0)
+            rq.reason = "デモ: 架空の理由";
+        const json_t *cands = json_object_get(pickd, "assigneeCandidates");
+        json_t *cand;
+        json_array_foreach(cands, i, cand)
+        {
+            const char *code = json_string_value(json_object_get(cand, "code"));
+            if (!code)
+                code = json_string_value(cand);
+            if (code && (!rq.assignee || (office_prefix && !strncmp(code, office_prefix, strlen(office_prefix)) &&
+                                          strncmp(rq.assignee, office_prefix, strlen(office_prefix)))))
+                rq.assignee = arena_strdup(a, code);
+        }
+    }
+    json_decref(fwd);
+    json_decref(other);
+    int64_t rev;
+    if (!rq.action || wf_run(&uc, &d, &rq, "record", &rev) != ERR_OK)
+        goto rollback;
+    ok = db_commit(p->rt->db) == DB_OK;
+    goto done;
+rollback:
+    (void)db_rollback(p->rt->db);
+done:
+    json_decref(out);
+    arena_free(a);
+    return ok;
+}
+
+/* Moves the record along its process for up to `steps` actions, each a few days after the
+ * last, by whoever's turn it is: an assignee of the record, else the office's 担当. */
 static int
-walk(struct pack_run *p, struct rng *r, struct app_info *ai, long long id, int steps,
-     int64_t *when, int64_t now)
+walk(struct pack_run *p, struct rng *r, const json_t *conf, struct app_info *ai, long long id,
+     int steps, int64_t *when, int64_t now)
 {
     int done = 0;
+    const char *office_field = json_string_value(json_object_get(ai->routing, "officeField"));
     for (int s = 0; s < steps; s++) {
-        if (pack_get(p, "/k/v1/record.json?app=%lld&id=%lld", ai->id, id) != 200)
+        if (pack_call(p, "GET", arena_printf(p->a, "/k/v1/record.json?app=%lld&id=%lld", ai->id, id),
+                      NULL, ai->token) != 200)
             break;
-        const char *st = json_string_value(
-            json_object_get(json_object_get(json_object_get(p->resp, "record"), "ステータス"), "value"));
-        if (!st)
-            break;
-        char cur[256];
-        snprintf(cur, sizeof(cur), "%s", st);
-        json_t *fwd = json_array(), *other = json_array();
-        size_t i;
-        json_t *a;
-        json_array_foreach(ai->actions, i, a)
-        {
-            const char *from = json_string_value(json_object_get(a, "from"));
-            if (!from || strcmp(from, cur) != 0)
-                continue;
-            const char *reason = json_string_value(json_object_get(a, "reason"));
-            json_array_append(reason && !strcmp(reason, "REQUIRED") ? other : fwd, a);
-        }
-        json_t *pickd = NULL;
-        if (json_array_size(other) && (rnd(r, 10) == 0 || !json_array_size(fwd)))
-            pickd = json_array_get(other, rnd(r, (uint32_t)json_array_size(other)));
-        else if (json_array_size(fwd))
-            pickd = json_array_get(fwd, rnd(r, (uint32_t)json_array_size(fwd)));
-        json_t *act = pickd ? json_incref(pickd) : NULL;
-        json_decref(fwd);
-        json_decref(other);
-        if (!act)
+        const json_t *rec = json_object_get(p->resp, "record");
+        const char *org = office_field ? json_string_value(json_object_get(json_array_get(
+                                             json_object_get(json_object_get(rec, office_field), "value"), 0), "code"))
+                                       : NULL;
+        const char *tanto = office_login(p, conf, org, "tanto");
+        const char *prefix = tanto ? arena_strndup(p->a, tanto, strlen(tanto) - 5) : NULL; /* demo-x- */
+        const char *actor = json_string_value(json_object_get(json_array_get(
+            json_object_get(json_object_get(rec, "作業者"), "value"), 0), "code"));
+        actor = actor ? arena_strdup(p->a, actor) : tanto;
+        if (!actor)
             break;
         *when += (int64_t)(1 + rnd(r, 6)) * 86400;
         if (*when > now)
             *when = now;
         clock_set_offset_ms((*when - now) * 1000);
-        json_t *body = json_pack("{s:I,s:I,s:O}", "app", (json_int_t)ai->id, "id", (json_int_t)id,
-                                 "action", json_object_get(act, "name"));
-        const char *reason = json_string_value(json_object_get(act, "reason"));
-        if (reason && strcmp(reason, "NONE") != 0)
-            json_object_set_new(body, "reason", json_string("デモ: 架空の理由"));
-        int code = pack_call(p, "PUT", "/k/v1/record/status.json", body, ai->token);
-        json_decref(body);
-        json_decref(act);
-        if (code != 200)
-            break; /* e.g. an assignee must be chosen: the record stays where it is */
+        if (!act_as(p, r, ai, id, actor, prefix, *when))
+            break;
         done++;
     }
     return done;
@@ -399,7 +472,7 @@ add_records(struct pack_run *p, const json_t *conf, json_t *made)
                             json_array());
     }
     int64_t now = clock_now_ms() / 1000;
-    long long created = 0, failed = 0, steps = 0;
+    long long created = 0, failed = 0, steps = 0, retried = 0;
     /* receipt days, oldest first: numbers drawn by the process then follow the calendar */
     int64_t *days = calloc((size_t)total, sizeof(*days));
     for (long long i = 0; i < total; i++)
@@ -412,14 +485,14 @@ add_records(struct pack_run *p, const json_t *conf, json_t *made)
         clock_set_offset_ms((when - now) * 1000);
         json_t *rec = demo_record(p, &r, conf, ai, when, false);
         json_t *body = json_pack("{s:I,s:o}", "app", (json_int_t)ai->id, "record", rec);
-        int st = pack_call(p, "POST", "/k/v1/record.json", body, NULL);
+        int st = pack_call(p, "POST", "/k/v1/record.json", body, ai->token);
         json_decref(body);
         if (st != 200) { /* a field rule the generic values miss: the site alone */
-            if (!failed)
+            if (!retried++)
                 pack_fail(p, "demo record (retried with the site only)");
             rec = demo_record(p, &r, conf, ai, when, true);
             body = json_pack("{s:I,s:o}", "app", (json_int_t)ai->id, "record", rec);
-            st = pack_call(p, "POST", "/k/v1/record.json", body, NULL);
+            st = pack_call(p, "POST", "/k/v1/record.json", body, ai->token);
             json_decref(body);
         }
         if (st != 200) {
@@ -433,20 +506,18 @@ add_records(struct pack_run *p, const json_t *conf, json_t *made)
         json_t *cm = json_pack("{s:I,s:I,s:{s:s}}", "app", (json_int_t)ai->id, "record",
                                (json_int_t)id, "comment", "text",
                                "デモデータ(架空の申請)です。pack remove-demo で削除されます。");
-        (void)pack_call(p, "POST", "/k/v1/record/comment.json", cm, NULL);
+        (void)pack_call(p, "POST", "/k/v1/record/comment.json", cm, ai->token);
         json_decref(cm);
         if (ai->actions)
-            steps += walk(p, &r, ai, id, (int)rnd(&r, 7), &when, now);
+            steps += walk(p, &r, conf, ai, id,
+                          now - when > 45 * 86400 ? 4 + (int)rnd(&r, 9) : (int)rnd(&r, 6), &when, now);
     }
     clock_set_offset_ms(0);
     free(days);
     for (size_t j = 0; j < k; j++)
         free_app(&apps[j]);
     free(apps);
-    if (db_begin(p->rt->db, true) == DB_OK && pack_tokens_revoke(&p->c, PACK_DEMO_TOKEN) == ERR_OK)
-        (void)db_commit(p->rt->db);
-    else
-        (void)db_rollback(p->rt->db);
+    pack_tokens_revoke_all(p);
     printf("demo records: %lld created over %zu apps (%lld process actions)%s\n", created, napps,
            steps, failed ? arena_printf(p->a, ", %lld could not be made", failed) : "");
     return rc;
@@ -506,7 +577,8 @@ remove_one(struct pack_run *p, const char *pack, const char *text)
                 json_array_append(chunk, json_array_get(ids, i));
             size_t n = json_array_size(chunk);
             json_t *body = json_pack("{s:I,s:o}", "app", (json_int_t)atoll(app), "ids", chunk);
-            int st = pack_call(p, "DELETE", "/k/v1/records.json", body, NULL);
+            const char *tok = pack_app_token(p, atoll(app));
+            int st = tok ? pack_call(p, "DELETE", "/k/v1/records.json", body, tok) : 404;
             json_decref(body);
             if (st == 200)
                 recs += (long long)n;
@@ -561,6 +633,7 @@ remove_one(struct pack_run *p, const char *pack, const char *text)
             rc = pack_fail(p, "disable demo user");
     }
     json_decref(demo);
+    pack_tokens_revoke_all(p);
     if (rc)
         return rc;
     if (pack_setting_del(&p->c, demo_key(p, pack)) != ERR_OK)

@@ -100,6 +100,8 @@ list_dir(struct pack_run *p, const char *rel, const char *suffix)
         size_t len = strlen(e->d_name), sl = strlen(suffix);
         if (*suffix && (len <= sl || strcmp(e->d_name + len - sl, suffix) != 0))
             continue;
+        if (len > 13 && strcmp(e->d_name + len - 13, ".samples.json") == 0)
+            continue; /* sample answers of a form (tools/pack-check.mjs), not a definition */
         if (!*suffix && e->d_type != DT_DIR && e->d_type != DT_UNKNOWN)
             continue;
         if (n == cap) {
@@ -437,6 +439,8 @@ install_app(struct pack_run *p, const char *code, const char *rel, struct tally 
     long long id = 0;
     bool changed = false;
     int created_before = t->created;
+    if (json_is_object(json_object_get(def, "fields")))
+        pack_fields_options_from(json_object_get(def, "fields"), "chocho", p->chocho);
     if (resolve_options(p, def) || find_or_create(p, code, def, &id, t))
         goto out;
     json_t *settings = json_deep_copy(json_object_get(def, "settings"));
@@ -452,10 +456,11 @@ install_app(struct pack_run *p, const char *code, const char *rel, struct tally 
     json_decref(settings);
     if (apply_fields(p, id, json_object_get(def, "fields"), &changed) ||
         apply_part(p, id, def, "layout", "/app/form/layout.json", "layout", &changed) ||
-        apply_part(p, id, def, "views", "/app/views.json", "views", &changed) ||
         apply_part(p, id, def, "settings", "/app/settings.json", NULL, &changed) ||
         apply_part(p, id, def, "status", "/app/status.json", NULL, &changed) ||
         apply_part(p, id, def, "clock", "/app/clock.json", NULL, &changed) ||
+        /* views after the clock: they may sort on its $due_date */
+        apply_part(p, id, def, "views", "/app/views.json", "views", &changed) ||
         apply_part(p, id, def, "acl", "/app/acl.json", "rights", &changed) ||
         apply_part(p, id, def, "recordAcl", "/record/acl.json", "rights", &changed) ||
         apply_part(p, id, def, "fieldAcl", "/field/acl.json", "rights", &changed) ||
@@ -600,7 +605,11 @@ install_template(struct pack_run *p, const char *app_code, long long id, const c
                 rel);
         goto out;
     }
-    bool existed = pack_get(p, "/k/v1/app/template.json?app=%lld&code=%s", id, code) == 200;
+    const char *tok = pack_app_token(p, id); /* reading needs view rights the pack may not give */
+    bool existed = tok && pack_call(p, "GET",
+                                    arena_printf(p->a, "/k/v1/app/template.json?app=%lld&code=%s",
+                                                 id, code),
+                                    NULL, tok) == 200;
     if (existed && subset_equal(tpl, json_object_get(p->resp, "template"))) {
         t->unchanged++;
         rc = 0;

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 
 #define PACK_INSTALLER "pack-installer"
-#define PACK_DEMO_TOKEN "pack:demo" /* name of the demo's temporary API tokens (revoked after) */
+#define PACK_DEMO_TOKEN "pack:installer" /* name of the run's temporary API tokens (revoked after) */
 
 struct pack_run {
     struct runtime *rt;
@@ -28,6 +28,7 @@ struct pack_run {
     json_t *apps;        /* {app code: id} of this run */
     long long ledger_id; /* the 審査台帳 app (ledger/app.json) or 0 */
     json_t *ledger_def;  /* its app.json (fields and "sources") */
+    json_t *tokens;      /* {app id: API token} made by pack_app_token, revoked at the end */
     const char *file;    /* the file being applied, for error reports */
     /* the last response */
     int status;
@@ -48,6 +49,11 @@ int pack_call(struct pack_run *p, const char *method, const char *path, const js
 int pack_get(struct pack_run *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* GET records.json of app with a query (only $id asked). */
 int pack_records(struct pack_run *p, long long app, const char *query);
+/* An API token with every right on the app (a token acts as the app's administrator, outside
+ * the app's own permission lists and the process's assignees), made once per run and revoked
+ * by pack_tokens_revoke_all (pack_run_close does it). NULL when it cannot be made. */
+const char *pack_app_token(struct pack_run *p, long long app);
+void pack_tokens_revoke_all(struct pack_run *p);
 /* Uploads a file (POST /k/v1/file.json); the fileKey (arena) or NULL. */
 const char *pack_upload(struct pack_run *p, const char *path);
 /* Prints "<file>: <what>: HTTP <status> <error JSON>" to stderr. Returns 1. */

@@ -6,6 +6,7 @@
 #include "domain/app.h"
 #include "domain/pack_sql.h"
 
+#include <stdio.h>
 #include <string.h>
 
 enum err
@@ -67,6 +68,24 @@ pack_tokens_revoke(struct ctx *c, const char *name)
     struct db_param p[] = { DBP_TEXT(name), DBP_INT(c->now) };
     int rc = db_exec(c->db, PACK_SQL_TOKENS_REVOKE, p, 2, NULL);
     return rc == DB_OK ? ERR_OK : app_db_fail(c, rc);
+}
+
+enum err
+pack_user(struct ctx *c, const char *login, int64_t *id, const char **name)
+{
+    struct db_param p[] = { DBP_TEXT(login) };
+    struct db_res *res = NULL;
+    *id = 0;
+    *name = NULL;
+    int rc = db_query(c->db, PACK_SQL_USER, p, 1, &res);
+    if (rc != DB_OK)
+        return app_db_fail(c, rc);
+    if ((rc = db_step(res)) == 1) {
+        *id = db_col_int(res, 0);
+        *name = arena_strdup(c->arena, db_col_text(res, 1));
+    }
+    db_res_free(res);
+    return rc < 0 ? app_db_fail(c, rc) : ERR_OK;
 }
 
 /* ---- the 町丁目 master ---- */
@@ -205,6 +224,87 @@ pack_chocho_routing(const json_t *chocho, json_t **map_out, json_t **check_out)
     json_decref(check);
     *map_out = map;
     *check_out = list;
+}
+
+json_t *
+pack_chocho_names(const json_t *chocho, int level)
+{
+    json_t *seen = json_object(), *out = json_array();
+    size_t i, j, k;
+    const json_t *r, *t, *ch;
+    json_array_foreach(json_object_get(chocho, "regions"), i, r)
+    {
+        const char *names[1] = { name_of(r) };
+        if (level == 0 && names[0] && !json_object_get(seen, names[0])) {
+            json_object_set_new(seen, names[0], json_true());
+            json_array_append_new(out, json_string(names[0]));
+        }
+        json_array_foreach(json_object_get(r, "towns"), j, t)
+        {
+            const char *tn = name_of(t);
+            if (level == 1 && tn && !json_object_get(seen, tn)) {
+                json_object_set_new(seen, tn, json_true());
+                json_array_append_new(out, json_string(tn));
+            }
+            json_array_foreach(json_object_get(t, "chome"), k, ch)
+            {
+                const char *cn = name_of(ch);
+                if (level == 2 && cn && !json_object_get(seen, cn)) {
+                    json_object_set_new(seen, cn, json_true());
+                    json_array_append_new(out, json_string(cn));
+                }
+            }
+        }
+    }
+    json_decref(seen);
+    return out;
+}
+
+size_t
+pack_fields_options_from(json_t *props, const char *name, const json_t *chocho)
+{
+    size_t n = 0;
+    const char *code;
+    json_t *def;
+    json_object_foreach(props, code, def)
+    {
+        const char *from = json_string_value(json_object_get(def, "optionsFrom"));
+        if (!from || strcmp(from, name) != 0)
+            continue;
+        json_object_del(def, "optionsFrom");
+        n++;
+        json_t *opts = json_object_get(def, "options");
+        if (!json_is_object(opts) || !chocho)
+            continue;
+        /* the level whose names the listed options are */
+        int best = -1;
+        size_t best_hits = 0;
+        for (int lvl = 0; lvl < 3; lvl++) {
+            json_t *names = pack_chocho_names(chocho, lvl);
+            size_t hits = 0, i;
+            json_t *v;
+            json_array_foreach(names, i, v) hits += json_object_get(opts, json_string_value(v)) != NULL;
+            if (hits > best_hits)
+                best = lvl, best_hits = hits;
+            json_decref(names);
+        }
+        if (best < 0)
+            continue;
+        json_t *names = pack_chocho_names(chocho, best);
+        size_t next = json_object_size(opts), i;
+        json_t *v;
+        json_array_foreach(names, i, v)
+        {
+            const char *s = json_string_value(v);
+            if (json_object_get(opts, s))
+                continue;
+            char idx[24];
+            snprintf(idx, sizeof(idx), "%zu", next++);
+            json_object_set_new(opts, s, json_pack("{s:s,s:s}", "label", s, "index", idx));
+        }
+        json_decref(names);
+    }
+    return n;
 }
 
 size_t

@@ -22,6 +22,10 @@ enum err pack_setting_list(struct ctx *c, const char *prefix, json_t **out) MUST
 /* Revokes the API tokens named name (the demo's temporary tokens). */
 enum err pack_tokens_revoke(struct ctx *c, const char *name) MUST_CHECK;
 
+/* A usable (not disabled) user's id and name by login: the principal the demo acts as when
+ * it walks records through their process. *id = 0 when there is none. */
+enum err pack_user(struct ctx *c, const char *login, int64_t *id, const char **name) MUST_CHECK;
+
 /* ---- the 町丁目 master ---- */
 
 struct pack_counts {
@@ -37,6 +41,14 @@ json_t *pack_chocho_tree(const json_t *chocho);
  * office. A key is to be checked when a 丁目 says so ("check": true) or a key means two
  * offices (the first region listed wins). New references. */
 void pack_chocho_routing(const json_t *chocho, json_t **map, json_t **check);
+/* The distinct names of one level of the master, in order: 0 地域, 1 町名, 2 丁目 (new
+ * reference). */
+json_t *pack_chocho_names(const json_t *chocho, int level);
+/* A choice field of an app that says "optionsFrom": name: the key goes (fields know no such
+ * member) and, when the field lists options, every name of the level its options belong to
+ * is added (kept in their order, the rest after), so that each choice the forms offer is one
+ * the field accepts (駒沢公園's "(丁目なし)"). Returns how many fields were seen. */
+size_t pack_fields_options_from(json_t *props, const char *name, const json_t *chocho);
 /* Replaces, anywhere under node, an object member "optionsFrom": name by "optionsTree": tree
  * (a copy). Returns how many were replaced; *unknown = the first other optionsFrom name. */
 size_t pack_options_from(json_t *node, const char *name, const json_t *tree, const char **unknown);

@@ -13,4 +13,6 @@
 #define PACK_SQL_TOKENS_REVOKE                                                                     \
     "UPDATE api_tokens SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL"
 
+#define PACK_SQL_USER "SELECT id, name FROM users WHERE login = $1 AND disabled = 0"
+
 #endif
