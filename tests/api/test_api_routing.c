@@ -16,8 +16,24 @@
 #include <cmocka.h>
 
 #include "api/harness.h"
+#include "domain/applicant.h"
 
 static long app, app53;
+static char last_code[16];
+
+static void
+observe(const char *email, const char *code)
+{
+    (void)email;
+    snprintf(last_code, sizeof(last_code), "%s", code);
+}
+
+static const struct th_resp *
+apply(const char *method, const char *path, const char *body)
+{
+    const char *h[] = { "X-Requested-With: XMLHttpRequest", "Content-Type: application/json", NULL };
+    return th_request(method, path, body, h, 0);
+}
 
 #define FIELDS                                                                                     \
     "{'地域':{'type':'SINGLE_LINE_TEXT','code':'地域','label':'地域'},"                            \
@@ -53,6 +69,7 @@ static int
 setup(void **state)
 {
     th_setup(state);
+    applicant_observe_codes(observe);
     const char *orgs[] = { "setagaya-machi", "kitazawa-machi", "toshikeikaku" };
     for (int i = 0; i < 3; i++) {
         th_sendq("POST", "/admin/api/orgs.json", "{'code':'%s','name':'%s'}", orgs[i], orgs[i]);
@@ -182,6 +199,42 @@ test_bulk_and_fixed(void **state)
     assert_false(flagged);
 }
 
+/* An application through the public form is routed like a staff entry (form_submit.c creates
+ * it with rec_create). */
+static void
+test_public_form(void **state)
+{
+    (void)state;
+    th_sendq("PUT", "/admin/api/forms.json",
+             "{'form':{'code':'route','app':%ld,'title':'届出','verification':'required',"
+             "'receipt':{'sequence':'route','format':'R-{n:4}','reset':'NONE'},"
+             "'pages':[{'title':'場所','sections':[{'title':'場所','fields':["
+             "{'code':'地域','rules':{'required':true}},{'code':'町名','rules':{'required':true}},"
+             "{'code':'丁目','rules':{'required':true}}]}]}]}}",
+             app);
+    TH_EXPECT_STATUS(200);
+    th_sendq("POST", "/admin/api/form/publish.json", "{'code':'route'}");
+    TH_EXPECT_STATUS(200);
+    th_cookies_clear();
+    apply("POST", "/apply/api/verify.json", "{\"email\":\"a@example.jp\"}");
+    TH_EXPECT_STATUS(200);
+    char body[128];
+    snprintf(body, sizeof(body), "{\"email\":\"a@example.jp\",\"code\":\"%s\"}", last_code);
+    apply("POST", "/apply/api/confirm.json", body);
+    TH_EXPECT_STATUS(200);
+    apply("PUT", "/apply/api/draft.json",
+          "{\"code\":\"route\",\"answers\":{\"地域\":\"世田谷\",\"町名\":\"池尻\",\"丁目\":\"四丁目\"},\"step\":0}");
+    TH_EXPECT_STATUS(200);
+    apply("POST", "/apply/api/submit.json", "{\"code\":\"route\",\"idempotencyKey\":\"k\"}");
+    TH_EXPECT_STATUS(200);
+    th_cookies_clear();
+    const struct th_resp *r = th_getf("/k/v1/records.json?app=%ld&query=order%%20by%%20%%24id%%20desc%%20limit%%201", app);
+    TH_EXPECT_STATUS(200);
+    assert_string_equal(th_str(r->json, "records.0.丁目.value"), "四丁目");
+    assert_string_equal(th_str(r->json, "records.0.窓口.value.0.code"), "setagaya-machi");
+    assert_int_equal(th_count(r->json, "records.0.要確認.value"), 1);
+}
+
 static void
 test_setting_type(void **state)
 {
@@ -202,6 +255,7 @@ main(void)
         cmocka_unit_test(test_partial_and_unknown),
         cmocka_unit_test(test_given_office_and_reroute),
         cmocka_unit_test(test_bulk_and_fixed),
+        cmocka_unit_test(test_public_form),
         cmocka_unit_test(test_setting_type),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
