@@ -610,6 +610,8 @@ rec_restore(struct ctx *c, const struct app_def *d, int64_t id, int64_t *revisio
     if (e == ERR_OK)
         e = search_index_record(c, d->id, id, d->props, data);
     if (e == ERR_OK)
+        e = ledger_sync(c, d, id); /* the 審査台帳 (ledger.h) */
+    if (e == ERR_OK)
         *revision = new_rev;
     return e;
 }

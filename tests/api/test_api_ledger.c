@@ -3,7 +3,7 @@
  * "<app>-<id>", with the mapped fields and $app/$id/$status/$site — created with the record
  * (routing's office included), updated by an edit and by a process action, marked 削除済み on
  * delete; bulk creates are mirrored too; a broken ledger setting never blocks the procedure's
- * own write. The ledger is an ordinary app: searched and sorted with the query language.
+ * own write; a restored record's row comes back. The ledger is an ordinary app: searched and sorted with the query language.
  * Runs on PostgreSQL too. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +16,10 @@
 #include <cmocka.h>
 
 #include "api/harness.h"
+#include "core/arena.h"
+#include "core/clock.h"
+#include "db/db.h"
+#include "domain/record.h"
 
 static long ledger, app;
 
@@ -92,6 +96,30 @@ row(long id)
     return r;
 }
 
+/* `madoguchi record restore` (rec_restore) brings the ledger row back too. */
+static void
+restore(long id)
+{
+    struct arena *a = arena_new();
+    struct fail f;
+    struct ctx c;
+    memset(&c, 0, sizeof(c));
+    fail_init(&f, a, LANG_JA);
+    c.arena = a;
+    c.db = th_db();
+    c.fail = &f;
+    c.now = clock_now_ms() / 1000;
+    c.who.kind = PRIN_SYSTEM;
+    c.who.login = "system";
+    struct app_def d;
+    int64_t rev;
+    assert_int_equal(db_begin(th_db(), true), DB_OK);
+    assert_int_equal(app_load(&c, app, false, &d), ERR_OK);
+    assert_int_equal(rec_restore(&c, &d, id, &rev), ERR_OK);
+    assert_int_equal(db_commit(th_db()), DB_OK);
+    arena_free(a);
+}
+
 static void
 test_create_edit_status_delete(void **state)
 {
@@ -122,6 +150,8 @@ test_create_edit_status_delete(void **state)
     th_sendq("DELETE", "/k/v1/records.json", "{'app':%ld,'ids':[%ld]}", app, id);
     TH_EXPECT_STATUS(200);
     assert_string_equal(th_str(row(id)->json, "records.0.処理状況.value"), "削除済み");
+    restore(id);
+    assert_string_equal(th_str(row(id)->json, "records.0.処理状況.value"), "審査中");
 }
 
 static void
