@@ -79,8 +79,12 @@ export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS ?= suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 
+# The first start installs the Setagaya pack with its demo data (users' first passwords are
+# printed once and kept in data/demo-passwords.txt); later starts leave ./data as it is.
 run: deps build/madoguchi
 	@mkdir -p data
+	@if ! build/madoguchi pack list --data ./data 2>/dev/null | grep -q '^setagaya'; then \
+	  build/madoguchi pack install --data ./data --log-level warn --demo packs/setagaya || exit 1; fi
 	build/madoguchi serve --data ./data --listen 127.0.0.1:8080
 
 check: check-unit check-api check-vectors check-compat check-browser check-pg

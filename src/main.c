@@ -21,6 +21,7 @@ static const struct {
     { "calendar", cmd_calendar, "open days (開庁日): holidays, closures, legal clock refresh" },
     { "mail", cmd_mail, "mail outbox: queue a test message, list delivery states, retry" },
     { "print", cmd_print, "documents from templates: list templates, render records to PDF or zip" },
+    { "pack", cmd_pack, "procedure packs: install or upgrade (with demo data), list, remove the demo" },
     { "audit", cmd_audit, "audit log: verify the chain, export, prune, create the signing key" },
     { "backup", cmd_backup, "backups: take one now, keygen, verify, list (docs/backup-restore.md)" },
     { "restore", cmd_restore, "restore the whole system from a backup" },

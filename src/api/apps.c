@@ -484,6 +484,10 @@ check_settings(struct req *r, json_t *p)
         e = api_param_error(r, "recordRules", MSG_BAD_TYPE, NULL);
     if ((v = json_object_get(p, "kpiOfficeField")) && !json_is_string(v) && !json_is_null(v))
         e = api_param_error(r, "kpiOfficeField", MSG_BAD_TYPE, NULL);
+    if ((v = json_object_get(p, "routing")) && !json_is_object(v) && !json_is_null(v))
+        e = api_param_error(r, "routing", MSG_BAD_TYPE, NULL);
+    if ((v = json_object_get(p, "ledger")) && !json_is_object(v) && !json_is_null(v))
+        e = api_param_error(r, "ledger", MSG_BAD_TYPE, NULL);
     int64_t m;
     if ((v = json_object_get(p, "firstMonthOfFiscalYear")) && (!jx_to_int(v, &m) || m < 1 || m > 12))
         e = api_param_error(r, "firstMonthOfFiscalYear", MSG_BAD_PARAM, NULL);
@@ -515,7 +519,9 @@ api_settings_put(struct req *r, json_t *p)
     const char *keys[] = { "name", "description", "theme", "titleField", "enableThumbnails",
                            "enableBulkDeletion", "enableComments", "enableDuplicateRecord",
                            "firstMonthOfFiscalYear", "recordRules" /* the staff record screen's rules */,
-                           "kpiOfficeField" /* the dashboard's office field */ };
+                           "kpiOfficeField" /* the dashboard's office field */,
+                           "routing" /* the office a new record goes to (routing.h) */,
+                           "ledger" /* the 審査台帳 this app's records are mirrored to (ledger.h) */ };
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
         if (json_object_get(p, keys[i]))
             json_object_set(s, keys[i], json_object_get(p, keys[i]));

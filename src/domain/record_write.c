@@ -9,6 +9,8 @@
 #include "domain/field.h"
 #include "domain/file.h"
 #include "domain/record_int.h"
+#include "domain/ledger.h"
+#include "domain/routing.h"
 #include "domain/record_sql.h"
 #include "domain/search.h"
 #include "domain/value.h"
@@ -503,15 +505,18 @@ enum err
 rec_create(struct ctx *c, const struct app_def *d, const json_t *in, const char *prefix,
            int64_t id, int64_t *out_id, int64_t *revision)
 {
-    return acl_scrub_errors(c, d, create_record(c, d, in, prefix, id, out_id, revision));
+    in = routing_apply(c, d, in); /* the office a new record goes to (routing.h) */
+    enum err e = acl_scrub_errors(c, d, create_record(c, d, in, prefix, id, out_id, revision));
+    return e == ERR_OK ? ledger_sync(c, d, *out_id) : e; /* the 審査台帳 (ledger.h) */
 }
 
 enum err
 rec_update(struct ctx *c, const struct app_def *d, const struct rec_target *t, const json_t *in,
            const char *prefix, bool upsert, int64_t *out_id, int64_t *revision, bool *inserted)
 {
-    return acl_scrub_errors(c, d,
-                            update_record(c, d, t, in, prefix, upsert, out_id, revision, inserted));
+    enum err e = acl_scrub_errors(
+        c, d, update_record(c, d, t, in, prefix, upsert, out_id, revision, inserted));
+    return e == ERR_OK ? ledger_sync(c, d, *out_id) : e; /* the 審査台帳 (ledger.h) */
 }
 
 enum err
@@ -552,6 +557,8 @@ rec_delete(struct ctx *c, const struct app_def *d, int64_t id, int64_t expected_
     e = snapshot(c, d->id, id, cur_rev + 1, "delete", text);
     if (e == ERR_OK)
         e = search_delete_record(c, d->id, id);
+    if (e == ERR_OK)
+        e = ledger_sync(c, d, id); /* the 審査台帳 (ledger.h) */
     return e;
 }
 
@@ -602,6 +609,8 @@ rec_restore(struct ctx *c, const struct app_def *d, int64_t id, int64_t *revisio
         e = acl_bits_refresh(c, d, id);
     if (e == ERR_OK)
         e = search_index_record(c, d->id, id, d->props, data);
+    if (e == ERR_OK)
+        e = ledger_sync(c, d, id); /* the 審査台帳 (ledger.h) */
     if (e == ERR_OK)
         *revision = new_rev;
     return e;
@@ -728,5 +737,7 @@ rec_wf_store(struct ctx *c, const struct app_def *d, const struct rec_wf_write *
         e = acl_bits_refresh(c, d, w->id);
     if (e == ERR_OK && w->data)
         e = search_index_record(c, d->id, w->id, d->props, data);
+    if (e == ERR_OK)
+        e = ledger_sync(c, d, w->id); /* the 審査台帳 (ledger.h) */
     return e;
 }
