@@ -499,6 +499,12 @@ diff_json(struct ctx *c, const struct app_def *d, int64_t id, const struct rrow 
 {
     json_t *data = merged(c, d, live, to);
     json_t *fields = json_array();
+    /* a preview shows only the values the caller may view (field permissions); the restore
+     * itself puts every field back, and the count of hidden differences says so */
+    const struct acl_fields *af = NULL;
+    if (acl_fields_for(c, d, &af) != ERR_OK)
+        af = NULL;
+    int hidden = 0;
     const char *code;
     json_t *def;
     json_object_foreach(d->props, code, def)
@@ -507,6 +513,14 @@ diff_json(struct ctx *c, const struct app_def *d, int64_t id, const struct rrow 
         json_t *now = json_object_get(data, code);
         if (same_json(from, now))
             continue;
+        bool visible = af != NULL;
+        for (int i = 0; af && i < af->nhidden; i++)
+            if (strcmp(af->hidden[i], code) == 0)
+                visible = false;
+        if (!visible) {
+            hidden++;
+            continue;
+        }
         const char *label = json_string_value(json_object_get(def, "label"));
         json_array_append_new(fields, json_pack("{s:s, s:s, s:O, s:O}", "code", code, "label",
                                                 label ? label : code, "from",
@@ -523,6 +537,7 @@ diff_json(struct ctx *c, const struct app_def *d, int64_t id, const struct rrow 
                           (json_int_t)id, "state", state, "deletedInLive",
                           live->found && live->deleted, "absentInLive", !live->found, "fields",
                           fields);
+    json_object_set_new(o, "hiddenFields", json_integer(hidden));
     json_object_set_new(o, "revision",
                         json_pack("{s:I, s:I}", "live", (json_int_t)(live->found ? live->revision : 0),
                                   "target", (json_int_t)to->revision));

@@ -457,6 +457,28 @@ test_permissions_and_errors(void **state)
 #define BODY "{'backup':'snap-1','app':%ld,'record':%ld}"
     /* the app's administrator may restore one record, not the app */
     expect_ok(as("appadmin", "/api/restore/preview.json", BODY, app, id));
+    /* the preview shows only fields the caller may view; the hidden differences are counted */
+    expect_ok(th_sendq("PUT", "/k/v1/record.json", "{'app':%ld,'id':%ld,'record':{'n':{'value':'8'}}}",
+                       app, id));
+    expect_ok(th_sendq("PUT", "/k/v1/preview/field/acl.json",
+                       "{'app':%ld,'rights':[{'code':'n','entities':["
+                       "{'accessibility':'NONE','entity':{'type':'USER','code':'appadmin'}},"
+                       "{'accessibility':'WRITE','entity':{'type':'GROUP','code':'everyone'}}]}]}",
+                       app));
+    expect_ok(th_sendq("POST", "/k/v1/preview/app/deploy.json", "{'apps':[{'app':%ld}]}", app));
+    const struct th_resp *pv = as("appadmin", "/api/restore/preview.json", BODY, app, id);
+    expect_ok(pv);
+    assert_int_equal(json_array_size(json_object_get(pv->json, "fields")), 0);
+    assert_int_equal(json_integer_value(json_object_get(pv->json, "hiddenFields")), 1);
+    assert_null(strstr(pv->body, "\"8\""));
+    pv = as(TH_USER, "/api/restore/preview.json", BODY, app, id);
+    expect_ok(pv);
+    assert_string_equal(th_str(pv->json, "fields.0.code"), "n");
+    assert_int_equal(json_integer_value(json_object_get(pv->json, "hiddenFields")), 0);
+    expect_ok(th_sendq("PUT", "/k/v1/preview/field/acl.json", "{'app':%ld,'rights':[]}", app));
+    expect_ok(th_sendq("POST", "/k/v1/preview/app/deploy.json", "{'apps':[{'app':%ld}]}", app));
+    expect_ok(th_sendq("PUT", "/k/v1/record.json", "{'app':%ld,'id':%ld,'record':{'n':{'value':'7'}}}",
+                       app, id));
     const struct th_resp *r = as("appadmin", "/api/restore/preview.json",
                                  "{'backup':'snap-1','app':%ld}", app);
     TH_EXPECT_ERROR(403, "CB_NO02");

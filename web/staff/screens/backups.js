@@ -51,6 +51,8 @@ function RecordDiff({ p }) {
         ${p.status ? html`<tr><th scope="row">${t('ステータス', 'Status')}</th><td>${show(p.status.from)}</td><td>${show(p.status.to)}</td></tr>` : null}
         ${p.assignees ? html`<tr><th scope="row">${t('作業者', 'Assignees')}</th><td>${show(p.assignees.from)}</td><td>${show(p.assignees.to)}</td></tr>` : null}
       </tbody></table>` : html`<p>${t('項目の値に違いはありません。', 'No field value differs.')}</p>`}
+    ${p.hiddenFields > 0 ? html`<p>${t(`閲覧できない項目 ${p.hiddenFields} 件にも違いがあります（復元すると戻ります）。`,
+      `${p.hiddenFields} fields you may not view also differ (the restore puts them back).`)}</p>` : null}
     ${p.commentsAdded !== undefined ? html`<ul class="bk-counts">
       <li>${t(`戻るコメント：${p.commentsAdded} 件`, `Comments brought back: ${p.commentsAdded}`)}</li>
       <li>${t(`戻る添付ファイル：${p.filesAdded} 件（うちバックアップから内容を戻すもの ${p.blobsMissing} 件）`,
