@@ -484,6 +484,8 @@ check_settings(struct req *r, json_t *p)
         e = api_param_error(r, "recordRules", MSG_BAD_TYPE, NULL);
     if ((v = json_object_get(p, "kpiOfficeField")) && !json_is_string(v) && !json_is_null(v))
         e = api_param_error(r, "kpiOfficeField", MSG_BAD_TYPE, NULL);
+    if ((v = json_object_get(p, "kpiExclude")) && !json_is_boolean(v))
+        e = api_param_error(r, "kpiExclude", MSG_BAD_TYPE, NULL);
     if ((v = json_object_get(p, "routing")) && !json_is_object(v) && !json_is_null(v))
         e = api_param_error(r, "routing", MSG_BAD_TYPE, NULL);
     if ((v = json_object_get(p, "ledger")) && !json_is_object(v) && !json_is_null(v))
@@ -520,6 +522,7 @@ api_settings_put(struct req *r, json_t *p)
                            "enableBulkDeletion", "enableComments", "enableDuplicateRecord",
                            "firstMonthOfFiscalYear", "recordRules" /* the staff record screen's rules */,
                            "kpiOfficeField" /* the dashboard's office field */,
+                           "kpiExclude" /* not on the all-apps dashboard */,
                            "routing" /* the office a new record goes to (routing.h) */,
                            "ledger" /* the 審査台帳 this app's records are mirrored to (ledger.h) */ };
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)

@@ -224,6 +224,25 @@ demo_value(struct pack_run *p, struct rng *r, const json_t *conf, const char *co
     }
 }
 
+/* Fields a process action fills (受付番号, 受付日, 決裁日, 文書番号...): the staff's, left for
+ * the actions the demo runs, so their values follow the record's own calendar. */
+static bool
+set_by_process(const struct app_info *ai, const char *code)
+{
+    size_t i, k;
+    const json_t *a, *s;
+    json_array_foreach(ai->actions, i, a)
+    {
+        json_array_foreach(json_object_get(a, "set"), k, s)
+        {
+            const char *f = json_string_value(json_object_get(s, "field"));
+            if (f && !strcmp(f, code))
+                return true;
+        }
+    }
+    return false;
+}
+
 /* The record: site answers from the 町丁目 tree, the rest from the field types. */
 static json_t *
 demo_record(struct pack_run *p, struct rng *r, const json_t *conf, const struct app_info *ai,
@@ -269,7 +288,7 @@ demo_record(struct pack_run *p, struct rng *r, const json_t *conf, const struct 
     json_t *def;
     json_object_foreach(ai->props, code, def)
     {
-        if (json_object_get(rec, code) || is_site_or_office(ai, code))
+        if (json_object_get(rec, code) || is_site_or_office(ai, code) || set_by_process(ai, code))
             continue;
         json_t *v = demo_value(p, r, conf, code, def, when);
         if (v)

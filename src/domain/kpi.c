@@ -475,6 +475,10 @@ kpi_compute(struct ctx *c, const struct kpi_query *q, json_t **out)
                                      : fail_set(c->fail, e, NULL);
             }
         }
+        /* registers (the 審査台帳) and reference lists say kpiExclude: the overview is of
+         * procedures; asked for by id, such an app still answers */
+        if (e == ERR_OK && !q->app && json_is_true(json_object_get(def.settings, "kpiExclude")))
+            continue;
         if (e == ERR_OK)
             e = one_app(c, &def, q, &s, &cal, q->app != 0, &a);
         if (e == ERR_OK && a)

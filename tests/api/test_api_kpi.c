@@ -273,6 +273,23 @@ test_all_apps(void **state)
     r = th_get("/api/kpi.json?office=kita");
     TH_EXPECT_STATUS(200);
     assert_int_equal(th_count(r->json, "apps"), 1);
+    /* a register says kpiExclude: off the overview, still there when asked for by id */
+    th_sendq("PUT", "/k/v1/preview/app/settings.json", "{'app':%ld,'kpiExclude':true}", app_plain);
+    TH_EXPECT_STATUS(200);
+    th_sendq("PUT", "/k/v1/preview/app/settings.json", "{'app':%ld,'kpiExclude':'yes'}", app_plain);
+    TH_EXPECT_ERROR(400, "CB_VA01");
+    th_sendq("POST", "/k/v1/preview/app/deploy.json", "{'apps':[{'app':%ld}]}", app_plain);
+    TH_EXPECT_STATUS(200);
+    r = th_get("/api/kpi.json");
+    TH_EXPECT_STATUS(200);
+    assert_int_equal(th_count(r->json, "apps"), 2);
+    r = th_getf("/api/kpi.json?app=%ld", app_plain);
+    TH_EXPECT_STATUS(200);
+    assert_int_equal(th_count(r->json, "apps"), 1);
+    th_sendq("PUT", "/k/v1/preview/app/settings.json", "{'app':%ld,'kpiExclude':false}", app_plain);
+    TH_EXPECT_STATUS(200);
+    th_sendq("POST", "/k/v1/preview/app/deploy.json", "{'apps':[{'app':%ld}]}", app_plain);
+    TH_EXPECT_STATUS(200);
 }
 
 static void

@@ -380,9 +380,10 @@ export function processDef(o) {
   if (o.shinsa) states['審査係長確認'] = st('審査係長確認', 5, '審査中', 'ONE', [GE('shinsa-kakaricho')]);
   states['課長決裁'] = st('課長決裁', 6, '決裁中', 'ONE', [GE('kacho')]);
   states['部長決裁'] = st('部長決裁', 7, '決裁中', 'ONE', [GE('bucho')]);
-  states['決裁完了'] = st('決裁完了', 8, '決裁完了', 'ANY', [FE('担当者')]);
-  if (o.permit) states['不許可'] = st('不許可', 9, '決裁完了', 'ANY', [FE('担当者')]);
-  states['取下げ'] = st('取下げ', 10, '取下げ', 'ANY', [FE('担当者')]);
+  // final statuses have no assignee: nothing is left to do, so they leave everyone's inbox
+  states['決裁完了'] = st('決裁完了', 8, '決裁完了', 'ONE', []);
+  if (o.permit) states['不許可'] = st('不許可', 9, '決裁完了', 'ONE', []);
+  states['取下げ'] = st('取下げ', 10, '取下げ', 'ONE', []);
 
   const done = [
     { field: '決裁日', value: 'TODAY()' },

@@ -124,6 +124,9 @@ export default function Records({ route }) {
       .filter((c) => !num.includes(c) && !status.includes(c));
     return [...new Set([...num, ...status, ...rest])].slice(0, 6);
   }, [meta, view]);
+  // about 7rem a column: a wide view scrolls sideways instead of squeezing its headers (set
+  // through the CSSOM, which the CSP allows, unlike style attributes in markup)
+  const tableStyle = { minWidth: `${18 + 7 * columns.length}rem` };
 
   const textFields = useMemo(() => (meta ? Object.keys(meta.props)
     .filter((c) => ['SINGLE_LINE_TEXT', 'MULTI_LINE_TEXT', 'LINK'].includes(meta.props[c].type)).slice(0, 8) : []), [meta]);
@@ -239,7 +242,7 @@ export default function Records({ route }) {
       <p class="count" role="status">${data ? countText(total, total ? data.offset + 1 : 0, Math.min(data.offset + data.records.length, total)) : t('読み込み中…', 'Loading…')}</p>
       ${data && html`
         <div class="table-wrap">
-        <table class="list">
+        <table class="list" style=${tableStyle}>
           <caption class="vh">${t(`${meta.app.name}のレコード一覧${view ? `（${view.name}）` : ''}`, `Records of ${meta.app.name}${view ? ` (${view.name})` : ''}`)}</caption>
           <thead><tr>
             <th scope="col" class="sel"><label><input type="checkbox" checked=${allOnPage}
