@@ -32,6 +32,9 @@ struct bk_head {
 /* Every readable archive of dir, oldest first (heap; free with bk_heads_free). Files that are not
  * archives are skipped. */
 int bk_list_dir(const char *dir, struct bk_head **out, size_t *n);
+/* Orders archive ids by time: "madoguchi-<stamp>.mbk" before "madoguchi-<stamp>-2.mbk" before
+ * "-10" (a plain strcmp would put "-2" first: '-' sorts before '.'). */
+int bk_id_cmp(const char *a, const char *b);
 void bk_heads_free(struct bk_head *h, size_t n);
 
 /* Directory part of path (heap). */

@@ -53,13 +53,45 @@ msg(struct fail *f, enum err e, const char *ja, const char *en)
     return fail_with_message(f, e, arena_printf(f->arena, "%s / %s", ja, en));
 }
 
+/* The id without its extension and its "-N" suffix (N = 1 when there is none). */
+static size_t
+id_stem(const char *id, long *seq)
+{
+    size_t n = strlen(id);
+    size_t ext = strlen(BK_EXT);
+    if (n > ext && strcmp(id + n - ext, BK_EXT) == 0)
+        n -= ext;
+    size_t d = n;
+    while (d > 0 && id[d - 1] >= '0' && id[d - 1] <= '9')
+        d--;
+    *seq = 1;
+    if (d < n && d >= 2 && id[d - 1] == '-' && n - d < 6) {
+        *seq = strtol(id + d, NULL, 10);
+        return d - 1;
+    }
+    return n;
+}
+
+int
+bk_id_cmp(const char *a, const char *b)
+{
+    long sa, sb;
+    size_t na = id_stem(a, &sa), nb = id_stem(b, &sb);
+    int c = strncmp(a, b, na < nb ? na : nb);
+    if (c != 0)
+        return c;
+    if (na != nb)
+        return na < nb ? -1 : 1;
+    return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
 static int
 cmp_head(const void *a, const void *b)
 {
     const struct bk_head *x = a, *y = b;
     if (x->taken_at != y->taken_at)
         return x->taken_at < y->taken_at ? -1 : 1;
-    return strcmp(x->id, y->id);
+    return bk_id_cmp(x->id, y->id);
 }
 
 int

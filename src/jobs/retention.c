@@ -17,7 +17,7 @@ newest_first(const void *a, const void *b)
     const struct ret_item *y = *(const struct ret_item *const *)b;
     if (x->taken_at != y->taken_at)
         return x->taken_at > y->taken_at ? -1 : 1;
-    return strcmp(y->id, x->id);
+    return bk_id_cmp(y->id, x->id);
 }
 
 /* Bucket of t: 0 = day number, 1 = week number (weeks start on Monday), 2 = year*12+month. */

@@ -1,5 +1,6 @@
 /* Unit tests for src/jobs/retention.c: daily/weekly/monthly selection across month and year
  * ends in Asia/Tokyo, and the chain rule. */
+#include "jobs/backup_int.h"
 #include "jobs/retention.h"
 
 #include <setjmp.h>
@@ -128,10 +129,38 @@ test_chain(void **state)
     assert_true(it[3].keep && it[0].keep && it[2].keep && !it[1].keep);
 }
 
+/* Two backups in the same second: the second, "-2", is the newer one (a plain strcmp would put
+ * it first, and retention would delete the archive just taken). */
+static void
+test_same_second(void **state)
+{
+    (void)state;
+    const struct ret_policy one = { .daily = 1, .weekly = 0, .monthly = 0, .offset_min = 540 };
+    int64_t t = jst(2026, 11, 26, 21);
+    const char *needs[] = { "madoguchi-20261126T121929Z.mbk" };
+    struct ret_item it[3] = {
+        { .id = "madoguchi-20261126T121929Z-2.mbk", .taken_at = t, .needs = needs, .nneeds = 1 },
+        { .id = "madoguchi-20261126T121929Z.mbk", .taken_at = t },
+        { .id = "madoguchi-20261126T121929Z-10.mbk", .taken_at = t },
+    };
+    retention_select(it, 3, &one);
+    assert_true(it[2].keep); /* -10 is the newest */
+    assert_false(it[0].keep);
+    assert_false(it[1].keep);
+    it[2].needs = (const char *const[]){ "madoguchi-20261126T121929Z-2.mbk" };
+    it[2].nneeds = 1;
+    retention_select(it, 3, &one);
+    assert_true(it[2].keep && it[0].keep && it[1].keep); /* the chain: -10 → -2 → the first */
+    assert_true(bk_id_cmp("madoguchi-20261126T121929Z.mbk", "madoguchi-20261126T121929Z-2.mbk") < 0);
+    assert_true(bk_id_cmp("madoguchi-20261126T121929Z-2.mbk", "madoguchi-20261126T121929Z-10.mbk") < 0);
+    assert_true(bk_id_cmp("madoguchi-20261126T121929Z-10.mbk", "madoguchi-20261126T122000Z.mbk") < 0);
+    assert_int_equal(bk_id_cmp("a.mbk", "a.mbk"), 0);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = { cmocka_unit_test(test_gfs), cmocka_unit_test(test_tokyo_day),
-                                        cmocka_unit_test(test_chain) };
+                                        cmocka_unit_test(test_chain), cmocka_unit_test(test_same_second) };
     return cmocka_run_group_tests_name("retention", tests, NULL, NULL);
 }
