@@ -110,6 +110,32 @@ test('an administrator previews and restores a record changed by mistake, by key
   await ctx.close();
 });
 
+test('a deleted record restored to a revision of its history, previewed first', async () => {
+  const id = (await api('POST', '/k/v1/record.json', { app, record: { 件名: { value: '玉川二丁目の占用' } } })).id;
+  await api('PUT', '/k/v1/record.json', { app, id, record: { 件名: { value: '書き換え後' } } });
+  await api('DELETE', '/k/v1/records.json', { app, ids: [id] });
+  const ctx = await signedIn(ADMIN);
+  const page = await ctx.newPage();
+  await page.goto(`${server.url}/staff/#/backups`);
+  await page.getByRole('radio', { name: /^レコードの履歴の版/ }).check();
+  await page.selectOption('#bk-app', String(app));
+  await page.fill('#bk-record', String(id));
+  await page.fill('#bk-revision', '1');
+  await page.getByRole('button', { name: '差分を確認' }).click();
+  await page.waitForSelector('.bk-preview table');
+  assert.match(await page.textContent('#bk-preview-title'), /版 1/);
+  assert.match(await page.textContent('.bk-preview'), /現在は削除されています/);
+  const cells = await page.$$eval('.bk-preview tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+  assert.deepEqual(cells[0], ['件名', '書き換え後', '玉川二丁目の占用']);
+  assert.deepEqual(await axe(page), []);
+  await page.getByRole('button', { name: 'この内容で復元する' }).click();
+  await page.waitForSelector('.bk-done');
+  const r = await api('GET', `/k/v1/record.json?app=${app}&id=${id}`);
+  assert.equal(r.record.件名.value, '玉川二丁目の占用');
+  assert.equal(r.record.$id.value, String(id));
+  await ctx.close();
+});
+
 test('a staff member who is not an administrator has no restore entry', async () => {
   const ctx = await signedIn(STAFF);
   const page = await ctx.newPage();

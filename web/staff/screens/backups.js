@@ -95,6 +95,8 @@ export default function Backups() {
   const [backup, setBackup] = useState('');
   const [app, setApp] = useState('');
   const [record, setRecord] = useState('');
+  const [source, setSource] = useState('backup'); // or 'revision': a version from the record's history
+  const [revision, setRevision] = useState('');
   const [preview, setPreview] = useState(null);
   const [done, setDone] = useState('');
   const [busy, setBusy] = useState(false);
@@ -109,6 +111,7 @@ export default function Backups() {
   }, []);
 
   const body = () => {
+    if (source === 'revision') return { app: Number(app), record: Number(record.trim()), revision: Number(revision.trim()) };
     const b = { backup, app: Number(app) };
     if (record.trim()) b.record = Number(record.trim());
     return b;
@@ -117,7 +120,11 @@ export default function Backups() {
   const check = async (ev) => {
     ev.preventDefault();
     reset(); setErr('');
-    if (!backup || !app) { setErr(t('バックアップとアプリを選んでください。', 'Choose a backup and an app.')); return; }
+    if (source === 'revision' && (!app || !record.trim() || !revision.trim())) {
+      setErr(t('アプリ・レコード番号・版を入れてください。', 'Give the app, the record number and the revision.'));
+      return;
+    }
+    if (source === 'backup' && (!backup || !app)) { setErr(t('バックアップとアプリを選んでください。', 'Choose a backup and an app.')); return; }
     setBusy(true);
     try { setPreview({ body: body(), data: await api('POST', '/api/restore/preview.json', body()) }); }
     catch (e) { setErr(message(e)); }
@@ -146,7 +153,13 @@ export default function Backups() {
       ${preview === null && app && record ? html` <a href=${`#/apps/${app}/records/${record}`}>${t('レコードを開く', 'Open the record')}</a>` : null}</p>` : null}</div>
     ${list === null ? html`<p class="loading">${t('読み込み中…', 'Loading…')}</p>` : html`
     <form onSubmit=${check} novalidate>
-      <fieldset class="bk-list"><legend>${t('バックアップ（新しい順）', 'Backups (newest first)')}</legend>
+      <fieldset class="bk-source"><legend>${t('復元元', 'Restore from')}</legend>
+        <label><input type="radio" name="bk-source" value="backup" checked=${source === 'backup'}
+          onChange=${() => { setSource('backup'); reset(); }} /> ${t('バックアップ', 'A backup')}</label>
+        <label><input type="radio" name="bk-source" value="revision" checked=${source === 'revision'}
+          onChange=${() => { setSource('revision'); reset(); }} /> ${t('レコードの履歴の版（削除したレコードも）', 'A revision in the record\'s history (deleted records too)')}</label>
+      </fieldset>
+      ${source === 'backup' ? html`<fieldset class="bk-list"><legend>${t('バックアップ（新しい順）', 'Backups (newest first)')}</legend>
         ${list.length === 0 ? html`<p>${t('利用できるバックアップはありません。', 'There is no backup to restore from.')}</p>` : html`<table class="dense">
           <thead><tr><th scope="col">${t('選択', 'Choose')}</th><th scope="col">${t('取得日時', 'Taken at')}</th><th scope="col">${t('大きさ', 'Size')}</th><th scope="col">ID</th></tr></thead>
           <tbody>${list.map((b, i) => html`<tr>
@@ -154,20 +167,25 @@ export default function Backups() {
               onChange=${() => { setBackup(b.id); reset(); }} /></td>
             <td><label for=${`bk-${i}`}>${when(b.taken_at)}</label></td><td>${size(b.size)}</td><td class="bk-id">${b.id}</td></tr>`)}
           </tbody></table>`}
-      </fieldset>
+      </fieldset>` : null}
       <div class="bk-fields">
         <div><label for="bk-app">${t('アプリ', 'App')}</label>
           <select id="bk-app" value=${app} onChange=${(ev) => { setApp(ev.currentTarget.value); reset(); }}>
             <option value="">${t('選んでください', 'Choose')}</option>
             ${apps.map((a) => html`<option value=${a.appId}>${a.name}${t(`（${a.appId}）`, ` (${a.appId})`)}</option>`)}
           </select></div>
-        <div><label for="bk-record">${t('レコード番号（空欄ならアプリ全体）', 'Record number (empty: the whole app)')}</label>
+        <div><label for="bk-record">${source === 'revision' ? t('レコード番号', 'Record number')
+          : t('レコード番号（空欄ならアプリ全体）', 'Record number (empty: the whole app)')}</label>
           <input id="bk-record" inputmode="numeric" value=${record} onInput=${(ev) => { setRecord(ev.currentTarget.value); reset(); }} /></div>
+        ${source === 'revision' ? html`<div><label for="bk-revision">${t('版（変更履歴の番号）', 'Revision (its number in the history)')}</label>
+          <input id="bk-revision" inputmode="numeric" value=${revision} onInput=${(ev) => { setRevision(ev.currentTarget.value); reset(); }} /></div>` : null}
       </div>
       <button type="submit" disabled=${busy}>${t('差分を確認', 'Show the differences')}</button>
     </form>`}
     ${preview ? html`<section aria-labelledby="bk-preview-title" class="bk-preview">
-      <h2 id="bk-preview-title">${t(`復元の内容（${when(preview.data.backup?.takenAt)} のバックアップ）`, `What the restore does (backup of ${when(preview.data.backup?.takenAt)})`)}</h2>
+      <h2 id="bk-preview-title">${preview.body.revision
+        ? t(`復元の内容（版 ${preview.body.revision}）`, `What the restore does (revision ${preview.body.revision})`)
+        : t(`復元の内容（${when(preview.data.backup?.takenAt)} のバックアップ）`, `What the restore does (backup of ${when(preview.data.backup?.takenAt)})`)}</h2>
       ${preview.body.record ? html`<${RecordDiff} p=${preview.data} />` : html`<${AppDiff} p=${preview.data} />`}
       <button type="button" class="primary" onClick=${run} disabled=${busy}>${t('この内容で復元する', 'Restore this')}</button>
       <button type="button" onClick=${reset} disabled=${busy}>${t('やめる', 'Cancel')}</button>
