@@ -254,6 +254,23 @@ do_run(struct runtime *rt, const char *out)
     return rc;
 }
 
+/* --key-file names the backup key for these commands; runtime_args knows it as
+ * --backup-key-file (its own --key-file is the master key). args receives argv so rewritten. */
+void
+backup_key_args(int argc, char **argv, char **args)
+{
+    static char buf[4200];
+    for (int i = 0; i < argc; i++) {
+        args[i] = argv[i];
+        if (strcmp(argv[i], "--key-file") == 0)
+            args[i] = (char *)"--backup-key-file";
+        else if (strncmp(argv[i], "--key-file=", 11) == 0) {
+            snprintf(buf, sizeof(buf), "--backup-key-file=%s", argv[i] + 11);
+            args[i] = buf;
+        }
+    }
+}
+
 int
 cmd_backup(int argc, char **argv)
 {
@@ -279,16 +296,7 @@ cmd_backup(int argc, char **argv)
         return 0;
     }
     char *args[RUNTIME_MAX_ARGS + 1];
-    static char buf[4200];
-    for (int i = 0; i < argc; i++) {
-        args[i] = argv[i];
-        if (strcmp(argv[i], "--key-file") == 0)
-            args[i] = (char *)"--backup-key-file";
-        else if (strncmp(argv[i], "--key-file=", 11) == 0) {
-            snprintf(buf, sizeof(buf), "--backup-key-file=%s", argv[i] + 11);
-            args[i] = buf;
-        }
-    }
+    backup_key_args(argc, argv, args);
     struct runtime rt;
     char *rest[RUNTIME_MAX_ARGS];
     int nrest;

@@ -26,6 +26,7 @@ int cmd_mail(int argc, char **argv);  /* mail_cmd.c */
 int cmd_print(int argc, char **argv); /* print_cmd.c */
 int cmd_backup(int argc, char **argv);  /* backup_cmd.c */
 int cmd_restore(int argc, char **argv); /* restore_cmd.c */
+void backup_key_args(int argc, char **argv, char **args); /* backup_cmd.c */
 int cmd_pack(int argc, char **argv);  /* pack_cmd.c */
 
 /* What every subcommand sets up: config (with the shared flags applied), the data directory,

@@ -92,27 +92,6 @@ dir_state(const char *dir)
     return st;
 }
 
-static void
-rm_rf(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *de;
-        while ((de = readdir(d))) {
-            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-                continue;
-            char p[4200];
-            snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-            struct stat st;
-            if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-                rm_rf(p);
-            else
-                unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
 
 static int
 copy_file(const char *from, const char *to)
@@ -254,16 +233,7 @@ cmd_restore(int argc, char **argv)
         return 2;
     }
     char *args[RUNTIME_MAX_ARGS + 1];
-    static char buf[4200];
-    for (int i = 0; i < argc; i++) {
-        args[i] = argv[i];
-        if (strcmp(argv[i], "--key-file") == 0)
-            args[i] = (char *)"--backup-key-file";
-        else if (strncmp(argv[i], "--key-file=", 11) == 0) {
-            snprintf(buf, sizeof(buf), "--backup-key-file=%s", argv[i] + 11);
-            args[i] = buf;
-        }
-    }
+    backup_key_args(argc, argv, args);
     struct runtime rt;
     char *rest[RUNTIME_MAX_ARGS];
     int nrest;
@@ -519,7 +489,7 @@ cmd_restore(int argc, char **argv)
         }
     }
     if (old && st == 0) { /* only keys/ was there, and it was copied: nothing to keep */
-        rm_rf(old);
+        bk_rm_tree(old);
         old = NULL;
     }
     if (old) { /* the backup directory stays with the system */
@@ -538,7 +508,7 @@ done:
     blob_shutdown();
     bk_reader_close(r);
     if (tmp) {
-        rm_rf(tmp);
+        bk_rm_tree(tmp);
         free(tmp);
     }
     sec_key_free(bkey);

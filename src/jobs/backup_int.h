@@ -35,6 +35,8 @@ int bk_list_dir(const char *dir, struct bk_head **out, size_t *n);
 /* Orders archive ids by time: "madoguchi-<stamp>.mbk" before "madoguchi-<stamp>-2.mbk" before
  * "-10" (a plain strcmp would put "-2" first: '-' sorts before '.'). */
 int bk_id_cmp(const char *a, const char *b);
+/* Removes dir and everything below it (symbolic links are removed, not followed). */
+void bk_rm_tree(const char *dir);
 void bk_heads_free(struct bk_head *h, size_t n);
 
 /* Directory part of path (heap). */

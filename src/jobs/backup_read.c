@@ -329,8 +329,8 @@ bk_read_index(const char *path, const struct sec_key *bkey, json_t **index, json
     return read_archive(path, bkey, NULL, NULL, index, manifest, NULL, f);
 }
 
-static void
-rm_rf_tmp(const char *dir)
+void
+bk_rm_tree(const char *dir)
 {
     DIR *d = opendir(dir);
     if (d) {
@@ -342,7 +342,7 @@ rm_rf_tmp(const char *dir)
             snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
             struct stat st;
             if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-                rm_rf_tmp(p);
+                bk_rm_tree(p);
             else
                 unlink(p);
         }
@@ -606,7 +606,7 @@ bk_reader_close(struct bk_reader *r)
     if (!r)
         return;
     if (r->tmp)
-        rm_rf_tmp(r->tmp);
+        bk_rm_tree(r->tmp);
     json_decref(r->index);
     json_decref(r->manifest);
     free(r->path);
